@@ -1,0 +1,97 @@
+import {
+	NodeApiError,
+	NodeConnectionTypes,
+	NodeOperationError,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { DefenderXdrError, redactSecrets } from '../MicrosoftDefenderXdr/transport/graphError';
+import { GraphSession } from '../MicrosoftDefenderXdr/transport/graphSession';
+import { TRIGGER_EVENTS } from './events';
+import { activate, catchUp, newestMatching, type PollCursor } from './pollCursor';
+
+export class MicrosoftDefenderXdrTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft Defender XDR Trigger',
+		name: 'microsoftDefenderXdrTrigger',
+		icon: 'file:microsoftDefenderXdr.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] }}',
+		description: 'Starts a workflow when Microsoft Defender XDR has a new incident task, incident or alert',
+		defaults: { name: 'Microsoft Defender XDR Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'microsoftDefenderXdrOAuth2Api', required: true }],
+		properties: [
+			{
+				displayName: 'Event',
+				name: 'event',
+				type: 'options',
+				noDataExpression: true,
+				options: TRIGGER_EVENTS.map(({ name, value, description }) => ({ name, value, description })),
+				default: 'newIncidentTask',
+			},
+			...TRIGGER_EVENTS.flatMap((event) => event.properties),
+		],
+	};
+
+	/**
+	 * Scheduled polls emit each entity created since the last poll once, one item each; the first one only
+	 * remembers where the list ends. A manual run returns the newest matching entity and moves nothing.
+	 */
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const eventName = this.getNodeParameter('event', 'newIncidentTask') as string;
+		const event = TRIGGER_EVENTS.find((candidate) => candidate.value === eventName);
+		if (!event) throw new NodeOperationError(this.getNode(), `The event "${eventName}" is not supported`);
+		const isManual = this.getMode() === 'manual';
+		const staticData = this.getWorkflowStaticData('node');
+
+		try {
+			const graph = await GraphSession.open(this);
+			const listing = event.listing(this);
+			if (isManual) {
+				const newest = await newestMatching(graph, listing);
+				return newest ? [[{ json: newest }]] : null;
+			}
+			const cursor = staticData.cursor as PollCursor | undefined;
+			if (cursor?.event !== event.value) {
+				staticData.cursor = await activate(graph, listing, event.value);
+				this.logger.info(`Microsoft Defender XDR Trigger: watching for new ${event.entities} from now on; existing ones are not replayed`);
+				return null;
+			}
+			const { fresh, cursor: next } = await catchUp(graph, listing, cursor);
+			// Written only after the whole list was read: a failed poll leaves the cursor where it was.
+			staticData.cursor = next;
+			return fresh.length ? [fresh.map((entity) => ({ json: entity }))] : null;
+		} catch (error) {
+			const nodeError = toNodeError(this, error);
+			if (!isManual) {
+				this.logger.warn(
+					`Microsoft Defender XDR Trigger: polling for new ${event.entities} failed; the next poll starts from the same position. ${nodeError.message}`,
+				);
+			}
+			throw nodeError;
+		}
+	}
+}
+
+function toNodeError(ctx: IPollFunctions, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof DefenderXdrError) {
+		const { statusCode } = error.details;
+		return new NodeApiError(ctx.getNode(), { ...error.details } as unknown as JsonObject, {
+			message: error.message,
+			httpCode: statusCode === null ? undefined : String(statusCode),
+		});
+	}
+	const message = redactSecrets(error instanceof Error ? error.message : String(error));
+	return new NodeOperationError(ctx.getNode(), message, {
+		description: 'Check the Microsoft Defender XDR credential selected on this node.',
+	});
+}

@@ -1,0 +1,18 @@
+import type { TriggerEvent } from './event';
+import { securityFilters, securityListing } from './securityFilters';
+
+/** `microsoft.graph.security.alertStatus`. */
+const ALERT_STATUSES = [
+	{ name: 'In Progress', value: 'inProgress' },
+	{ name: 'New', value: 'new' },
+	{ name: 'Resolved', value: 'resolved' },
+];
+
+export const newAlert: TriggerEvent = {
+	value: 'newAlert',
+	name: 'New Alert',
+	description: 'Triggers when Microsoft Defender XDR raises an alert (alerts_v2)',
+	entities: 'alerts',
+	properties: securityFilters('newAlert', ALERT_STATUSES),
+	listing: (ctx) => securityListing(ctx, '/security/alerts_v2'),
+};

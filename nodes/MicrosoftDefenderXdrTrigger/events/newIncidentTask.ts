@@ -1,0 +1,61 @@
+import type { INodeProperties, IPollFunctions } from 'n8n-workflow';
+
+import { ALL_ACTION_TYPES, EXECUTABLE_ACTION_TYPES, isExecutableActionType } from '../../MicrosoftDefenderXdr/incidentTask';
+import type { EntityListing, TriggerEvent } from './event';
+
+const show = { event: ['newIncidentTask'] };
+
+/** Graph's largest page for incident tasks: one request usually covers everything since the last poll. */
+const MAX_PAGE_SIZE = 500;
+
+const labelOf = (actionType: string): string =>
+	EXECUTABLE_ACTION_TYPES.find((type) => type.value === actionType)?.name ??
+	actionType.replace(/([A-Z])/g, ' $1').replace(/^./, (first) => first.toUpperCase());
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Executable Only',
+		name: 'executableOnly',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to trigger only on tasks whose action type the Execute Response Action operation can run (isolate device, run antivirus scan, ...)',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Action Types',
+		name: 'actionTypes',
+		type: 'multiOptions',
+		options: ALL_ACTION_TYPES.map((value) => ({ name: labelOf(value), value })).sort((a, b) => a.name.localeCompare(b.name)),
+		default: [],
+		description: 'Trigger only on tasks with one of these action types; none selected means any',
+		displayOptions: { show },
+	},
+];
+
+/** `GET /beta/security/incidentTasks`: Graph filters only with `eq` joined by `and` and has no time filter or ordering. */
+function listing(ctx: IPollFunctions): EntityListing {
+	const executableOnly = ctx.getNodeParameter('executableOnly', true) as boolean;
+	const actionTypes = ctx.getNodeParameter('actionTypes', []) as string[];
+	return {
+		version: 'beta',
+		path: '/security/incidentTasks',
+		query: () => {
+			const query: Record<string, string> = { $top: String(MAX_PAGE_SIZE) };
+			if (actionTypes.length === 1) query.$filter = `actionType eq '${actionTypes[0]}'`;
+			return query;
+		},
+		matches: (task) =>
+			(!executableOnly || isExecutableActionType(task.actionType)) &&
+			(actionTypes.length === 0 || actionTypes.includes(task.actionType as string)),
+	};
+}
+
+export const newIncidentTask: TriggerEvent = {
+	value: 'newIncidentTask',
+	name: 'New Incident Task',
+	description: 'Triggers when Defender Experts for XDR add a response task to an incident',
+	entities: 'incident tasks',
+	properties,
+	listing,
+};

@@ -1,0 +1,283 @@
+// @ts-check
+/**
+ * Runs workflows and polls in-process with the real n8n engine (n8n-core's WorkflowExecute and PollContext),
+ * the way a self-hosted n8n does, with this package loaded from its built `dist/` through package.json's
+ * "n8n" section. Credentials are resolved like n8n's CredentialsHelper: defaults, then `$self` expressions,
+ * and OAuth2 token data written back, so n8n's own OAuth2 machinery talks to the token endpoint.
+ * Used by the workflow tests, the demo and the benchmark.
+ */
+const { mkdtempSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+
+// n8n-core writes its config into N8N_USER_FOLDER when first imported: never let that be the home folder.
+if (!process.env.N8N_USER_FOLDER) {
+	process.env.N8N_USER_FOLDER = mkdtempSync(path.join(tmpdir(), 'defender-xdr-n8n-'));
+}
+
+const { ExecutionLifecycleHooks, WorkflowExecute, PollContext } = require('n8n-core');
+const {
+	createDeferredPromise,
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+} = require('n8n-workflow');
+
+const PACKAGE_DIR = path.resolve(__dirname, '..');
+const PACKAGE_JSON = require(path.join(PACKAGE_DIR, 'package.json'));
+const PACKAGE_NAME = PACKAGE_JSON.name;
+const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
+
+/** The parent credential every OAuth2 credential extends in n8n (from n8n-nodes-base), reduced to its fields. */
+const OAUTH2_API_PROPERTIES = [
+	{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
+	{ displayName: 'Authorization URL', name: 'authUrl', type: 'string', default: '' },
+	{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'string', default: '' },
+	{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '' },
+	{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '' },
+	{ displayName: 'Scope', name: 'scope', type: 'string', default: '' },
+	{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'string', default: '' },
+	{ displayName: 'Authentication', name: 'authentication', type: 'options', options: [], default: 'header' },
+	{ displayName: 'Ignore SSL Issues', name: 'ignoreSSLIssues', type: 'boolean', default: false },
+];
+
+/** Stand-ins for the few n8n-nodes-base nodes the example workflows use (the end-to-end run uses the real ones). */
+const BASE_NODES = {
+	// Runs as the start node: passes on the items the run starts with (one empty item, as n8n's does).
+	'n8n-nodes-base.manualTrigger': {
+		description: { displayName: 'Manual Trigger', name: 'manualTrigger', group: ['trigger'], version: 1, defaults: {}, inputs: [], outputs: ['main'], properties: [] },
+		async execute() {
+			return [this.getInputData()];
+		},
+	},
+	'n8n-nodes-base.noOp': {
+		description: { displayName: 'No Operation', name: 'noOp', group: ['organization'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+		async execute() {
+			return [this.getInputData()];
+		},
+	},
+};
+
+function loadPackage() {
+	/** @type {Record<string, any>} */
+	const nodeTypes = {};
+	for (const file of PACKAGE_JSON.n8n.nodes) {
+		const exported = require(path.join(PACKAGE_DIR, file));
+		const NodeClass = exported[path.basename(file, '.node.js')];
+		const instance = new NodeClass();
+		nodeTypes[`${PACKAGE_NAME}.${instance.description.name}`] = instance;
+	}
+	/** @type {Record<string, any>} */
+	const credentialTypes = {};
+	for (const file of PACKAGE_JSON.n8n.credentials) {
+		const exported = require(path.join(PACKAGE_DIR, file));
+		const instance = new exported[path.basename(file, '.credentials.js')]();
+		credentialTypes[instance.name] = instance;
+	}
+	return { nodeTypes, credentialTypes };
+}
+
+class NodeTypes {
+	/** @param {Record<string, any>} types */
+	constructor(types) {
+		this.types = types;
+	}
+	/** @param {string} type */
+	getByName(type) {
+		return this.getByNameAndVersion(type);
+	}
+	/** @param {string} type @param {number} [_version] */
+	getByNameAndVersion(type, _version) {
+		if (type.endsWith('Tool') && !this.types[type]) {
+			const base = this.types[type.slice(0, -'Tool'.length)];
+			if (base) return toolVariant(base);
+		}
+		const nodeType = this.types[type];
+		if (!nodeType) throw new Error(`Unknown node type ${type}`);
+		return nodeType;
+	}
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** The `usableAsTool` variant n8n builds from a node: same execute, named `<name>Tool`. */
+function toolVariant(base) {
+	return { ...base, execute: base.execute, description: { ...base.description, name: `${base.description.name}Tool` } };
+}
+
+class CredentialsHelper extends ICredentialsHelper {
+	/** @param {Record<string, any>} credentialTypes @param {NodeTypes} nodeTypes */
+	constructor(credentialTypes, nodeTypes) {
+		super();
+		this.credentialTypes = credentialTypes;
+		this.nodeTypes = nodeTypes;
+		/** @type {Record<string, Record<string, any>>} stored credential data by type, as n8n keeps it in its database */
+		this.stored = {};
+		/** How often n8n wrote new OAuth2 token data back (a token fetch or refresh each). */
+		this.tokenWrites = 0;
+	}
+	getParentTypes(name) {
+		return this.credentialTypes[name]?.extends ?? [];
+	}
+	getCredentialsProperties(type) {
+		const own = this.credentialTypes[type]?.properties ?? [];
+		const merged = [...OAUTH2_API_PROPERTIES.filter((p) => !own.some((o) => o.name === p.name)), ...own];
+		return merged;
+	}
+	async authenticate(_credentials, _typeName, requestOptions) {
+		return requestOptions;
+	}
+	async preAuthentication() {
+		return undefined;
+	}
+	async runPreAuthentication() {
+		return undefined;
+	}
+	async getCredentials() {
+		throw new Error('not used in-process');
+	}
+	async getDecrypted(_additionalData, _nodeCredentials, type, mode) {
+		const stored = this.stored[type];
+		if (!stored) throw new Error(`Credential of type ${type} is not set`);
+		const properties = this.getCredentialsProperties(type);
+		const withDefaults = NodeHelpers.getNodeParameters(properties, { ...stored }, true, false, null, null);
+		const mockNode = { id: 'credential', name: 'credential', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
+		const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: this.nodeTypes });
+		const resolved = workflow.expression.getComplexParameterValue(mockNode, withDefaults, mode ?? 'internal', {}, undefined, undefined, withDefaults);
+		if (stored.oauthTokenData !== undefined) resolved.oauthTokenData = stored.oauthTokenData;
+		return resolved;
+	}
+	async updateCredentials(_nodeCredentials, type, data) {
+		this.stored[type] = { ...data };
+	}
+	async updateCredentialsOauthTokenData(_nodeCredentials, type, data) {
+		this.tokenWrites++;
+		this.stored[type] = { ...this.stored[type], oauthTokenData: data.oauthTokenData };
+	}
+	getOAuth2Options() {
+		return undefined;
+	}
+	isCredentialUsableByNode() {
+		return true;
+	}
+}
+
+/** Silent logger unless DEFENDER_XDR_LOG=1; tests read `logs` to check what a person would see. */
+function createLogger() {
+	/** @type {Array<{ level: string; message: string }>} */
+	const logs = [];
+	const log = (level) => (message) => {
+		logs.push({ level, message: String(message) });
+		if (process.env.DEFENDER_XDR_LOG) process.stderr.write(`[${level}] ${message}\n`);
+	};
+	return { logs, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), verbose: log('verbose'), scoped() { return this; } } };
+}
+
+/**
+ * @param {{ credential?: Record<string, any>; extraNodeTypes?: Record<string, any> }} [options]
+ */
+function createEngine(options = {}) {
+	const { nodeTypes: packageNodes, credentialTypes } = loadPackage();
+	const nodeTypes = new NodeTypes({ ...BASE_NODES, ...packageNodes, ...(options.extraNodeTypes ?? {}) });
+	const credentialsHelper = new CredentialsHelper(credentialTypes, nodeTypes);
+	if (options.credential) credentialsHelper.stored[CREDENTIAL_TYPE] = { ...options.credential };
+	const { logs, logger } = createLogger();
+	const { LoggerProxy } = require('n8n-workflow');
+	LoggerProxy.init(logger);
+
+	function additionalData(hooks) {
+		return {
+			hooks,
+			credentialsHelper,
+			executionId: hooks?.executionId ?? 'poll',
+			currentNodeParameters: undefined,
+			restApiUrl: 'http://127.0.0.1/rest',
+			instanceBaseUrl: 'http://127.0.0.1/',
+			webhookBaseUrl: 'http://127.0.0.1/webhook',
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+			variables: {},
+			executeWorkflow: async () => {
+				throw new Error('sub-workflows are not available in-process');
+			},
+			setExecutionStatus() {},
+			sendDataToUI() {},
+			logAiEvent() {},
+		};
+	}
+
+	/**
+	 * Runs a workflow (n8n workflow JSON) from its start node, as "Execute workflow" does.
+	 * @param {any} workflowJson
+	 * @param {{ startItems?: any[]; mode?: string }} [runOptions]
+	 */
+	async function runWorkflow(workflowJson, runOptions = {}) {
+		const workflow = new Workflow({
+			id: workflowJson.id ?? 'test',
+			name: workflowJson.name,
+			nodes: workflowJson.nodes,
+			connections: workflowJson.connections,
+			active: false,
+			nodeTypes,
+			staticData: workflowJson.staticData,
+			settings: workflowJson.settings,
+		});
+		const executionId = String(Date.now());
+		const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowJson);
+		const finished = createDeferredPromise();
+		hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+		const startNode = workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ?? workflow.getStartNode();
+		if (!startNode) throw new Error('The workflow has no start node');
+		const runExecutionData = {
+			startData: {},
+			resultData: { runData: {} },
+			executionData: {
+				contextData: {},
+				metadata: {},
+				waitingExecution: {},
+				waitingExecutionSource: null,
+				nodeExecutionStack: [{ node: startNode, data: { main: [runOptions.startItems ?? [{ json: {} }]] }, source: null }],
+			},
+		};
+		const execute = new WorkflowExecute(additionalData(hooks), runOptions.mode ?? 'manual', runExecutionData);
+		await execute.processRunExecutionData(workflow);
+		const run = await finished.promise;
+		return describeRun(run);
+	}
+
+	/**
+	 * Calls a node's `poll()` through n8n's PollContext, as the trigger scheduler does.
+	 * @param {any} node workflow node JSON of the trigger
+	 * @param {{ mode?: 'trigger' | 'manual'; staticData?: any }} [pollOptions]
+	 */
+	async function poll(node, pollOptions = {}) {
+		const staticData = pollOptions.staticData ?? {};
+		const workflow = new Workflow({ id: 'poll', nodes: [node], connections: {}, active: true, nodeTypes, staticData });
+		const mode = pollOptions.mode ?? 'trigger';
+		const context = new PollContext(workflow, workflow.getNode(node.name), additionalData(undefined), mode, 'trigger');
+		const nodeType = nodeTypes.getByNameAndVersion(node.type);
+		const result = await nodeType.poll.call(context);
+		return { result, staticData: workflow.staticData };
+	}
+
+	return { runWorkflow, poll, credentialsHelper, logs, nodeTypes };
+}
+
+/** Outputs of every node by name: `outputs[node][outputIndex]` is the list of items. */
+function describeRun(run) {
+	const runData = run.data.resultData.runData;
+	/** @type {Record<string, any[][]>} */
+	const outputs = {};
+	/** @type {Record<string, any>} */
+	const errors = {};
+	for (const [nodeName, taskData] of Object.entries(runData)) {
+		const last = taskData[taskData.length - 1];
+		outputs[nodeName] = (last.data?.main ?? []).map((items) => items ?? []);
+		if (last.error) errors[nodeName] = last.error;
+	}
+	return { status: run.status, outputs, errors, error: run.data.resultData.error, run };
+}
+
+module.exports = { createEngine, PACKAGE_NAME, CREDENTIAL_TYPE };
