@@ -20,12 +20,12 @@ export class DefenderXdrError extends Error {
 	constructor(details: Partial<ItemErrorDetails> & { message: string; code: string }) {
 		super(redactSecrets(details.message));
 		this.details = {
-			statusCode: null,
-			requestId: null,
-			retryable: false,
-			executed: 'no',
-			...details,
 			message: this.message,
+			code: details.code,
+			statusCode: details.statusCode ?? null,
+			requestId: details.requestId ?? null,
+			retryable: details.retryable ?? false,
+			executed: details.executed ?? 'no',
 		};
 	}
 }

@@ -18,6 +18,7 @@ export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | un
 	const text = String(value).trim();
 	if (text === '') return undefined;
 	if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+	if (!/^[A-Za-z]{3},/.test(text)) return undefined; // an HTTP date starts with the day name
 	const dateMs = Date.parse(text);
 	if (Number.isNaN(dateMs)) return undefined;
 	return Math.max(0, (dateMs - nowMs) / 1000);
