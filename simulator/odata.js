@@ -1,0 +1,376 @@
+// @ts-check
+'use strict';
+
+// The slice of OData a Graph collection needs here: $filter, $orderby, $top, $skip, $skiptoken, $count, $select.
+// Each collection declares what it accepts; anything else is a 400, as Graph answers.
+
+const { GraphError } = require('./responses');
+
+/**
+ * @typedef {'string' | 'dateTime'} PropertyKind
+ * @typedef {{ type: 'and' | 'or', left: FilterNode, right: FilterNode }
+ *   | { type: 'not', operand: FilterNode }
+ *   | { type: 'compare', property: string, operator: string, value: unknown }
+ *   | { type: 'in', property: string, values: unknown[] }} FilterNode
+ * @typedef {{
+ *   name: string,
+ *   filterable: Record<string, PropertyKind>,
+ *   operators: string[],
+ *   connectives: string[],
+ *   filterHelp: string,
+ *   orderable: string[],
+ *   selectable: string[],
+ *   options: string[],
+ *   defaultPageSize: number,
+ *   maxTop: number,
+ * }} CollectionRules
+ */
+
+const COMPARISON_OPERATORS = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** @param {string} message */
+const badFilter = (message) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${message}`);
+
+/**
+ * @param {string} text
+ * @returns {{ kind: string, value: string }[]}
+ */
+function tokenize(text) {
+	/** @type {{ kind: string, value: string }[]} */
+	const tokens = [];
+	let i = 0;
+	while (i < text.length) {
+		const rest = text.slice(i);
+		const space = /^\s+/.exec(rest);
+		if (space) {
+			i += space[0].length;
+			continue;
+		}
+		if ('(),'.includes(rest[0])) {
+			tokens.push({ kind: rest[0], value: rest[0] });
+			i += 1;
+			continue;
+		}
+		if (rest[0] === "'") {
+			let value = '';
+			let j = 1;
+			for (;;) {
+				if (j >= rest.length) throw badFilter('unterminated string literal');
+				if (rest[j] === "'") {
+					if (rest[j + 1] === "'") {
+						value += "'";
+						j += 2;
+						continue;
+					}
+					break;
+				}
+				value += rest[j];
+				j += 1;
+			}
+			tokens.push({ kind: 'string', value });
+			i += j + 1;
+			continue;
+		}
+		const word = /^[^\s(),']+/.exec(rest);
+		if (!word) throw badFilter(`unexpected character '${rest[0]}'`);
+		const value = word[0];
+		if (DATE_TIME.test(value)) tokens.push({ kind: 'dateTime', value });
+		else if (/^-?\d+(\.\d+)?$/.test(value)) tokens.push({ kind: 'number', value });
+		else tokens.push({ kind: 'word', value });
+		i += value.length;
+	}
+	return tokens;
+}
+
+/**
+ * Parses and checks a $filter against a collection's rules.
+ * @param {string} text
+ * @param {CollectionRules} rules
+ * @returns {FilterNode}
+ */
+function parseFilter(text, rules) {
+	const tokens = tokenize(text);
+	let position = 0;
+	const peek = () => tokens[position];
+	const next = () => tokens[position++];
+	/** @param {string} word */
+	const isWord = (word) => peek()?.kind === 'word' && peek().value.toLowerCase() === word;
+	/** @param {string} connective */
+	const allow = (connective) => {
+		if (!rules.connectives.includes(connective)) throw badFilter(`'${connective}' is not supported on ${rules.name}. ${rules.filterHelp}`);
+	};
+
+	/** @returns {FilterNode} */
+	const parseOr = () => {
+		let left = parseAnd();
+		while (isWord('or')) {
+			allow('or');
+			next();
+			left = { type: 'or', left, right: parseAnd() };
+		}
+		return left;
+	};
+	/** @returns {FilterNode} */
+	const parseAnd = () => {
+		let left = parseUnary();
+		while (isWord('and')) {
+			allow('and');
+			next();
+			left = { type: 'and', left, right: parseUnary() };
+		}
+		return left;
+	};
+	/** @returns {FilterNode} */
+	const parseUnary = () => {
+		if (isWord('not')) {
+			allow('not');
+			next();
+			return { type: 'not', operand: parseUnary() };
+		}
+		if (peek()?.kind === '(') {
+			next();
+			const inner = parseOr();
+			if (next()?.kind !== ')') throw badFilter("missing ')'");
+			return inner;
+		}
+		return parseComparison();
+	};
+	/** @returns {FilterNode} */
+	const parseComparison = () => {
+		const propertyToken = next();
+		if (!propertyToken || propertyToken.kind !== 'word') throw badFilter(`expected a property name near '${propertyToken?.value ?? 'end of filter'}'`);
+		const property = propertyToken.value;
+		const kind = rules.filterable[property];
+		if (!kind) throw badFilter(`property '${property}' cannot be filtered on ${rules.name}. ${rules.filterHelp}`);
+		const operatorToken = next();
+		const operator = operatorToken?.value.toLowerCase() ?? '';
+		if (operator === 'in' && rules.operators.includes('in')) {
+			if (next()?.kind !== '(') throw badFilter("expected '(' after 'in'");
+			const values = [parseLiteral(kind, property)];
+			while (peek()?.kind === ',') {
+				next();
+				values.push(parseLiteral(kind, property));
+			}
+			if (next()?.kind !== ')') throw badFilter("missing ')' after 'in' list");
+			return { type: 'in', property, values };
+		}
+		if (!COMPARISON_OPERATORS.includes(operator) || !rules.operators.includes(operator)) {
+			throw badFilter(`operator '${operatorToken?.value ?? ''}' is not supported on ${rules.name}. ${rules.filterHelp}`);
+		}
+		return { type: 'compare', property, operator, value: parseLiteral(kind, property) };
+	};
+	/**
+	 * @param {PropertyKind} kind
+	 * @param {string} property
+	 */
+	const parseLiteral = (kind, property) => {
+		const token = next();
+		if (!token) throw badFilter(`missing value for '${property}'`);
+		if (token.kind === 'word' && token.value === 'null') return null;
+		if (kind === 'dateTime') {
+			const value = token.kind === 'dateTime' || token.kind === 'string' ? Date.parse(token.value) : NaN;
+			if (Number.isNaN(value)) throw badFilter(`'${token.value}' is not a valid DateTimeOffset for '${property}'`);
+			return value;
+		}
+		if (token.kind !== 'string') throw badFilter(`'${property}' needs a quoted string value, got ${token.value}`);
+		return token.value;
+	};
+
+	if (tokens.length === 0) throw badFilter('the filter is empty');
+	const tree = parseOr();
+	if (position < tokens.length) throw badFilter(`unexpected '${tokens[position].value}'`);
+	return tree;
+}
+
+/**
+ * @param {FilterNode} node
+ * @param {Record<string, unknown>} entity
+ * @param {Record<string, PropertyKind>} kinds
+ * @returns {boolean}
+ */
+function matches(node, entity, kinds) {
+	switch (node.type) {
+		case 'and':
+			return matches(node.left, entity, kinds) && matches(node.right, entity, kinds);
+		case 'or':
+			return matches(node.left, entity, kinds) || matches(node.right, entity, kinds);
+		case 'not':
+			return !matches(node.operand, entity, kinds);
+		case 'in':
+			return node.values.some((value) => compare(entityValue(entity, node.property, kinds), 'eq', value));
+		case 'compare':
+			return compare(entityValue(entity, node.property, kinds), node.operator, node.value);
+	}
+}
+
+/**
+ * @param {Record<string, unknown>} entity
+ * @param {string} property
+ * @param {Record<string, PropertyKind>} kinds
+ */
+function entityValue(entity, property, kinds) {
+	const raw = entity[property];
+	if (raw == null) return null;
+	return kinds[property] === 'dateTime' ? Date.parse(String(raw)) : raw;
+}
+
+/**
+ * @param {unknown} left
+ * @param {string} operator
+ * @param {unknown} right
+ */
+function compare(left, operator, right) {
+	if (operator === 'eq') return left === right;
+	if (operator === 'ne') return left !== right;
+	if (left == null || right == null) return false;
+	const order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left).localeCompare(String(right));
+	if (operator === 'gt') return order > 0;
+	if (operator === 'ge') return order >= 0;
+	if (operator === 'lt') return order < 0;
+	return order <= 0;
+}
+
+/**
+ * @param {string} text
+ * @param {CollectionRules} rules
+ * @returns {{ property: string, descending: boolean }[]}
+ */
+function parseOrderBy(text, rules) {
+	return text.split(',').map((part) => {
+		const [property, direction = 'asc', ...extra] = part.trim().split(/\s+/);
+		if (!rules.orderable.includes(property) || extra.length > 0 || !['asc', 'desc'].includes(direction.toLowerCase())) {
+			throw new GraphError(400, 'BadRequest', `Invalid $orderby '${text}'. ${rules.name} can be ordered by ${rules.orderable.join(', ')} (asc or desc).`);
+		}
+		return { property, descending: direction.toLowerCase() === 'desc' };
+	});
+}
+
+/**
+ * @param {string | null} text
+ * @param {string} option
+ * @param {number} min
+ * @param {number} max
+ */
+function parseInteger(text, option, min, max) {
+	if (text === null) return null;
+	if (!/^\d+$/.test(text.trim())) throw new GraphError(400, 'BadRequest', `Invalid value '${text}' for query option '${option}': an integer is required.`);
+	const value = Number(text);
+	if (value < min || value > max) throw new GraphError(400, 'BadRequest', `Invalid value '${text}' for query option '${option}': it must be between ${min} and ${max}.`);
+	return value;
+}
+
+/** @param {number} offset */
+const encodeSkipToken = (offset) => Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
+
+/** @param {string} token */
+function decodeSkipToken(token) {
+	try {
+		const { offset } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+		if (Number.isInteger(offset) && offset >= 0) return offset;
+	} catch {
+		// falls through to the 400 below
+	}
+	throw new GraphError(400, 'BadRequest', 'The $skiptoken is invalid or expired. Start again from the first page.');
+}
+
+/**
+ * Reads the query options of a collection request; `$`-less duplicates and unknown `$` options are refused.
+ * @param {URLSearchParams} query
+ * @param {CollectionRules} rules
+ */
+function readQueryOptions(query, rules) {
+	for (const key of query.keys()) {
+		if (key.startsWith('$') && !rules.options.includes(key)) {
+			throw new GraphError(400, 'BadRequest', `Query option '${key}' is not supported on ${rules.name}. Supported: ${rules.options.join(', ')}.`);
+		}
+	}
+	const filterText = query.get('$filter');
+	const orderByText = query.get('$orderby');
+	const skipToken = query.get('$skiptoken');
+	const selectText = query.get('$select');
+	const countText = query.get('$count');
+	if (countText !== null && !['true', 'false'].includes(countText)) throw new GraphError(400, 'BadRequest', `Invalid value '${countText}' for $count: use true or false.`);
+	return {
+		filter: filterText === null ? null : parseFilter(filterText, rules),
+		orderBy: orderByText === null ? null : parseOrderBy(orderByText, rules),
+		top: parseInteger(query.get('$top'), '$top', 1, rules.maxTop),
+		skip: parseInteger(query.get('$skip'), '$skip', 0, Number.MAX_SAFE_INTEGER) ?? 0,
+		offset: skipToken === null ? 0 : decodeSkipToken(skipToken),
+		select: selectText === null ? null : selectText.split(',').map((name) => name.trim()).filter(Boolean),
+		count: countText === 'true',
+		expand: query.get('$expand'),
+	};
+}
+
+/**
+ * Filters, orders and pages a collection; the nextLink keeps every option but `$skip`, folded into `$skiptoken`.
+ * @param {Record<string, unknown>[]} entities
+ * @param {URLSearchParams} query
+ * @param {CollectionRules} rules
+ * @param {{ pageSize: number | null, linkBase: string, defaultOrder: { property: string, descending: boolean }[] }} paging
+ */
+function pageCollection(entities, query, rules, paging) {
+	const options = readQueryOptions(query, rules);
+	const { filter } = options;
+	const filtered = filter ? entities.filter((entity) => matches(filter, entity, rules.filterable)) : entities.slice();
+	const order = options.orderBy ?? paging.defaultOrder;
+	filtered.sort((a, b) => {
+		for (const { property, descending } of order) {
+			const difference = compareForSort(a[property], b[property]);
+			if (difference !== 0) return descending ? -difference : difference;
+		}
+		return String(a.id).localeCompare(String(b.id));
+	});
+	const pageSize = Math.min(options.top ?? Infinity, paging.pageSize ?? rules.defaultPageSize);
+	const start = options.skip + options.offset;
+	const page = filtered.slice(start, start + pageSize);
+	const end = start + page.length;
+	/** @type {string | undefined} */
+	let nextLink;
+	if (end < filtered.length) {
+		const kept = [...query.entries()].filter(([key]) => key !== '$skip' && key !== '$skiptoken');
+		kept.push(['$skiptoken', encodeSkipToken(end)]);
+		nextLink = `${paging.linkBase}?${kept.map(([key, value]) => `${encodeOptionName(key)}=${encodeURIComponent(value)}`).join('&')}`;
+	}
+	return {
+		value: options.select ? page.map((entity) => project(entity, /** @type {string[]} */ (options.select), rules)) : page,
+		nextLink,
+		count: options.count ? filtered.length : undefined,
+		expand: options.expand,
+	};
+}
+
+/** @param {string} key */
+const encodeOptionName = (key) => (key.startsWith('$') ? `$${encodeURIComponent(key.slice(1))}` : encodeURIComponent(key));
+
+/**
+ * @param {unknown} a
+ * @param {unknown} b
+ */
+function compareForSort(a, b) {
+	const left = typeof a === 'string' && DATE_TIME.test(a) ? Date.parse(a) : a;
+	const right = typeof b === 'string' && DATE_TIME.test(b) ? Date.parse(b) : b;
+	if (typeof left === 'number' && typeof right === 'number') return left - right;
+	return String(left ?? '').localeCompare(String(right ?? ''));
+}
+
+/**
+ * Applies `$select` to one entity; an unknown property is a 400 as in Graph, an absent one stays absent.
+ * @param {Record<string, unknown>} entity
+ * @param {string[]} select
+ * @param {CollectionRules} rules
+ */
+function project(entity, select, rules) {
+	/** @type {Record<string, unknown>} */
+	const picked = {};
+	for (const name of select) {
+		if (!rules.selectable.includes(name)) {
+			throw new GraphError(400, 'BadRequest', `Could not find a property named '${name}' on type '${rules.name}'.`);
+		}
+		if (name in entity) picked[name] = entity[name];
+	}
+	return picked;
+}
+
+module.exports = { parseFilter, matches, pageCollection, project, readQueryOptions };
