@@ -12,7 +12,7 @@ import {
 import { DefenderXdrError, redactSecrets } from '../MicrosoftDefenderXdr/transport/graphError';
 import { GraphSession } from '../MicrosoftDefenderXdr/transport/graphSession';
 import { TRIGGER_EVENTS } from './events';
-import { activate, catchUp, newestMatching, type PollCursor } from './pollCursor';
+import { activate, catchUp, newestMatching, savedCursor } from './pollCursor';
 
 export class MicrosoftDefenderXdrTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,7 +50,6 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 		const event = TRIGGER_EVENTS.find((candidate) => candidate.value === eventName);
 		if (!event) throw new NodeOperationError(this.getNode(), `The event "${eventName}" is not supported`);
 		const isManual = this.getMode() === 'manual';
-		const staticData = this.getWorkflowStaticData('node');
 
 		try {
 			const graph = await GraphSession.open(this);
@@ -59,8 +58,9 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 				const newest = await newestMatching(graph, listing);
 				return newest ? [[{ json: newest }]] : null;
 			}
-			const cursor = staticData.cursor as PollCursor | undefined;
-			if (cursor?.event !== event.value) {
+			const staticData = this.getWorkflowStaticData('node');
+			const cursor = savedCursor(staticData.cursor, event.value);
+			if (!cursor) {
 				staticData.cursor = await activate(graph, listing, event.value);
 				this.logger.info(`Microsoft Defender XDR Trigger: watching for new ${event.entities} from now on; existing ones are not replayed`);
 				return null;

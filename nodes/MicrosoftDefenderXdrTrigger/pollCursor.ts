@@ -15,6 +15,18 @@ export interface PollCursor {
 	idsAtCreatedDateTime: string[];
 }
 
+/** The saved cursor of this event, or undefined when there is none (first activation, another event, or unreadable). */
+export function savedCursor(saved: unknown, event: string): PollCursor | undefined {
+	if (!saved || typeof saved !== 'object') return undefined;
+	const cursor = saved as Partial<PollCursor>;
+	const readable =
+		cursor.event === event &&
+		(cursor.createdDateTime === null || createdKey(cursor.createdDateTime) === cursor.createdDateTime) &&
+		Array.isArray(cursor.idsAtCreatedDateTime) &&
+		cursor.idsAtCreatedDateTime.every((id) => typeof id === 'string');
+	return readable ? (cursor as PollCursor) : undefined;
+}
+
 /** More entities than this in one instant is not realistic; the bound keeps static data small. */
 export const MAX_BOUNDARY_IDS = 1000;
 
@@ -40,9 +52,9 @@ interface Seen {
 }
 
 /**
- * Reads the list page by page in Graph's order. Paging stops early only while the list has been newest first
- * so far (incidents and alerts are asked for that order; incident tasks come that way but Graph does not
- * promise it) and `canStopAfter` says the page's oldest entity is older than anything still wanted.
+ * Reads the list page by page in Graph's order. Paging stops early only for a list Graph documents as newest
+ * first, only while it has really been newest first so far, and once `canStopAfter` says the page's oldest
+ * entity is older than anything still wanted; otherwise every page is read.
  */
 async function scan(
 	graph: GraphSession,
@@ -53,7 +65,7 @@ async function scan(
 ): Promise<void> {
 	const visitedIds = new Set<string>();
 	let previousKey: string | undefined;
-	let newestFirst = true;
+	let newestFirst = listing.newestFirst;
 	for await (const page of graph.pages<GraphEntity>(listing.version, listing.path, listing.query(since))) {
 		let oldestKeyOnPage: string | undefined;
 		for (const entity of page.items) {

@@ -16,6 +16,8 @@ export interface EntityListing {
 	query(since: string | undefined): Record<string, string>;
 	/** The filters Graph cannot apply on its side; true when the entity should trigger. */
 	matches(entity: GraphEntity): boolean;
+	/** Whether Graph documents the list as newest first, so paging may stop once it reaches older entities. */
+	newestFirst: boolean;
 }
 
 /** One value of the trigger's `event` parameter: its label, its filter parameters and its Graph list. */

@@ -33,7 +33,10 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-/** `GET /beta/security/incidentTasks`: Graph filters only with `eq` joined by `and` and has no time filter or ordering. */
+/**
+ * `GET /beta/security/incidentTasks`: Graph filters only with `eq` joined by `and`, has no time filter and
+ * promises no order, so every poll reads the whole list (one request of up to 500 tasks for most tenants).
+ */
 function listing(ctx: IPollFunctions): EntityListing {
 	const executableOnly = ctx.getNodeParameter('executableOnly', true) as boolean;
 	const actionTypes = ctx.getNodeParameter('actionTypes', []) as string[];
@@ -48,6 +51,7 @@ function listing(ctx: IPollFunctions): EntityListing {
 		matches: (task) =>
 			(!executableOnly || isExecutableActionType(task.actionType)) &&
 			(actionTypes.length === 0 || actionTypes.includes(task.actionType as string)),
+		newestFirst: false,
 	};
 }
 

@@ -11,7 +11,7 @@ const SEVERITIES = [
 	{ name: 'Unknown', value: 'unknown' },
 ];
 
-/** Incidents and alerts list the same way: a server-side time filter, severity and status, newest first. */
+/** Incidents and alerts share their filters: severity and status, each a multi-select. */
 export function securityFilters(event: string, statuses: Array<{ name: string; value: string }>): INodeProperties[] {
 	const show = { event: [event] };
 	return [
@@ -36,7 +36,10 @@ export function securityFilters(event: string, statuses: Array<{ name: string; v
 	];
 }
 
-/** `GET /v1.0/security/{incidents|alerts_v2}` with every filter applied by Graph. */
+/**
+ * `GET /v1.0/security/{incidents|alerts_v2}`: documented newest first, with `$filter` but no `$orderby`.
+ * Graph documents `eq` (and `ge` on dates), so a single value is filtered by Graph, several by the trigger.
+ */
 export function securityListing(ctx: IPollFunctions, path: string): EntityListing {
 	const severities = ctx.getNodeParameter('severity', []) as string[];
 	const statuses = ctx.getNodeParameter('status', []) as string[];
@@ -44,18 +47,17 @@ export function securityListing(ctx: IPollFunctions, path: string): EntityListin
 		version: 'v1.0',
 		path,
 		query: (since) => {
-			const conditions = [anyOf('severity', severities), anyOf('status', statuses)].filter(Boolean);
-			if (since) conditions.unshift(`createdDateTime ge ${since}`);
-			const query: Record<string, string> = { $orderby: 'createdDateTime desc' };
+			const conditions: string[] = [];
+			if (since) conditions.push(`createdDateTime ge ${since}`);
+			if (severities.length === 1) conditions.push(`severity eq '${severities[0]}'`);
+			if (statuses.length === 1) conditions.push(`status eq '${statuses[0]}'`);
+			const query: Record<string, string> = {};
 			if (conditions.length) query.$filter = conditions.join(' and ');
 			return query;
 		},
-		matches: () => true,
+		matches: (entity) =>
+			(severities.length === 0 || severities.includes(entity.severity as string)) &&
+			(statuses.length === 0 || statuses.includes(entity.status as string)),
+		newestFirst: true,
 	};
-}
-
-function anyOf(property: string, values: string[]): string {
-	if (values.length === 0) return '';
-	const clause = values.map((value) => `${property} eq '${value.replace(/'/g, "''")}'`).join(' or ');
-	return values.length === 1 ? clause : `(${clause})`;
 }
