@@ -15,7 +15,11 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = mkdtempSync(path.join(tmpdir(), 'defender-xdr-n8n-'));
 }
 
+const { Logger } = require('@n8n/backend-common');
+const { Container } = require('@n8n/di');
 const { ExecutionLifecycleHooks, WorkflowExecute, PollContext } = require('n8n-core');
+// Not exported from n8n-core's index; needed to stop its cleanup interval (see shutdown()).
+const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
 const {
 	createDeferredPromise,
 	ICredentialsHelper,
@@ -183,8 +187,9 @@ function createEngine(options = {}) {
 	const credentialsHelper = new CredentialsHelper(credentialTypes, nodeTypes);
 	if (options.credential) credentialsHelper.stored[CREDENTIAL_TYPE] = { ...options.credential };
 	const { logs, logger } = createLogger();
-	const { LoggerProxy } = require('n8n-workflow');
-	LoggerProxy.init(logger);
+	// Nodes log through `this.logger`, which n8n-core takes from its DI container; the engine logs through LoggerProxy.
+	Container.set(Logger, logger);
+	require('n8n-workflow').LoggerProxy.init(logger);
 
 	function additionalData(hooks) {
 		return {
@@ -262,7 +267,12 @@ function createEngine(options = {}) {
 		return { result, staticData: workflow.staticData };
 	}
 
-	return { runWorkflow, poll, credentialsHelper, logs, nodeTypes };
+	/** n8n-core keeps an SSH-tunnel cleanup interval running until shutdown; stop it so the process can exit. */
+	function shutdown() {
+		Container.get(SSHClientsManager).onShutdown();
+	}
+
+	return { runWorkflow, poll, shutdown, credentialsHelper, logs, nodeTypes };
 }
 
 /** Outputs of every node by name: `outputs[node][outputIndex]` is the list of items. */

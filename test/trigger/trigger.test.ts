@@ -35,21 +35,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await sim?.stop();
-	stopN8nBackgroundTimers();
+	engine.shutdown();
 });
-
-/**
- * n8n-core starts an SSH-tunnel cleanup interval with the first node Execute context (the example workflow
- * runs one) and stops it only on shutdown; without this a single-file `jest test/trigger` run never exits.
- */
-function stopN8nBackgroundTimers() {
-	if (typeof engine?.shutdown === 'function') return engine.shutdown();
-	/* eslint-disable @typescript-eslint/no-require-imports */
-	const { Container } = require('@n8n/di');
-	const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
-	/* eslint-enable @typescript-eslint/no-require-imports */
-	Container.get(SSHClientsManager).onShutdown();
-}
 
 beforeEach(() => {
 	sim.reset();
@@ -83,15 +70,6 @@ function activeTrigger(parameters: Record<string, unknown>) {
 		},
 		setParameters: (changes: Record<string, unknown>) => Object.assign(node.parameters, changes),
 	};
-}
-
-/** The logger n8n hands to nodes as `this.logger` (n8n-core resolves it from its DI container). */
-function n8nLogger(): { warn: (message: string) => void } {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { Container } = require('@n8n/di');
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { Logger } = require('@n8n/backend-common');
-	return Container.get(Logger);
 }
 
 const ids = (poll: Poll) => poll.items?.map((entity) => entity.id) ?? null;
@@ -243,12 +221,11 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		sim.addTask({ id: 'task-after-outage', actionType: 'isolateDevice', createdDateTime: instant(1) });
 		const before = trigger.saved();
 		sim.injectFault({ path: /incidentTasks/, fault: '503', times: 4, retryAfterSeconds: 0 });
-		const warn = jest.spyOn(n8nLogger(), 'warn');
+		const logged = engine.logs.length;
 
 		await expect(trigger.poll()).rejects.toThrow(/unavailable \(503\)/);
 		expect(trigger.saved()).toEqual(before);
-		const warnings = warn.mock.calls.map(([message]) => String(message));
-		warn.mockRestore();
+		const warnings = engine.logs.slice(logged).filter((log) => log.level === 'warn').map((log) => log.message);
 		expect(warnings.some((message: string) => /polling for new incident tasks failed; the next poll starts from the same position/.test(message))).toBe(true);
 		expect(warnings.join('\n')).not.toContain(sim.clientSecret);
 

@@ -326,16 +326,16 @@ function toFetchResponse(statusCode: number, headers: Record<string, unknown>, b
 	});
 }
 
-const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_CANCELED'];
+const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
 const DROPPED_CODES = ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ERR_SOCKET_CLOSED', 'UND_ERR_SOCKET'];
 
-/** n8n wraps HTTP failures; the network fault survives only as a `code` somewhere on the cause chain. */
+/** n8n wraps HTTP failures in NodeApiError; the network fault survives only as a code (`httpCode` there). */
 function networkFaultOf(error: unknown): 'timeout' | 'connectionDropped' | undefined {
 	for (const code of errorCodes(error)) {
 		if (TIMEOUT_CODES.includes(code)) return 'timeout';
 		if (DROPPED_CODES.includes(code)) return 'connectionDropped';
 	}
-	const text = messageOf(error);
+	const text = [messageOf(error), ...((error as { messages?: unknown[] })?.messages ?? [])].join(' ');
 	if (/timeout of \d+ms exceeded|timed out/i.test(text)) return 'timeout';
 	if (/socket hang up|ECONNRESET/i.test(text)) return 'connectionDropped';
 	return undefined;
@@ -345,8 +345,9 @@ function errorCodes(error: unknown): string[] {
 	const codes: string[] = [];
 	let current: unknown = error;
 	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-		const { code, cause } = current as { code?: unknown; cause?: unknown };
+		const { code, httpCode, cause } = current as { code?: unknown; httpCode?: unknown; cause?: unknown };
 		if (typeof code === 'string') codes.push(code);
+		if (typeof httpCode === 'string') codes.push(httpCode);
 		current = cause;
 	}
 	return codes;
