@@ -17,7 +17,9 @@ if (!process.env.N8N_USER_FOLDER) {
 
 const { Logger } = require('@n8n/backend-common');
 const { Container } = require('@n8n/di');
-const { ExecutionLifecycleHooks, WorkflowExecute, PollContext } = require('n8n-core');
+const { ExecutionLifecycleHooks, WorkflowExecute, PollContext, SupplyDataContext } = require('n8n-core');
+// How an AI agent calls a node used as a tool (n8n-core's own invocation path; not exported from its index).
+const { makeHandleToolInvocation } = require('n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data');
 // Not exported from n8n-core's index; needed to stop its cleanup interval (see shutdown()).
 const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
 const {
@@ -267,12 +269,37 @@ function createEngine(options = {}) {
 		return { result, staticData: workflow.staticData };
 	}
 
+	/**
+	 * Calls a node the way an AI agent calls it as a tool (`usableAsTool`): the node's `<name>Tool` variant runs
+	 * with the agent's arguments as its input item, and the agent receives the string this returns.
+	 * @param {any} toolNode workflow node JSON whose type ends in `Tool`
+	 * @param {Record<string, unknown>} toolArgs
+	 */
+	async function callTool(toolNode, toolArgs) {
+		const agentNode = { id: 'agent', name: 'AI Agent', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
+		const workflow = new Workflow({
+			id: 'tool',
+			nodes: [agentNode, toolNode],
+			connections: { [toolNode.name]: { ai_tool: [[{ node: agentNode.name, type: 'ai_tool', index: 0 }]] } },
+			active: false,
+			nodeTypes,
+		});
+		const hooks = new ExecutionLifecycleHooks('manual', `tool-${Date.now()}`, { nodes: [], connections: {} });
+		const runExecutionData = { resultData: { runData: {} }, executionData: { contextData: {}, metadata: {}, nodeExecutionStack: [], waitingExecution: {}, waitingExecutionSource: null } };
+		const executeData = { node: agentNode, data: { main: [[{ json: {} }]] }, source: null };
+		const node = workflow.getNode(toolNode.name);
+		const contextFactory = (runIndex) =>
+			new SupplyDataContext(workflow, node, additionalData(hooks), 'manual', runExecutionData, runIndex, [], {}, 'ai_tool', executeData, [], undefined, agentNode);
+		const invoke = makeHandleToolInvocation(contextFactory, node, nodeTypes.getByNameAndVersion(toolNode.type), runExecutionData);
+		return await invoke(toolArgs);
+	}
+
 	/** n8n-core keeps an SSH-tunnel cleanup interval running until shutdown; stop it so the process can exit. */
 	function shutdown() {
 		Container.get(SSHClientsManager).onShutdown();
 	}
 
-	return { runWorkflow, poll, shutdown, credentialsHelper, logs, nodeTypes };
+	return { runWorkflow, poll, callTool, shutdown, credentialsHelper, logs, nodeTypes };
 }
 
 /** Outputs of every node by name: `outputs[node][outputIndex]` is the list of items. */

@@ -225,8 +225,18 @@ export async function execute(
 		}
 	}
 
-	if (dryRun) {
-		return { items: [success(audit, 'dryRun', { actionStatus: task?.actionStatus, wouldExecute: `POST ${path}/executeResponseAction`, task: dryRunSummary(task) })] };
+	if (dryRun && task) {
+		// The incident is context for a human approver; a task whose incident cannot be read still dry-runs.
+		const incident = await settle(graph.get('beta', `${path}/incident`));
+		return {
+			items: [
+				success(audit, 'dryRun', {
+					actionStatus: task.actionStatus,
+					wouldExecute: `POST ${path}/executeResponseAction`,
+					task: dryRunSummary(task, incident.ok ? incident.value.body : null),
+				}),
+			],
+		};
 	}
 
 	const executed = await postExecute(graph, path, options.verifyTask);
@@ -346,8 +356,7 @@ function success(audit: Audit, outcome: 'executed' | 'skipped' | 'dryRun' | 'com
 	};
 }
 
-function dryRunSummary(task: IncidentTask | undefined): IDataObject | undefined {
-	if (!task) return undefined;
+function dryRunSummary(task: IncidentTask, incident: IDataObject | null): IDataObject {
 	return {
 		id: task.id,
 		displayName: task.displayName,
@@ -355,6 +364,12 @@ function dryRunSummary(task: IncidentTask | undefined): IDataObject | undefined 
 		actionType: task.actionType,
 		status: task.status,
 		actionStatus: task.actionStatus,
-		incident: (task.incident ?? task.incidentId ?? null) as IDataObject | string | null,
+		incident: incident && {
+			id: incident.id,
+			displayName: incident.displayName,
+			severity: incident.severity,
+			status: incident.status,
+			incidentWebUrl: incident.incidentWebUrl,
+		},
 	};
 }
