@@ -26,6 +26,7 @@ const {
 	createDeferredPromise,
 	ICredentialsHelper,
 	NodeHelpers,
+	WAIT_INDEFINITELY,
 	Workflow,
 } = require('n8n-workflow');
 
@@ -54,6 +55,40 @@ const BASE_NODES = {
 		description: { displayName: 'Manual Trigger', name: 'manualTrigger', group: ['trigger'], version: 1, defaults: {}, inputs: [], outputs: ['main'], properties: [] },
 		async execute() {
 			return [this.getInputData()];
+		},
+	},
+	// Waits to be resumed by its webhook; `resumeWorkflow` plays the webhook call (the real node does the same:
+	// n8n puts the execution to wait, then passes the webhook's data on from this node).
+	'n8n-nodes-base.wait': {
+		description: { displayName: 'Wait', name: 'wait', group: ['organization'], version: [1, 1.1], defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+		async execute() {
+			await this.putExecutionToWait(WAIT_INDEFINITELY);
+			return [this.getInputData()];
+		},
+	},
+	// Routes items by its conditions, evaluated by n8n's own filter engine.
+	'n8n-nodes-base.if': {
+		description: {
+			displayName: 'If',
+			name: 'if',
+			group: ['transform'],
+			version: [2, 2.1, 2.2],
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main', 'main'],
+			outputNames: ['true', 'false'],
+			properties: [
+				{ displayName: 'Conditions', name: 'conditions', type: 'filter', default: {}, typeOptions: { filter: { caseSensitive: true, typeValidation: 'strict', version: 2 } } },
+			],
+		},
+		async execute() {
+			const yes = [];
+			const no = [];
+			this.getInputData().forEach((item, itemIndex) => {
+				const pass = this.getNodeParameter('conditions', itemIndex, false, { extractValue: true });
+				(pass ? yes : no).push({ ...item, pairedItem: { item: itemIndex } });
+			});
+			return [yes, no];
 		},
 	},
 	'n8n-nodes-base.noOp': {
@@ -221,20 +256,9 @@ function createEngine(options = {}) {
 	 * @param {{ startItems?: any[]; mode?: string }} [runOptions]
 	 */
 	async function runWorkflow(workflowJson, runOptions = {}) {
-		const workflow = new Workflow({
-			id: workflowJson.id ?? 'test',
-			name: workflowJson.name,
-			nodes: workflowJson.nodes,
-			connections: workflowJson.connections,
-			active: false,
-			nodeTypes,
-			staticData: workflowJson.staticData,
-			settings: workflowJson.settings,
-		});
-		const executionId = String(Date.now());
-		const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowJson);
-		const finished = createDeferredPromise();
-		hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+		// n8n mutates the nodes it runs (a resumed Wait node is disabled); keep the caller's workflow intact.
+		workflowJson = structuredClone(workflowJson);
+		const workflow = workflowOf(workflowJson);
 		const startNode = workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ?? workflow.getStartNode();
 		if (!startNode) throw new Error('The workflow has no start node');
 		const runExecutionData = {
@@ -248,10 +272,44 @@ function createEngine(options = {}) {
 				nodeExecutionStack: [{ node: startNode, data: { main: [runOptions.startItems ?? [{ json: {} }]] }, source: null }],
 			},
 		};
-		const execute = new WorkflowExecute(additionalData(hooks), runOptions.mode ?? 'manual', runExecutionData);
-		await execute.processRunExecutionData(workflow);
-		const run = await finished.promise;
-		return describeRun(run);
+		return await execute(workflow, workflowJson, runExecutionData, runOptions.mode ?? 'manual');
+	}
+
+	/**
+	 * Resumes a run that waits on a Wait node, as n8n does when the node's resume URL is called: the
+	 * webhook's data leaves the Wait node and the run goes on.
+	 * @param {any} workflowJson
+	 * @param {{ run: any }} waiting the result of runWorkflow whose status is 'waiting'
+	 * @param {{ body?: any; query?: any; headers?: any }} webhookCall
+	 */
+	async function resumeWorkflow(workflowJson, waiting, webhookCall) {
+		workflowJson = structuredClone(workflowJson);
+		const runExecutionData = waiting.run.data;
+		const [waitingNode] = runExecutionData.executionData.nodeExecutionStack;
+		waitingNode.data.main = [[{ json: { headers: {}, params: {}, query: {}, body: {}, ...webhookCall } }]];
+		runExecutionData.waitTill = waiting.run.waitTill ?? runExecutionData.waitTill;
+		return await execute(workflowOf(workflowJson), workflowJson, runExecutionData, 'webhook');
+	}
+
+	function workflowOf(workflowJson) {
+		return new Workflow({
+			id: workflowJson.id ?? 'test',
+			name: workflowJson.name,
+			nodes: workflowJson.nodes,
+			connections: workflowJson.connections,
+			active: false,
+			nodeTypes,
+			staticData: workflowJson.staticData,
+			settings: workflowJson.settings,
+		});
+	}
+
+	async function execute(workflow, workflowJson, runExecutionData, mode) {
+		const hooks = new ExecutionLifecycleHooks(mode, String(Date.now()), workflowJson);
+		const finished = createDeferredPromise();
+		hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
+		await new WorkflowExecute(additionalData(hooks), mode, runExecutionData).processRunExecutionData(workflow);
+		return describeRun(await finished.promise);
 	}
 
 	/**
@@ -299,7 +357,7 @@ function createEngine(options = {}) {
 		Container.get(SSHClientsManager).onShutdown();
 	}
 
-	return { runWorkflow, poll, callTool, shutdown, credentialsHelper, logs, nodeTypes };
+	return { runWorkflow, resumeWorkflow, poll, callTool, shutdown, credentialsHelper, logs, nodeTypes };
 }
 
 /** Outputs of every node by name: `outputs[node][outputIndex]` is the list of items. */
