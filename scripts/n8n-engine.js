@@ -14,6 +14,10 @@ const path = require('node:path');
 if (!process.env.N8N_USER_FOLDER) {
 	process.env.N8N_USER_FOLDER = mkdtempSync(path.join(tmpdir(), 'defender-xdr-n8n-'));
 }
+// A throw-away key for the throw-away folder (n8n would otherwise announce generating one), and no nagging
+// about the permissions of a config file that lives in a temp folder.
+process.env.N8N_ENCRYPTION_KEY ??= require('node:crypto').randomBytes(24).toString('hex');
+process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
 
 const { Logger } = require('@n8n/backend-common');
 const { Container } = require('@n8n/di');

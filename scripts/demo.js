@@ -1,0 +1,95 @@
+// @ts-check
+/**
+ * `npm run demo`: runs examples/execute-pending-tasks.json in the real n8n engine (in-process) against the
+ * local Defender XDR simulator, and prints what left each output of "Execute response action".
+ * No tenant, no n8n server, nothing outside loopback.
+ */
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const { startSimulator } = require('../simulator');
+const { createEngine } = require('./n8n-engine');
+
+const EXAMPLE = path.join(__dirname, '..', 'examples', 'execute-pending-tasks.json');
+const EXECUTE_NODE = 'Execute response action';
+// One task the app may not touch, so the demo shows the Error branch as a tenant would (403 on the POST).
+const FORBIDDEN_TASK = 'task-ioc-open-001';
+
+async function main() {
+	const started = Date.now();
+	const sim = await startSimulator({ actionDelayMs: 200 });
+	sim.injectFault({ method: 'POST', path: `/beta/security/incidentTasks/${FORBIDDEN_TASK}/executeResponseAction`, fault: '403' });
+	log(`Defender XDR simulator on ${sim.url} (tenant ${sim.tenantId}); ${FORBIDDEN_TASK} will answer 403 to show the Error output`);
+
+	const engine = createEngine({
+		credential: {
+			grantType: 'clientCredentials',
+			tenantId: sim.tenantId,
+			clientId: sim.clientId,
+			clientSecret: sim.clientSecret,
+			cloud: 'custom',
+			customGraphUrl: sim.url,
+			customLoginUrl: sim.url,
+		},
+	});
+	try {
+		const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
+		log(`running "${workflow.name}" in the n8n engine`);
+		const result = await engine.runWorkflow(workflow);
+		if (result.error) throw new Error(`the workflow failed: ${result.error.message}`);
+
+		const listed = result.outputs['List open executable tasks']?.[0] ?? [];
+		const [success = [], error = []] = result.outputs[EXECUTE_NODE] ?? [];
+		log(`listed ${listed.length} open executable tasks; ${success.length} on Success, ${error.length} on Error\n`);
+
+		const rows = [
+			...success.map((item) => ({ index: item.pairedItem.item, output: 'Success', json: item.json })),
+			...error.map((item) => ({ index: item.pairedItem.item, output: 'Error', json: item.json })),
+		].sort((a, b) => a.index - b.index);
+		printTable(
+			['task', 'action type', 'output', 'outcome'],
+			rows.map(({ output, json }) => [
+				json.incidentTaskId,
+				json.actionType,
+				output,
+				output === 'Success' ? describeSuccess(json) : `${json.error.code} (executed: ${json.error.executed}): ${shorten(json.error.message, 70)}`,
+			]),
+		);
+		const executed = sim.executions.length;
+		console.log(`\n${rows.length} items in, ${rows.length} items out; the simulator ran ${executed} response actions. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+		if (success.length === 0 || error.length === 0 || rows.length !== listed.length) process.exitCode = 1;
+	} finally {
+		engine.shutdown();
+		await sim.stop();
+	}
+}
+
+/** @param {any} json */
+function describeSuccess(json) {
+	if (json.outcome === 'skipped') return `skipped: ${shorten(json.reason, 60)}`;
+	return `${json.outcome} (HTTP ${json.statusCode}, request ${String(json.requestId).slice(0, 8)}…)`;
+}
+
+/** @param {string} text @param {number} max */
+function shorten(text, max) {
+	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** @param {string[]} header @param {string[][]} rows */
+function printTable(header, rows) {
+	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+	const line = (cells) => cells.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
+	console.log(line(header));
+	console.log(line(widths.map((width) => '-'.repeat(width))));
+	for (const row of rows) console.log(line(row));
+}
+
+/** @param {string} message */
+function log(message) {
+	console.log(`demo: ${message}`);
+}
+
+main().catch((error) => {
+	console.error(`demo failed: ${error instanceof Error ? error.message : error}`);
+	process.exit(1);
+});
