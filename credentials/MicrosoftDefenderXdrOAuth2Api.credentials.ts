@@ -72,10 +72,15 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 // The computed fields are n8n expressions over the credential itself ($self), built from the table above.
+// A custom root that breaks the https/loopback rule becomes an unroutable `.invalid` host, so n8n's own
+// OAuth flows (Connect, token refresh) never send the client secret over plain http to another host.
 const loginRoots = Object.fromEntries(Object.entries(NATIONAL_CLOUDS).map(([key, c]) => [key, c.loginRoot]));
 const graphRoots = Object.fromEntries(Object.entries(NATIONAL_CLOUDS).map(([key, c]) => [key, c.graphRoot]));
-const rootOf = (roots: Record<string, string>, customField: string) =>
-	`(( ${JSON.stringify(roots)} )[$self.cloud] || String($self.${customField} || '').replace(/\\/+$/, ''))`;
+const SAFE_CUSTOM_ROOT = String.raw`/^(https:\/\/[^\s]+|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/[^\s]*)?)$/`;
+const rootOf = (roots: Record<string, string>, customField: string) => {
+	const custom = String.raw`String($self.${customField} || '').replace(/\/+$/, '')`;
+	return `(( ${JSON.stringify(roots)} )[$self.cloud] || (${SAFE_CUSTOM_ROOT}.test(${custom}) ? ${custom} : 'https://${customField}-must-use-https.invalid'))`;
+};
 const loginRoot = rootOf(loginRoots, 'customLoginUrl');
 const graphRoot = rootOf(graphRoots, 'customGraphUrl');
 

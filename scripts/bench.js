@@ -5,7 +5,7 @@
  * Scenarios are bounded in count and time and talk only to the loopback simulator.
  */
 const { startSimulator } = require('../simulator');
-const { createEngine, PACKAGE_NAME } = require('./n8n-engine');
+const { createEngine, defenderWorkflow, simulatorCredential } = require('./n8n-engine');
 
 const EXECUTABLE = ['collectInvestigationPackage', 'isolateDevice', 'unRestrictAppExecution', 'unIsolateDevice', 'restrictAppExecution', 'runAntiVirusScan', 'stopAndQuarantineFile', 'submitIocRule'];
 
@@ -15,25 +15,6 @@ const TARGETS = {
 	waitCpuPercent: 10, // of one core, while 100 items wait for completion: 30 polls/s served by the in-process simulator included
 	latencyScenarioSeconds: 6, // 200 items, 100 ms per request, concurrency 16 (sequential would be 40 s)
 };
-
-function workflow(options) {
-	return {
-		name: 'bench',
-		nodes: [
-			{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: '2',
-				name: 'Defender',
-				type: `${PACKAGE_NAME}.microsoftDefenderXdr`,
-				typeVersion: 1,
-				position: [200, 0],
-				parameters: { resource: 'incidentTask', operation: 'executeResponseAction', incidentTaskId: '={{ $json.id }}', actionType: '={{ $json.actionType }}', options },
-				credentials: { microsoftDefenderXdrOAuth2Api: { id: 'bench', name: 'bench' } },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Defender', type: 'main', index: 0 }]] } },
-	};
-}
 
 /** Adds `count` fresh open tasks to the simulator and returns them as workflow input items. */
 function freshTasks(sim, count, prefix) {
@@ -47,7 +28,8 @@ function freshTasks(sim, count, prefix) {
 async function runScenario(engine, items, options) {
 	const started = process.hrtime.bigint();
 	const cpuBefore = process.cpuUsage();
-	const result = await engine.runWorkflow(workflow(options), { startItems: items });
+	const parameters = { resource: 'incidentTask', operation: 'executeResponseAction', incidentTaskId: '={{ $json.id }}', actionType: '={{ $json.actionType }}', options };
+	const result = await engine.runWorkflow(defenderWorkflow(parameters), { startItems: items });
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	const cpu = process.cpuUsage(cpuBefore);
 	const [success = [], error = []] = result.outputs.Defender ?? [];
@@ -56,9 +38,7 @@ async function runScenario(engine, items, options) {
 
 async function main() {
 	const sim = await startSimulator({ actionDelayMs: 50 });
-	const engine = createEngine({
-		credential: { grantType: 'clientCredentials', tenantId: sim.tenantId, clientId: sim.clientId, clientSecret: sim.clientSecret, cloud: 'custom', customGraphUrl: sim.url, customLoginUrl: sim.url },
-	});
+	const engine = createEngine({ credential: simulatorCredential(sim) });
 	const results = [];
 	const check = (name, value, target, better, unit) => {
 		const ok = better === 'higher' ? value >= target : value <= target;

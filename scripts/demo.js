@@ -8,7 +8,7 @@ const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
 const { startSimulator } = require('../simulator');
-const { createEngine } = require('./n8n-engine');
+const { createEngine, simulatorCredential } = require('./n8n-engine');
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'execute-pending-tasks.json');
 const EXECUTE_NODE = 'Execute response action';
@@ -21,17 +21,7 @@ async function main() {
 	sim.injectFault({ method: 'POST', path: `/beta/security/incidentTasks/${FORBIDDEN_TASK}/executeResponseAction`, fault: '403' });
 	log(`Defender XDR simulator on ${sim.url} (tenant ${sim.tenantId}); ${FORBIDDEN_TASK} will answer 403 to show the Error output`);
 
-	const engine = createEngine({
-		credential: {
-			grantType: 'clientCredentials',
-			tenantId: sim.tenantId,
-			clientId: sim.clientId,
-			clientSecret: sim.clientSecret,
-			cloud: 'custom',
-			customGraphUrl: sim.url,
-			customLoginUrl: sim.url,
-		},
-	});
+	const engine = createEngine({ credential: simulatorCredential(sim) });
 	try {
 		const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
 		log(`running "${workflow.name}" in the n8n engine`);

@@ -20,7 +20,7 @@
  * settings and no telemetry, so nothing reaches the network or the real home.
  */
 
-const { spawn } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
@@ -285,6 +285,50 @@ async function importWorkflow(install, folder, workflow) {
 }
 
 /**
+ * A stable n8n workflow ID for a workflow file (16 letters and digits, n8n's
+ * own format), so importing the same file again updates that workflow
+ * instead of adding a copy, and tests can `execute --id` it.
+ * @param {string} name e.g. the file's base name
+ */
+function workflowIdFor(name) {
+	const digest = crypto.createHash('sha256').update(name).digest('base64').replace(/[^A-Za-z0-9]/g, '');
+	return `dxdr${digest.slice(0, 12)}`;
+}
+
+/**
+ * The workflow files of a folder, sorted, each ready to import: its own `id` or a stable one from
+ * `workflowIdFor('<kind>/<file>')`, and inactive (n8n would otherwise start its triggers).
+ * @param {string} dir @param {string} kind e.g. 'example'
+ * @returns {Array<{ file: string, kind: string, workflow: any }>}
+ */
+function readWorkflows(dir, kind) {
+	if (!fs.existsSync(dir)) return [];
+	return fs
+		.readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => {
+			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+			return { file, kind, workflow: { ...workflow, id: workflow.id || workflowIdFor(`${kind}/${file}`), active: false } };
+		});
+}
+
+/**
+ * Activates an imported workflow (its triggers start when n8n starts). n8n 2.x
+ * "publishes" a workflow version; 1.x has no publish command and sets `active`.
+ * @param {N8nInstall} install @param {UserFolder} folder @param {string} workflowId
+ */
+async function activateWorkflow(install, folder, workflowId) {
+	const major = Number(install.version.split('.')[0]);
+	const args = major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+	const result = await runN8n(install, args, folder);
+	if (result.code !== 0) {
+		throw new Error(`n8n ${args[0]} failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`);
+	}
+	return result;
+}
+
+/**
  * `n8n import:credentials` of credentials with plain data:
  * `[{ id, name, type, data: { field: value } }]`. n8n (1.x and 2.x) encrypts a
  * `data` object with the folder's key on import. The temp file is deleted at
@@ -437,14 +481,32 @@ async function installCommunityPackage(install, folder, tarball) {
 	return nodesDir;
 }
 
+/**
+ * Builds dist/ and packs the package exactly as it is published (`npm pack`: package.json "files");
+ * returns the tarball's path. Used by the end-to-end test and `npm run dev`.
+ * @param {string} destination folder for the tarball
+ */
+function buildAndPack(destination) {
+	const repo = path.resolve(__dirname, '..');
+	/** @param {string[]} args */
+	const npm = (args) => {
+		const result = spawnSync('npm', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+		if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${result.status}):\n${tail(result.stdout + result.stderr, 30)}`);
+		return result.stdout;
+	};
+	npm(['run', 'build']);
+	const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', destination]));
+	return path.join(destination, packed[0].filename);
+}
+
 /** Where n8n writes the node and credential types it serves its editor. @param {UserFolder} folder */
 function typesDir(folder) {
 	return path.join(folder.dir, '.cache', 'n8n', 'public', 'types');
 }
 
 /**
- * Starts `n8n start` on a loopback port and waits until it is ready
- * (`/healthz/readiness`: database connected and migrated).
+ * Starts `n8n start` on a loopback port and waits until it is ready: database
+ * migrated (`/healthz/readiness`) and the editor served (`/` answers 200).
  * @param {N8nInstall} install @param {UserFolder} folder
  * @param {{ port?: number, env?: Record<string, string>, timeoutMs?: number, onOutput?: (chunk: string) => void }} [options]
  */
@@ -473,17 +535,21 @@ async function startN8n(install, folder, options = {}) {
 		clearTimeout(timer);
 	};
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-	for (;;) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`n8n start exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(log)}`);
+	// Readiness (database migrated) is not enough: n8n 1.x answers it before it has
+	// mounted its REST API and editor, which then answer 404 for a few seconds.
+	for (const probe of ['/healthz/readiness', '/']) {
+		for (;;) {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				throw new Error(`n8n start exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(log)}`);
+			}
+			const res = await httpGet(`${url}${probe}`).catch(() => undefined);
+			if (res && res.status === 200) break;
+			if (Date.now() > deadline) {
+				await stop();
+				throw new Error(`n8n start did not answer ${probe} on ${url} in time:\n${tail(log)}`);
+			}
+			await new Promise((r) => setTimeout(r, 500));
 		}
-		const res = await httpGet(`${url}/healthz/readiness`).catch(() => undefined);
-		if (res && res.status === 200) break;
-		if (Date.now() > deadline) {
-			await stop();
-			throw new Error(`n8n start was not ready on ${url} in time:\n${tail(log)}`);
-		}
-		await new Promise((r) => setTimeout(r, 500));
 	}
 	return { url, port, process: child, stop, log: () => log };
 }
@@ -524,8 +590,22 @@ async function loadedTypes(folder, options = {}) {
  * @param {string} url @returns {Promise<{ status: number, body: string }>}
  */
 function httpGet(url) {
+	return httpRequest('GET', url);
+}
+
+/**
+ * Minimal JSON POST on loopback, e.g. to n8n's REST API.
+ * @param {string} url @param {unknown} body @returns {Promise<{ status: number, body: string }>}
+ */
+function httpPostJson(url, body) {
+	return httpRequest('POST', url, JSON.stringify(body));
+}
+
+/** @param {string} method @param {string} url @param {string} [payload] @returns {Promise<{ status: number, body: string }>} */
+function httpRequest(method, url, payload) {
 	return new Promise((resolve, reject) => {
-		const req = http.get(url, { timeout: 5000 }, (res) => {
+		const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+		const req = http.request(url, { method, headers, timeout: 5000 }, (res) => {
 			let body = '';
 			res.setEncoding('utf8');
 			res.on('data', (c) => (body += c));
@@ -533,6 +613,7 @@ function httpGet(url) {
 		});
 		req.on('timeout', () => req.destroy(new Error('timeout')));
 		req.on('error', reject);
+		req.end(payload);
 	});
 }
 
@@ -543,6 +624,9 @@ module.exports = {
 	n8nEnv,
 	runN8n,
 	importWorkflow,
+	workflowIdFor,
+	readWorkflows,
+	activateWorkflow,
 	importCredentials,
 	executeWorkflow,
 	parseExecuteOutput,
@@ -552,5 +636,7 @@ module.exports = {
 	loadedTypes,
 	typesDir,
 	httpGet,
+	httpPostJson,
 	freePort,
+	buildAndPack,
 };

@@ -364,6 +364,51 @@ function createEngine(options = {}) {
 	return { runWorkflow, resumeWorkflow, poll, callTool, shutdown, credentialsHelper, logs, nodeTypes };
 }
 
+/**
+ * The credential n8n would hold for the simulator: the `custom` cloud with both roots on the simulator.
+ * @param {{ url: string; tenantId: string; clientId: string; clientSecret: string }} sim
+ */
+function simulatorCredential(sim) {
+	return {
+		grantType: 'clientCredentials',
+		tenantId: sim.tenantId,
+		clientId: sim.clientId,
+		clientSecret: sim.clientSecret,
+		cloud: 'custom',
+		customGraphUrl: sim.url,
+		customLoginUrl: sim.url,
+	};
+}
+
+/**
+ * Manual Trigger -> Microsoft Defender XDR (`parameters`) -> Success to "Executed", Error to "Needs attention".
+ * @param {Record<string, unknown>} parameters
+ * @param {string} [nodeType]
+ */
+function defenderWorkflow(parameters, nodeType = `${PACKAGE_NAME}.microsoftDefenderXdr`) {
+	return {
+		name: 'Defender XDR',
+		nodes: [
+			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n2',
+				name: 'Defender',
+				type: nodeType,
+				typeVersion: 1,
+				position: [200, 0],
+				parameters,
+				credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
+			},
+			{ id: 'n3', name: 'Executed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, -100], parameters: {} },
+			{ id: 'n4', name: 'Needs attention', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 100], parameters: {} },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Defender', type: 'main', index: 0 }]] },
+			Defender: { main: [[{ node: 'Executed', type: 'main', index: 0 }], [{ node: 'Needs attention', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
 /** Outputs of every node by name: `outputs[node][outputIndex]` is the list of items. */
 function describeRun(run) {
 	const runData = run.data.resultData.runData;
@@ -379,4 +424,4 @@ function describeRun(run) {
 	return { status: run.status, outputs, errors, error: run.data.resultData.error, run };
 }
 
-module.exports = { createEngine, PACKAGE_NAME, CREDENTIAL_TYPE };
+module.exports = { createEngine, simulatorCredential, defenderWorkflow, PACKAGE_NAME, CREDENTIAL_TYPE };

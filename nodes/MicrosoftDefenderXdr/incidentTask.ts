@@ -49,17 +49,8 @@ export const TASK_STATUSES = [
 	{ value: 'notRelevant', name: 'Not Relevant' },
 ] as const;
 
-export type TaskStatus = (typeof TASK_STATUSES)[number]['value'];
-
-export const ACTION_STATUSES = [
-	'notStarted',
-	'inProgress',
-	'partiallyCompleted',
-	'completed',
-	'failed',
-] as const;
-
-export type ActionStatus = (typeof ACTION_STATUSES)[number];
+/** Graph's largest page (`$top`) for incident tasks. */
+export const MAX_PAGE_SIZE = 500;
 
 /** The fields we rely on; Graph may add more, and `responseAction` is deprecated and may be absent. */
 export interface IncidentTask extends IDataObject {

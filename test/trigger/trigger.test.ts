@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { isExecutableActionType, startSimulator, type Simulator } from '../../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createEngine } = require('../../scripts/n8n-engine.js');
+const { createEngine, simulatorCredential } = require('../../scripts/n8n-engine.js');
 
 const TRIGGER_TYPE = 'n8n-nodes-microsoft-defender-xdr.microsoftDefenderXdrTrigger';
 const TRIGGER_NAME = 'Defender XDR Trigger';
@@ -20,17 +20,7 @@ beforeAll(async () => {
 	const built = path.resolve(__dirname, '../../dist/nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.js');
 	if (!existsSync(built)) throw new Error('Run `npm run build` first: the engine loads the trigger from dist/');
 	sim = await startSimulator();
-	engine = createEngine({
-		credential: {
-			grantType: 'clientCredentials',
-			tenantId: sim.tenantId,
-			clientId: sim.clientId,
-			clientSecret: sim.clientSecret,
-			cloud: 'custom',
-			customGraphUrl: sim.url,
-			customLoginUrl: sim.url,
-		},
-	});
+	engine = createEngine({ credential: simulatorCredential(sim) });
 });
 
 afterAll(async () => {

@@ -1,23 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { Simulator } from '../../simulator';
-import { graphRequests, startWorld, type Engine } from './defenderWorkflow';
+import { graphRequests, useWorld } from './defenderWorkflow';
 
 const playbook = JSON.parse(readFileSync(path.join(__dirname, '../../examples/approval-gated-isolation.json'), 'utf8'));
 // The example polls every 15 s while the action runs; the simulator finishes in 100 ms.
 playbook.nodes.find((node: any) => node.name === 'Isolate device').parameters.options.pollInterval = 0.1;
 
-let sim: Simulator;
-let engine: Engine;
-
-beforeAll(async () => {
-	({ sim, engine } = await startWorld({ actionDelayMs: 100 }));
-});
-afterAll(async () => {
-	engine.shutdown();
-	await sim.stop();
-});
+const world = useWorld({ actionDelayMs: 100 });
 
 const json = (items: any[] | undefined) => (items ?? []).map((item) => item.json);
 
@@ -25,51 +15,50 @@ describe('examples/approval-gated-isolation.json', () => {
 	let taskId: string;
 
 	beforeEach(() => {
-		sim.reset();
-		taskId = sim.addTask({ id: `task-isolate-approval-${Date.now()}`, actionType: 'isolateDevice', displayName: 'Isolate LAPTOP-7' }).id;
+		taskId = world.sim.addTask({ id: `task-isolate-approval-${Date.now()}`, actionType: 'isolateDevice', displayName: 'Isolate LAPTOP-7' }).id;
 	});
 
 	async function dryRunAndWait() {
 		// The trigger in a manual run hands over the newest isolation task, as "Test workflow" does.
-		const waiting = await engine.runWorkflow(playbook);
+		const waiting = await world.engine.runWorkflow(playbook);
 		expect(waiting.status).toBe('waiting');
 		expect(json(waiting.outputs['Dry run'][0])).toEqual([
 			expect.objectContaining({ incidentTaskId: taskId, outcome: 'dryRun', task: expect.objectContaining({ displayName: 'Isolate LAPTOP-7' }) }),
 		]);
-		expect(graphRequests(sim, 'POST')).toEqual([]);
+		expect(graphRequests(world.sim, 'POST')).toEqual([]);
 		return waiting;
 	}
 
 	it('isolates the device after approval, waits for completion and marks the task completed', async () => {
 		const waiting = await dryRunAndWait();
 
-		const done = await engine.resumeWorkflow(playbook, waiting, { body: { approved: true } });
+		const done = await world.engine.resumeWorkflow(playbook, waiting, { body: { approved: true } });
 
 		expect(done.status).toBe('success');
 		expect(json(done.outputs['Isolate device'][0])).toEqual([expect.objectContaining({ incidentTaskId: taskId, outcome: 'completed' })]);
 		expect(json(done.outputs['Mark task completed'][0])).toEqual([expect.objectContaining({ id: taskId, status: 'completed' })]);
 		expect(done.outputs['Rejected: nothing executed']).toBeUndefined();
-		expect(sim.executions.map((e) => e.taskId)).toEqual([taskId]);
-		expect(sim.getTask(taskId)).toMatchObject({ status: 'completed', actionStatus: 'completed' });
+		expect(world.sim.executions.map((e) => e.taskId)).toEqual([taskId]);
+		expect(world.sim.getTask(taskId)).toMatchObject({ status: 'completed', actionStatus: 'completed' });
 	});
 
 	it('executes nothing when the approver rejects', async () => {
 		const waiting = await dryRunAndWait();
 
-		const done = await engine.resumeWorkflow(playbook, waiting, { body: { approved: false } });
+		const done = await world.engine.resumeWorkflow(playbook, waiting, { body: { approved: false } });
 
 		expect(done.status).toBe('success');
 		expect(json(done.outputs['Rejected: nothing executed'][0])).toHaveLength(1);
 		expect(done.outputs['Isolate device']).toBeUndefined();
-		expect(sim.executions).toEqual([]);
-		expect(sim.getTask(taskId)?.status).toBe('open');
+		expect(world.sim.executions).toEqual([]);
+		expect(world.sim.getTask(taskId)?.status).toBe('open');
 	});
 
 	it('notifies when the approved isolation fails', async () => {
-		sim.setTask(taskId, { outcome: 'failed' });
+		world.sim.setTask(taskId, { outcome: 'failed' });
 		const waiting = await dryRunAndWait();
 
-		const done = await engine.resumeWorkflow(playbook, waiting, { body: { approved: true } });
+		const done = await world.engine.resumeWorkflow(playbook, waiting, { body: { approved: true } });
 
 		expect(json(done.outputs['Notify: isolation failed'][0])).toEqual([
 			expect.objectContaining({ incidentTaskId: taskId, error: expect.objectContaining({ code: 'actionFailed', executed: 'yes' }) }),

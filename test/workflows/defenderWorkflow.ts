@@ -2,7 +2,7 @@
  * Drives the node the way a workflow does: Manual Trigger -> Microsoft Defender XDR -> its Success output to
  * "Executed" and its Error output to "Needs attention", run by the real n8n engine against the simulator.
  */
-import { createEngine, PACKAGE_NAME } from '../../scripts/n8n-engine';
+import { createEngine, defenderWorkflow, PACKAGE_NAME, simulatorCredential } from '../../scripts/n8n-engine';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
 export type Engine = ReturnType<typeof createEngine>;
@@ -10,17 +10,7 @@ export type Json = Record<string, any>;
 
 export const DEFENDER_NODE_TYPE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
 
-export function simulatorCredential(sim: Simulator): Json {
-	return {
-		grantType: 'clientCredentials',
-		tenantId: sim.tenantId,
-		clientId: sim.clientId,
-		clientSecret: sim.clientSecret,
-		cloud: 'custom',
-		customGraphUrl: sim.url,
-		customLoginUrl: sim.url,
-	};
-}
+export { defenderWorkflow, simulatorCredential };
 
 export async function startWorld(options: SimulatorOptions = {}) {
 	const sim = await startSimulator({ actionDelayMs: 50, ...options });
@@ -28,30 +18,22 @@ export async function startWorld(options: SimulatorOptions = {}) {
 	return { sim, engine };
 }
 
-export function defenderWorkflow(parameters: Json, nodeType = DEFENDER_NODE_TYPE) {
-	return {
-		name: 'Defender XDR test',
-		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{
-				id: 'n2',
-				name: 'Defender',
-				type: nodeType,
-				typeVersion: 1,
-				position: [200, 0],
-				parameters,
-				credentials: { microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
-			},
-			{ id: 'n3', name: 'Executed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, -100], parameters: {} },
-			{ id: 'n4', name: 'Needs attention', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 100], parameters: {} },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Defender', type: 'main', index: 0 }]] },
-			Defender: {
-				main: [[{ node: 'Executed', type: 'main', index: 0 }], [{ node: 'Needs attention', type: 'main', index: 0 }]],
-			},
-		},
-	};
+/**
+ * One simulator and one engine for a test file, torn down after it; the simulator is reset before each
+ * test so tests do not see each other's tasks, faults or requests.
+ */
+export function useWorld(options: SimulatorOptions = {}) {
+	const world = {} as { sim: Simulator; engine: Engine };
+	beforeAll(async () => Object.assign(world, await startWorld(options)));
+	afterAll(async () => {
+		world.engine.shutdown();
+		await world.sim.stop();
+	});
+	beforeEach(() => {
+		world.sim.reset();
+		world.sim.configure({ latencyMs: 0, rateLimit: null, pageSize: null, nextLinkOrigin: null, actionDelayMs: options.actionDelayMs ?? 50 });
+	});
+	return world;
 }
 
 export interface DefenderRun {

@@ -1,27 +1,14 @@
-import { SEEDED_TASK_IDS as IDS, type Simulator } from '../../simulator';
-import { DEFENDER_NODE_TYPE, execute, graphRequests, runDefender, startWorld, type Engine } from './defenderWorkflow';
+import { SEEDED_TASK_IDS as IDS } from '../../simulator';
+import { DEFENDER_NODE_TYPE, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
-let sim: Simulator;
-let engine: Engine;
-
-beforeAll(async () => {
-	({ sim, engine } = await startWorld({ actionDelayMs: 300 }));
-});
-afterAll(async () => {
-	engine.shutdown();
-	await sim.stop();
-});
-beforeEach(() => {
-	sim.reset();
-	sim.configure({ actionDelayMs: 300, latencyMs: 0 });
-});
+const world = useWorld({ actionDelayMs: 300 });
 
 const wait = (extra: Record<string, unknown> = {}) => execute({ waitForCompletion: true, pollInterval: 0.1, waitTimeout: 10, ...extra });
 
 describe('Wait for Completion', () => {
 	it('puts a completed action on Success with outcome completed and the status before and after', async () => {
 		const id = IDS.openByActionType.isolateDevice;
-		const run = await runDefender(engine, wait(), [{ id, actionType: 'isolateDevice' }]);
+		const run = await runDefender(world.engine, wait(), [{ id, actionType: 'isolateDevice' }]);
 
 		expect(run.error).toEqual([]);
 		expect(run.success[0]).toMatchObject({
@@ -33,40 +20,40 @@ describe('Wait for Completion', () => {
 			actionStatusAfter: 'completed',
 			actionStatus: 'completed',
 		});
-		expect(graphRequests(sim, 'GET').length).toBeGreaterThanOrEqual(2);
+		expect(graphRequests(world.sim, 'GET').length).toBeGreaterThanOrEqual(2);
 	});
 
 	it.each([
 		['failed', IDS.endsFailed, 'runAntiVirusScan', 'actionFailed'],
 		['partiallyCompleted', IDS.endsPartiallyCompleted, 'stopAndQuarantineFile', 'actionPartiallyCompleted'],
 	])('puts a %s action on Error with executed: yes', async (_status, id, actionType, code) => {
-		const run = await runDefender(engine, wait(), [{ id, actionType }]);
+		const run = await runDefender(world.engine, wait(), [{ id, actionType }]);
 
 		expect(run.success).toEqual([]);
 		expect(run.error[0]).toEqual({
 			incidentTaskId: id,
 			actionType,
-			operation: 'executeResponseAction',
 			outcome: 'failed',
 			error: expect.objectContaining({ code, executed: 'yes', statusCode: 204, requestId: expect.any(String) }),
 		});
-		expect(sim.executions.map((e) => e.taskId)).toEqual([id]);
+		expect(world.sim.executions.map((e) => e.taskId)).toEqual([id]);
 	});
 
 	it('fails with waitTimeout and executed: yes when the action does not finish in time', async () => {
 		const started = Date.now();
-		const run = await runDefender(engine, wait({ waitTimeout: 1 }), [{ id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' }]);
+		const run = await runDefender(world.engine, wait({ waitTimeout: 1 }), [{ id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' }]);
 
-		expect(run.error[0].error).toMatchObject({ code: 'waitTimeout', executed: 'yes', retryable: true });
+		// It ran: never offered for a blind retry.
+		expect(run.error[0].error).toMatchObject({ code: 'waitTimeout', executed: 'yes', retryable: false });
 		expect(run.error[0].error.message).toContain('still inProgress after 1 s');
 		expect(Date.now() - started).toBeLessThan(5000);
 	});
 
 	it('lets many items wait side by side, not one after another', async () => {
-		sim.configure({ actionDelayMs: 1500 });
+		world.sim.configure({ actionDelayMs: 1500 });
 		const items = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({ id, actionType }));
 		const started = Date.now();
-		const run = await runDefender(engine, wait({ concurrency: 2, pollInterval: 0.2 }), items);
+		const run = await runDefender(world.engine, wait({ concurrency: 2, pollInterval: 0.2 }), items);
 
 		expect(run.success.map((j) => j.outcome)).toEqual(Array(8).fill('completed'));
 		expect(run.successPairs).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
@@ -76,18 +63,18 @@ describe('Wait for Completion', () => {
 
 	it('polls through the retry policy (a 503 while waiting is retried)', async () => {
 		const id = IDS.openByActionType.runAntiVirusScan;
-		sim.injectFault({ method: 'GET', path: `/beta/security/incidentTasks/${id}`, fault: '503', retryAfterSeconds: 0, times: 2 });
-		const run = await runDefender(engine, wait({ verifyTask: false }), [{ id, actionType: 'runAntiVirusScan' }]);
+		world.sim.injectFault({ method: 'GET', path: `/beta/security/incidentTasks/${id}`, fault: '503', retryAfterSeconds: 0, times: 2 });
+		const run = await runDefender(world.engine, wait({ verifyTask: false }), [{ id, actionType: 'runAntiVirusScan' }]);
 
 		expect(run.success[0].outcome).toBe('completed');
-		expect(graphRequests(sim, 'GET').slice(0, 2).map((r) => r.status)).toEqual([503, 503]);
+		expect(graphRequests(world.sim, 'GET').slice(0, 2).map((r) => r.status)).toEqual([503, 503]);
 	});
 });
 
 describe('Dry Run', () => {
 	it('verifies the task, describes it with its incident, and sends no POST', async () => {
 		const id = IDS.openByActionType.isolateDevice;
-		const run = await runDefender(engine, execute({ dryRun: true, verifyTask: false }), [{ id, actionType: 'isolateDevice' }]);
+		const run = await runDefender(world.engine, execute({ dryRun: true, verifyTask: false }), [{ id, actionType: 'isolateDevice' }]);
 
 		expect(run.success[0]).toMatchObject({
 			incidentTaskId: id,
@@ -103,15 +90,15 @@ describe('Dry Run', () => {
 				incident: expect.objectContaining({ id: expect.any(String), severity: expect.any(String) }),
 			},
 		});
-		expect(graphRequests(sim, 'POST')).toEqual([]);
-		expect(sim.executions).toEqual([]);
+		expect(graphRequests(world.sim, 'POST')).toEqual([]);
+		expect(world.sim.executions).toEqual([]);
 	});
 
 	it('still refuses a mismatched action type in a dry run', async () => {
-		const run = await runDefender(engine, execute({ dryRun: true }), [{ id: IDS.openByActionType.isolateDevice, actionType: 'unIsolateDevice' }]);
+		const run = await runDefender(world.engine, execute({ dryRun: true }), [{ id: IDS.openByActionType.isolateDevice, actionType: 'unIsolateDevice' }]);
 
 		expect(run.error[0].error.code).toBe('actionTypeMismatch');
-		expect(graphRequests(sim, 'POST')).toEqual([]);
+		expect(graphRequests(world.sim, 'POST')).toEqual([]);
 	});
 });
 
@@ -128,29 +115,29 @@ describe('AI-agent tool', () => {
 	const isolate = { incidentTaskId: IDS.openByActionType.isolateDevice, actionType: 'isolateDevice' };
 
 	it('refuses to execute unless Allow Execute as AI Tool is ticked, and tells the agent why', async () => {
-		await expect(engine.callTool(toolNode({ operation: 'executeResponseAction' }), isolate)).rejects.toThrow(
+		await expect(world.engine.callTool(toolNode({ operation: 'executeResponseAction' }), isolate)).rejects.toThrow(
 			/turned off for this node.*executed: no/,
 		);
-		expect(sim.requests).toEqual([]);
+		expect(world.sim.requests).toEqual([]);
 	});
 
 	it('executes when Allow Execute as AI Tool is ticked, and the agent reads the outcome', async () => {
-		const answer = await engine.callTool(toolNode({ operation: 'executeResponseAction', options: { allowExecuteAsTool: true } }), isolate);
+		const answer = await world.engine.callTool(toolNode({ operation: 'executeResponseAction', options: { allowExecuteAsTool: true } }), isolate);
 
 		expect(JSON.parse(answer as string)).toEqual([expect.objectContaining({ incidentTaskId: isolate.incidentTaskId, outcome: 'executed' })]);
-		expect(sim.executions).toHaveLength(1);
+		expect(world.sim.executions).toHaveLength(1);
 	});
 
 	it('lets an agent dry-run and read tasks without the option', async () => {
-		const dry = JSON.parse((await engine.callTool(toolNode({ operation: 'executeResponseAction', options: { dryRun: true } }), isolate)) as string);
-		const task = JSON.parse((await engine.callTool(toolNode({ operation: 'get' }), isolate)) as string);
+		const dry = JSON.parse((await world.engine.callTool(toolNode({ operation: 'executeResponseAction', options: { dryRun: true } }), isolate)) as string);
+		const task = JSON.parse((await world.engine.callTool(toolNode({ operation: 'get' }), isolate)) as string);
 
 		expect(dry[0].outcome).toBe('dryRun');
 		expect(task[0]).toMatchObject({ id: isolate.incidentTaskId, actionType: 'isolateDevice' });
-		expect(sim.executions).toEqual([]);
+		expect(world.sim.executions).toEqual([]);
 	});
 
 	it('gives the agent a clear error, not an empty result, when Graph fails', async () => {
-		await expect(engine.callTool(toolNode({ operation: 'get' }), { incidentTaskId: 'no-such-task' })).rejects.toThrow(/Not found \(404\).*code: NotFound/);
+		await expect(world.engine.callTool(toolNode({ operation: 'get' }), { incidentTaskId: 'no-such-task' })).rejects.toThrow(/Not found \(404\).*code: NotFound/);
 	});
 });

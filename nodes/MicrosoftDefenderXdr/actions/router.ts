@@ -5,7 +5,7 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { DefenderXdrError, redactSecrets } from '../transport/graphError';
+import { DefenderXdrError, redactSecrets, type Executed } from '../transport/graphError';
 import { GraphSession } from '../transport/graphSession';
 import * as incidentTask from './incidentTask';
 import { readOptions, type ExecutePhase } from './incidentTask/executeResponseAction.operation';
@@ -26,8 +26,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const operations = { incidentTask }[resource];
-	if (!operations || !(operation in operations)) {
+	if (resource !== 'incidentTask' || !(operation in incidentTask)) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const isToolCall = this.getNode().type.endsWith('Tool');
@@ -57,7 +56,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 				completions.push(
 					awaitCompletion().then(
 						(json) => void (outcomes[itemIndex] = { output: SUCCESS, json }),
-						(error: unknown) => void (outcomes[itemIndex] = failure.call(this, operation, itemIndex, error)),
+						// Whatever goes wrong while waiting, the POST was answered 204: the action ran.
+						(error: unknown) => void (outcomes[itemIndex] = failure.call(this, operation, itemIndex, error, 'yes')),
 					),
 				);
 			}
@@ -93,16 +93,22 @@ async function runOperation(
 }
 
 /** The Error-output item: never a bare `{ error }`, which n8n's own error output would take over. */
-function failure(this: IExecuteFunctions, operation: string, itemIndex: number, error: unknown): ItemOutcome {
+function failure(this: IExecuteFunctions, operation: string, itemIndex: number, error: unknown, executed?: Executed): ItemOutcome {
 	const details =
 		error instanceof DefenderXdrError
 			? error.details
-			: new DefenderXdrError({ code: 'unexpected', message: (error as Error)?.message ?? String(error) }).details;
-	const json: IDataObject = {};
-	if (operation !== 'getMany') json.incidentTaskId = parameterOrNull(this, 'incidentTaskId', itemIndex);
-	if (operation === 'executeResponseAction') json.actionType = parameterOrNull(this, 'actionType', itemIndex);
-	Object.assign(json, { operation, outcome: 'failed', error: { ...details } });
-	return { output: ERROR, json: [json] };
+			: new DefenderXdrError({ code: 'unexpected', message: (error as Error)?.message ?? String(error), executed }).details;
+	return {
+		output: ERROR,
+		json: [
+			{
+				incidentTaskId: operation === 'getMany' ? null : parameterOrNull(this, 'incidentTaskId', itemIndex),
+				actionType: operation === 'executeResponseAction' ? parameterOrNull(this, 'actionType', itemIndex) : null,
+				outcome: 'failed',
+				error: { ...details },
+			},
+		],
+	};
 }
 
 function parameterOrNull(ctx: IExecuteFunctions, name: string, itemIndex: number): string | null {

@@ -24,7 +24,8 @@ export class DefenderXdrError extends Error {
 			code: details.code,
 			statusCode: details.statusCode ?? null,
 			requestId: details.requestId ?? null,
-			retryable: details.retryable ?? false,
+			// Only an action that surely did not run may be sent again: anything else risks running it twice.
+			retryable: (details.executed ?? 'no') === 'no' && (details.retryable ?? false),
 			executed: details.executed ?? 'no',
 		};
 	}

@@ -4,14 +4,14 @@ import { randomUUID } from 'crypto';
 // eslint-disable-next-line @n8n/community-nodes/no-restricted-imports
 import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import {
 	resolveCloudEndpoints,
 	type CloudEndpoints,
 } from '../../../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
 import { DefenderXdrError, describeFailedRequest, redactSecrets, settle } from './graphError';
-import { backoffSeconds, DEFAULT_RETRY_POLICY, parseRetryAfter, type RetryPolicy } from './retryPolicy';
+import { backoffSeconds, DEFAULT_RETRY_POLICY, parseRetryAfter, THROTTLING_STATUSES, type RetryPolicy } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
 
@@ -212,14 +212,14 @@ export class GraphSession {
 			if (!sent.ok) {
 				const networkFault = networkFaultOf(sent.error);
 				if (!networkFault) {
-					const failure = tokenOrTransportError(sent.error, this.endpoints.loginRoot);
+					const failure = tokenOrTransportError(sent.error, this.endpoints.loginRoot, method);
 					this.exchanges.set(clientRequestId, { requestId: null, retriesDone: attempt, failure });
 					throw failure;
 				}
 				this.exchanges.set(clientRequestId, { requestId: null, retriesDone: attempt, networkFault });
 				// A POST that may have reached Graph is never sent again blindly.
 				if (IDEMPOTENT_METHODS.includes(method) && attempt < this.retryPolicy.maxRetries) {
-					const waitSeconds = backoffSeconds(attempt);
+					const waitSeconds = Math.min(backoffSeconds(attempt), this.retryPolicy.maxRetryWaitSeconds);
 					this.ctx.logger.warn(`Graph ${method} ${pathOf(url)}: ${networkFault}; retry ${attempt + 1} of ${this.retryPolicy.maxRetries} in ${waitSeconds.toFixed(1)} s`);
 					await this.pause(waitSeconds);
 					continue;
@@ -236,17 +236,18 @@ export class GraphSession {
 				refreshedForThisRequest = true;
 				const refreshed = await settle(this.refreshToken(generation));
 				if (!refreshed.ok) {
-					const failure = tokenOrTransportError(refreshed.error, this.endpoints.loginRoot);
+					const failure = tokenOrTransportError(refreshed.error, this.endpoints.loginRoot, 'token');
 					this.exchanges.set(clientRequestId, { statusCode, requestId, retriesDone: attempt, failure });
 					throw failure;
 				}
 				attempt--;
 				continue;
 			}
-			const retryable = statusCode === 429 || statusCode === 503 || (statusCode === 504 && IDEMPOTENT_METHODS.includes(method));
+			const retryable = THROTTLING_STATUSES.includes(statusCode) || (statusCode === 504 && IDEMPOTENT_METHODS.includes(method));
 			if (retryable && attempt < this.retryPolicy.maxRetries) {
 				const retryAfter = parseRetryAfter(headerOf(response.headers, 'retry-after'));
-				const waitSeconds = retryAfter ?? backoffSeconds(attempt);
+				// Graph's Retry-After is binding: longer than Max Retry Wait fails the item. Our own backoff is capped instead.
+				const waitSeconds = retryAfter ?? Math.min(backoffSeconds(attempt), this.retryPolicy.maxRetryWaitSeconds);
 				if (waitSeconds <= this.retryPolicy.maxRetryWaitSeconds) {
 					this.ctx.logger.warn(
 						`Graph ${method} ${pathOf(url)} answered ${statusCode}; retry ${attempt + 1} of ${this.retryPolicy.maxRetries} in ${waitSeconds.toFixed(1)} s${statusCode === 429 ? ' (all requests of this run pause)' : ''}`,
@@ -285,14 +286,27 @@ export class GraphSession {
 	}
 
 	private async waitWhilePaused(): Promise<void> {
+		if (Date.now() >= this.pausedUntilMs) return;
 		while (Date.now() < this.pausedUntilMs) {
 			await this.pause((this.pausedUntilMs - Date.now()) / 1000);
 		}
+		// Spread the requests that waited out the pause, so they do not hit Graph as one burst.
+		await this.pause(Math.random() * 0.25);
 	}
 
+	/** Waits without holding a CPU; a cancelled execution stops the wait. */
 	async pause(seconds: number): Promise<void> {
 		const signal = 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal() : undefined;
-		await sleepWithAbort(Math.max(0, seconds * 1000), signal);
+		if (signal?.aborted) throw new DefenderXdrError({ code: 'cancelled', message: 'The execution was cancelled' });
+		// n8n-workflow 2.x has no sleepWithAbort; its `sleep` exists in every version, so race it with the signal.
+		await new Promise<void>((resolve, reject) => {
+			const onAbort = () => reject(new DefenderXdrError({ code: 'cancelled', message: 'The execution was cancelled' }));
+			signal?.addEventListener('abort', onAbort, { once: true });
+			void sleep(Math.max(0, seconds * 1000)).then(() => {
+				signal?.removeEventListener('abort', onAbort);
+				resolve();
+			});
+		});
 	}
 }
 
@@ -353,16 +367,24 @@ function errorCodes(error: unknown): string[] {
 	return codes;
 }
 
-/** Errors from n8n's OAuth2 machinery (token endpoint) or anything else before Graph answered. */
-function tokenOrTransportError(error: unknown, loginRoot: string): DefenderXdrError {
+/**
+ * Errors before Graph answered: n8n's OAuth2 machinery (token endpoint) or the transport. A POST that failed
+ * in transport may have reached Graph, so its outcome is unknown.
+ */
+function tokenOrTransportError(error: unknown, loginRoot: string, method: string): DefenderXdrError {
 	const codes = errorCodes(error);
-	if (codes.includes('EAUTH') || codes.includes('ESTATUS')) {
+	if (method === 'token' || codes.includes('EAUTH') || codes.includes('ESTATUS')) {
 		return new DefenderXdrError({
 			code: 'tokenRequestFailed',
 			message: `Could not get an access token from ${loginRoot}: ${messageOf(error)}. Check the credential's tenant ID, client ID and client secret (and the secret's expiry).`,
 		});
 	}
-	return new DefenderXdrError({ code: 'requestFailed', message: `The request to Graph failed: ${messageOf(error)}` });
+	const executed = method === 'POST' ? 'unknown' : 'no';
+	return new DefenderXdrError({
+		code: 'requestFailed',
+		message: `The request to Graph failed: ${messageOf(error)}.${executed === 'unknown' ? ' The response action may or may not have run; check the task before running it again.' : ''}`,
+		executed,
+	});
 }
 
 function messageOf(error: unknown): string {

@@ -1,12 +1,14 @@
 import type { INodeProperties, IPollFunctions } from 'n8n-workflow';
 
-import { ALL_ACTION_TYPES, EXECUTABLE_ACTION_TYPES, isExecutableActionType } from '../../MicrosoftDefenderXdr/incidentTask';
+import {
+	ALL_ACTION_TYPES,
+	EXECUTABLE_ACTION_TYPES,
+	isExecutableActionType,
+	MAX_PAGE_SIZE,
+} from '../../MicrosoftDefenderXdr/incidentTask';
 import type { EntityListing, TriggerEvent } from './event';
 
 const show = { event: ['newIncidentTask'] };
-
-/** Graph's largest page for incident tasks: one request usually covers everything since the last poll. */
-const MAX_PAGE_SIZE = 500;
 
 const labelOf = (actionType: string): string =>
 	EXECUTABLE_ACTION_TYPES.find((type) => type.value === actionType)?.name ??
@@ -45,7 +47,8 @@ function listing(ctx: IPollFunctions): EntityListing {
 		path: '/security/incidentTasks',
 		query: () => {
 			const query: Record<string, string> = { $top: String(MAX_PAGE_SIZE) };
-			if (actionTypes.length === 1) query.$filter = `actionType eq '${actionTypes[0]}'`;
+			// Only a known value goes into the OData string; anything else is filtered by `matches` alone.
+			if (actionTypes.length === 1 && (ALL_ACTION_TYPES as readonly string[]).includes(actionTypes[0])) query.$filter = `actionType eq '${actionTypes[0]}'`;
 			return query;
 		},
 		matches: (task) =>

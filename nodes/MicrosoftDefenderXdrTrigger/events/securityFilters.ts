@@ -36,6 +36,8 @@ export function securityFilters(event: string, statuses: Array<{ name: string; v
 	];
 }
 
+const PLAIN_VALUE = /^[A-Za-z]+$/;
+
 /**
  * `GET /v1.0/security/{incidents|alerts_v2}`: documented newest first, with `$filter` but no `$orderby`.
  * Graph documents `eq` (and `ge` on dates), so a single value is filtered by Graph, several by the trigger.
@@ -49,8 +51,9 @@ export function securityListing(ctx: IPollFunctions, path: string): EntityListin
 		query: (since) => {
 			const conditions: string[] = [];
 			if (since) conditions.push(`createdDateTime ge ${since}`);
-			if (severities.length === 1) conditions.push(`severity eq '${severities[0]}'`);
-			if (statuses.length === 1) conditions.push(`status eq '${statuses[0]}'`);
+			// Only plain words go into the OData string; anything else is filtered by `matches` alone.
+			if (severities.length === 1 && PLAIN_VALUE.test(severities[0])) conditions.push(`severity eq '${severities[0]}'`);
+			if (statuses.length === 1 && PLAIN_VALUE.test(statuses[0])) conditions.push(`status eq '${statuses[0]}'`);
 			const query: Record<string, string> = {};
 			if (conditions.length) query.$filter = conditions.join(' and ');
 			return query;

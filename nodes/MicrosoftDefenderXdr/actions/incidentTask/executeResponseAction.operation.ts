@@ -143,19 +143,11 @@ export interface ExecuteOptions {
 	allowExecuteAsTool: boolean;
 }
 
-export const DEFAULT_EXECUTE_OPTIONS: ExecuteOptions = {
-	verifyTask: true,
-	ifAlreadyStarted: 'skip',
-	dryRun: false,
-	waitForCompletion: false,
-	waitTimeout: 900,
-	pollInterval: 15,
-	concurrency: 4,
-	maxRetries: 3,
-	maxRetryWait: 120,
-	requestTimeout: 60,
-	allowExecuteAsTool: false,
-};
+
+/** The options' defaults, read from the description above: one home for each default. */
+export const DEFAULT_EXECUTE_OPTIONS = Object.fromEntries(
+	(description.find((property) => property.name === 'options')?.options as INodeProperties[]).map((option) => [option.name, option.default]),
+) as unknown as ExecuteOptions;
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ExecuteOptions {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as Partial<ExecuteOptions>;
@@ -239,7 +231,8 @@ export async function execute(
 		};
 	}
 
-	const executed = await postExecute(graph, path, options.verifyTask);
+	// Re-reading the task settles an unknown outcome only if it was notStarted before this POST.
+	const executed = await postExecute(graph, path, task?.actionStatus === 'notStarted');
 	const executedItem = success(audit, 'executed', {
 		statusCode: executed.statusCode,
 		requestId: executed.requestId,
@@ -260,6 +253,8 @@ async function readTask(graph: GraphSession, path: string): Promise<IncidentTask
 	return body;
 }
 
+const UNKNOWN_OUTCOME_SETTLE_SECONDS = 2;
+
 interface PostResult {
 	statusCode: number | null;
 	requestId: string | null;
@@ -271,8 +266,8 @@ interface PostResult {
 
 /**
  * Sends the POST once. When the outcome is unknown (504, timeout, dropped connection) and the task may be
- * read, the task decides: still `notStarted` means Graph never ran it, so it is sent again; anything else
- * means it ran. Without Verify Task the item fails with `executed: unknown`.
+ * read (Verify Task saw it notStarted), the task decides: still `notStarted` means Graph never ran it, so it
+ * is sent again; anything else means it ran. Otherwise the item fails with `executed: unknown`.
  */
 async function postExecute(graph: GraphSession, path: string, mayReadTask: boolean): Promise<PostResult> {
 	for (let attempt = 0; ; attempt++) {
@@ -284,6 +279,8 @@ async function postExecute(graph: GraphSession, path: string, mayReadTask: boole
 		}
 		const failure = sent.error as DefenderXdrError;
 		if (failure.details.executed !== 'unknown' || !mayReadTask) throw failure;
+		// Give Graph a moment to record an action that did start before asking.
+		await graph.pause(UNKNOWN_OUTCOME_SETTLE_SECONDS);
 		const reread = await settle(readTask(graph, path));
 		if (!reread.ok) throw failure;
 		const actionStatus = reread.value.actionStatus;
@@ -336,7 +333,6 @@ async function waitForCompletion(
 		...failure,
 		statusCode: (executedItem.statusCode as number | null) ?? null,
 		requestId: (executedItem.requestId as string | null) ?? null,
-		retryable: failure.code === 'waitTimeout',
 		executed: 'yes',
 	});
 }

@@ -1,13 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ALL_ACTION_TYPES, isExecutableActionType, TASK_STATUSES, type IncidentTask } from '../../incidentTask';
+import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, printable, TASK_STATUSES, type IncidentTask } from '../../incidentTask';
 import { DefenderXdrError } from '../../transport/graphError';
 import type { GraphSession } from '../../transport/graphSession';
 
 const show = { resource: ['incidentTask'], operation: ['getMany'] };
-
-/** Graph's largest page for incident tasks. */
-const MAX_PAGE_SIZE = 500;
 
 export const description: INodeProperties[] = [
 	{
@@ -70,6 +67,13 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 		actionType?: string;
 		executableOnly?: boolean;
 	};
+	// Filter values go into an OData string: only known values, so an expression cannot rewrite the query.
+	if (filters.status && !TASK_STATUSES.some((known) => known.value === filters.status)) {
+		throw new DefenderXdrError({ code: 'invalidFilter', message: `"${printable(String(filters.status))}" is not a task status. No request was sent.` });
+	}
+	if (filters.actionType && !(ALL_ACTION_TYPES as readonly string[]).includes(filters.actionType)) {
+		throw new DefenderXdrError({ code: 'invalidFilter', message: `"${printable(String(filters.actionType))}" is not an incident task action type. No request was sent.` });
+	}
 	const conditions: string[] = [];
 	if (filters.status) conditions.push(`status eq '${filters.status}'`);
 	if (filters.actionType) conditions.push(`actionType eq '${filters.actionType}'`);

@@ -1,0 +1,24 @@
+import { DEFAULT_EXECUTE_OPTIONS } from '../../../../nodes/MicrosoftDefenderXdr/actions/incidentTask/executeResponseAction.operation';
+import { DEFAULT_RETRY_POLICY } from '../../../../nodes/MicrosoftDefenderXdr/transport/retryPolicy';
+
+describe('Execute Response Action options', () => {
+	it('default as SPEC section 3 says', () => {
+		expect(DEFAULT_EXECUTE_OPTIONS).toEqual({
+			allowExecuteAsTool: false,
+			concurrency: 4,
+			dryRun: false,
+			ifAlreadyStarted: 'skip',
+			maxRetries: 3,
+			maxRetryWait: 120,
+			pollInterval: 15,
+			requestTimeout: 60,
+			verifyTask: true,
+			waitForCompletion: false,
+			waitTimeout: 900,
+		});
+	});
+
+	it('retry the way the transport does for the trigger and the other operations', () => {
+		expect({ maxRetries: DEFAULT_EXECUTE_OPTIONS.maxRetries, maxRetryWaitSeconds: DEFAULT_EXECUTE_OPTIONS.maxRetryWait }).toEqual(DEFAULT_RETRY_POLICY);
+	});
+});
