@@ -94,10 +94,12 @@ async function runOperation(
 
 /** The Error-output item: never a bare `{ error }`, which n8n's own error output would take over. */
 function failure(this: IExecuteFunctions, operation: string, itemIndex: number, error: unknown, executed?: Executed): ItemOutcome {
-	const details =
+	const known =
 		error instanceof DefenderXdrError
 			? error.details
-			: new DefenderXdrError({ code: 'unexpected', message: (error as Error)?.message ?? String(error), executed }).details;
+			: new DefenderXdrError({ code: 'unexpected', message: (error as Error)?.message ?? String(error) }).details;
+	// What is known to have run overrides what the failing step knew (a cancelled wait after a 204 ran).
+	const details = executed ? new DefenderXdrError({ ...known, executed }).details : known;
 	return {
 		output: ERROR,
 		json: [
