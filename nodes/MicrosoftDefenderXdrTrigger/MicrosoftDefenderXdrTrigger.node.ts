@@ -42,8 +42,9 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 	};
 
 	/**
-	 * Scheduled polls emit each entity created since the last poll once, one item each; the first one only
-	 * remembers where the list ends. A manual run returns the newest matching entity and moves nothing.
+	 * Scheduled polls emit each entity listed since the last poll once, one item each, including one Graph lists
+	 * up to `LOOK_BACK_MINUTES` after its creation; the first one only remembers where the list ends. A manual
+	 * run returns the newest matching entity and moves nothing.
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const eventName = this.getNodeParameter('event', 'newIncidentTask') as string;

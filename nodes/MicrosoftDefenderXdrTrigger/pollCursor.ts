@@ -4,31 +4,58 @@ import type { EntityListing, GraphEntity } from './events';
 
 /**
  * What the trigger keeps in the workflow's static data (`getWorkflowStaticData('node').cursor`) between polls.
- * A time alone would lose or double entities created in the same instant, so the IDs at that instant come along.
+ * Defender lists some entities minutes after their `createdDateTime`, so each poll looks back from the newest
+ * time seen and skips the IDs it already saw there: a late-listed entity is emitted once instead of lost.
  */
 export interface PollCursor {
 	/** The event the cursor belongs to; after switching events the trigger starts over without replaying. */
 	event: string;
 	/** Newest `createdDateTime` seen, as `YYYY-MM-DDTHH:mm:ss.fffffffZ`; null when nothing existed at activation. */
 	createdDateTime: string | null;
-	/** IDs already emitted or skipped at exactly `createdDateTime`. */
+	/** Entities created before this are never emitted; null when there is no bound yet. */
+	windowStart: string | null;
+	/** ID -> `createdDateTime` of every entity already emitted or skipped since `windowStart`. */
+	seenIds: Record<string, string>;
+}
+
+/** Defender lists alerts and incidents minutes late (created 10:00, first listed 10:03); ten minutes covers that. */
+export const LOOK_BACK_MINUTES = 10;
+
+/**
+ * Bounds the static data. Past it, the oldest IDs are dropped and `windowStart` moves past them, so the
+ * look-back shrinks for that burst: an entity listed later than that is missed, none is emitted twice.
+ */
+export const MAX_SEEN_IDS = 1000;
+
+/** The old shape, before the look-back: the IDs at exactly `createdDateTime`. */
+interface CursorWithoutLookBack {
+	event: string;
+	createdDateTime: string | null;
 	idsAtCreatedDateTime: string[];
 }
 
-/** The saved cursor of this event, or undefined when there is none (first activation, another event, or unreadable). */
+/**
+ * The saved cursor of this event, or undefined when there is none (first activation, another event, or unreadable).
+ * A cursor saved before the look-back existed carries on from its exact position: nothing older, nothing seen twice.
+ */
 export function savedCursor(saved: unknown, event: string): PollCursor | undefined {
 	if (!saved || typeof saved !== 'object') return undefined;
-	const cursor = saved as Partial<PollCursor>;
+	const cursor = saved as Partial<PollCursor & CursorWithoutLookBack>;
+	const isKeyOrNull = (value: unknown) => value === null || createdKey(value) === value;
+	if (cursor.event !== event || !isKeyOrNull(cursor.createdDateTime)) return undefined;
+	if (cursor.idsAtCreatedDateTime !== undefined) {
+		const ids = cursor.idsAtCreatedDateTime;
+		if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return undefined;
+		const at = cursor.createdDateTime as string | null;
+		return { event, createdDateTime: at, windowStart: at, seenIds: at === null ? {} : Object.fromEntries(ids.map((id) => [id, at])) };
+	}
 	const readable =
-		cursor.event === event &&
-		(cursor.createdDateTime === null || createdKey(cursor.createdDateTime) === cursor.createdDateTime) &&
-		Array.isArray(cursor.idsAtCreatedDateTime) &&
-		cursor.idsAtCreatedDateTime.every((id) => typeof id === 'string');
+		isKeyOrNull(cursor.windowStart) &&
+		typeof cursor.seenIds === 'object' &&
+		cursor.seenIds !== null &&
+		Object.values(cursor.seenIds).every((key) => createdKey(key) === key);
 	return readable ? (cursor as PollCursor) : undefined;
 }
-
-/** More entities than this in one instant is not realistic; the bound keeps static data small. */
-export const MAX_BOUNDARY_IDS = 1000;
 
 const GRAPH_DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -45,6 +72,20 @@ export function createdKey(value: unknown): string | undefined {
 	if (Number.isNaN(wholeSecondsMs)) return undefined;
 	return `${new Date(wholeSecondsMs).toISOString().slice(0, 19)}.${fraction.padEnd(7, '0').slice(0, 7)}Z`;
 }
+
+const TICKS_PER_SECOND = 10_000_000;
+
+/** A key moved by `ticks` of 100 ns, Graph's precision, which a JavaScript Date cannot hold. */
+function shiftKey(key: string, ticks: number): string {
+	const seconds = Date.parse(`${key.slice(0, 19)}Z`) / 1000;
+	const total = Number(key.slice(20, 27)) + ticks;
+	const carry = Math.floor(total / TICKS_PER_SECOND);
+	const fraction = String(total - carry * TICKS_PER_SECOND).padStart(7, '0');
+	return `${new Date((seconds + carry) * 1000).toISOString().slice(0, 19)}.${fraction}Z`;
+}
+
+const lookBackFrom = (newest: string) => shiftKey(newest, -LOOK_BACK_MINUTES * 60 * TICKS_PER_SECOND);
+const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
 
 interface Seen {
 	entity: GraphEntity;
@@ -90,37 +131,40 @@ async function scan(
 	}
 }
 
-/** First activation: remember where the list ends now, so the backlog is not replayed. */
+/** First activation: remember the end of the list and the IDs within the look-back, so the backlog is not replayed. */
 export async function activate(graph: GraphSession, listing: EntityListing, event: string): Promise<PollCursor> {
-	const boundary = new Boundary(null, []);
-	await scan(graph, listing, undefined, (oldest) => boundary.createdDateTime !== null && oldest < boundary.createdDateTime, (seen) => boundary.add(seen));
-	return boundary.toCursor(event);
+	const lookBack = new LookBack({ event, createdDateTime: null, windowStart: null, seenIds: {} });
+	await scan(
+		graph,
+		listing,
+		undefined,
+		(oldest) => lookBack.newest !== null && oldest < lookBackFrom(lookBack.newest),
+		(seen) => lookBack.add(seen),
+	);
+	return lookBack.toCursor();
 }
 
-/** Everything that matches and was created after the cursor (or at its instant with an unseen ID), oldest first. */
+/** Everything that matches, was created since `windowStart` and was not seen before, oldest first. */
 export async function catchUp(
 	graph: GraphSession,
 	listing: EntityListing,
 	cursor: PollCursor,
 ): Promise<{ fresh: GraphEntity[]; cursor: PollCursor }> {
-	const since = cursor.createdDateTime;
-	const known = new Set(cursor.idsAtCreatedDateTime);
-	const boundary = new Boundary(since, cursor.idsAtCreatedDateTime);
+	const { windowStart } = cursor;
+	const lookBack = new LookBack(cursor);
 	const fresh: Seen[] = [];
 	await scan(
 		graph,
 		listing,
-		since ?? undefined,
-		(oldest) => since !== null && oldest < since,
+		windowStart ?? undefined,
+		(oldest) => windowStart !== null && oldest < windowStart,
 		(seen) => {
-			const isNew = since === null || seen.key > since || (seen.key === since && !known.has(seen.entity.id));
-			if (!isNew) return;
-			boundary.add(seen);
+			if ((windowStart !== null && seen.key < windowStart) || !lookBack.add(seen)) return;
 			if (listing.matches(seen.entity)) fresh.push(seen);
 		},
 	);
 	fresh.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-	return { fresh: fresh.map((seen) => seen.entity), cursor: boundary.toCursor(cursor.event) };
+	return { fresh: fresh.map((seen) => seen.entity), cursor: lookBack.toCursor() };
 }
 
 /** The newest matching entity, for a manual test run; the cursor is not touched. */
@@ -138,27 +182,37 @@ export async function newestMatching(graph: GraphSession, listing: EntityListing
 	return newest?.entity;
 }
 
-/** The newest instant seen so far and the IDs at it, bounded. */
-class Boundary {
-	private ids: string[];
+/** The newest instant seen and the IDs seen within the look-back from it, bounded by `MAX_SEEN_IDS`. */
+class LookBack {
+	readonly event: string;
+	newest: string | null;
+	private readonly start: string | null;
+	private readonly seenIds: Map<string, string>;
 
-	constructor(
-		public createdDateTime: string | null,
-		ids: string[],
-	) {
-		this.ids = [...ids];
+	constructor(cursor: PollCursor) {
+		this.event = cursor.event;
+		this.newest = cursor.createdDateTime;
+		this.start = cursor.windowStart;
+		this.seenIds = new Map(Object.entries(cursor.seenIds));
 	}
 
-	add({ entity, key }: Seen): void {
-		if (this.createdDateTime === null || key > this.createdDateTime) {
-			this.createdDateTime = key;
-			this.ids = [entity.id];
-		} else if (key === this.createdDateTime && !this.ids.includes(entity.id)) {
-			this.ids.push(entity.id);
+	/** Records an entity; false when its ID was already seen. */
+	add({ entity, key }: Seen): boolean {
+		if (this.seenIds.has(entity.id)) return false;
+		this.seenIds.set(entity.id, key);
+		this.newest = later(this.newest, key);
+		return true;
+	}
+
+	toCursor(): PollCursor {
+		let windowStart = later(this.start, this.newest === null ? null : lookBackFrom(this.newest));
+		let kept = [...this.seenIds].filter(([, key]) => windowStart === null || key >= windowStart);
+		if (kept.length > MAX_SEEN_IDS) {
+			kept.sort(([, a], [, b]) => (a > b ? -1 : a < b ? 1 : 0));
+			// Past the newest dropped instant, so an ID dropped from an instant that keeps others is not emitted again.
+			windowStart = shiftKey(kept[MAX_SEEN_IDS][1], 1);
+			kept = kept.slice(0, MAX_SEEN_IDS).filter(([, key]) => key >= (windowStart as string));
 		}
-	}
-
-	toCursor(event: string): PollCursor {
-		return { event, createdDateTime: this.createdDateTime, idsAtCreatedDateTime: this.ids.slice(-MAX_BOUNDARY_IDS) };
+		return { event: this.event, createdDateTime: this.newest, windowStart, seenIds: Object.fromEntries(kept) };
 	}
 }

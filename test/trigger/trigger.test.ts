@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { LOOK_BACK_MINUTES, MAX_SEEN_IDS } from '../../nodes/MicrosoftDefenderXdrTrigger/pollCursor';
 import { isExecutableActionType, startSimulator, type Simulator } from '../../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createEngine, simulatorCredential } = require('../../scripts/n8n-engine.js');
@@ -59,6 +60,8 @@ function activeTrigger(parameters: Record<string, unknown>) {
 			return own === undefined ? undefined : (JSON.parse(JSON.stringify(own)) as Record<string, any>);
 		},
 		setParameters: (changes: Record<string, unknown>) => Object.assign(node.parameters, changes),
+		/** Puts static data in place as an earlier version of the trigger left it. */
+		restore: (own: Record<string, unknown>) => (staticData[`node:${TRIGGER_NAME}`] = own),
 	};
 }
 
@@ -66,6 +69,12 @@ const ids = (poll: Poll) => poll.items?.map((entity) => entity.id) ?? null;
 
 /** A fixed instant newer than everything seeded, so tests can place entities in the same second on purpose. */
 const instant = (offsetSeconds = 0) => new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000).toISOString();
+
+/** `iso` moved by whole seconds. */
+const secondsAfter = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
+
+/** A time as the trigger saves it: UTC with Graph's seven fractional digits. */
+const graphKey = (iso: string) => new Date(iso).toISOString().replace('Z', '0000Z');
 
 const graphGets = (collection: string) =>
 	sim.requests.filter((request: any) => request.method === 'GET' && String(request.path).includes(collection));
@@ -76,14 +85,16 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		expect(ids(await trigger.poll())).toBeNull();
 		const newestSeeded = sim
 			.state()
-			.tasks.map((task: any) => task.createdDateTime)
-			.sort()
+			.tasks.sort((a: any, b: any) => Date.parse(a.createdDateTime) - Date.parse(b.createdDateTime))
 			.pop();
+		const newestKey = graphKey(newestSeeded.createdDateTime);
+		// The seeded tasks are 17 minutes apart, so only the newest is within the look-back.
 		expect(trigger.saved()).toEqual({
 			cursor: {
 				event: 'newIncidentTask',
-				createdDateTime: new Date(newestSeeded).toISOString().replace('Z', '0000Z'),
-				idsAtCreatedDateTime: [expect.any(String)],
+				createdDateTime: newestKey,
+				windowStart: graphKey(secondsAfter(newestSeeded.createdDateTime, -LOOK_BACK_MINUTES * 60)),
+				seenIds: { [newestSeeded.id]: newestKey },
 			},
 		});
 		expect(ids(await trigger.poll())).toBeNull();
@@ -116,7 +127,7 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		sim.addTask({ id: 'task-same-a', actionType: 'isolateDevice', createdDateTime: sameSecond.replace('.000Z', 'Z') });
 		expect(ids(await trigger.poll())).toEqual(['task-same-a']);
 		expect(ids(await trigger.poll())).toBeNull();
-		expect(trigger.saved()?.cursor.idsAtCreatedDateTime.sort()).toEqual(['task-same-a', 'task-same-b']);
+		expect(Object.keys(trigger.saved()?.cursor.seenIds).sort()).toEqual(['task-same-a', 'task-same-b']);
 	});
 
 	test('Executable Only skips tasks that Execute Response Action cannot run', async () => {
@@ -258,7 +269,7 @@ describe('Microsoft Defender XDR Trigger: new incidents', () => {
 		expect(filters.some((filter: string) => /createdDateTime ge \S+ and status eq 'active'/.test(filter))).toBe(true);
 	});
 
-	test('pages through @odata.nextLink and stops once the newest-first list reaches the cursor', async () => {
+	test('pages through @odata.nextLink and stops once the newest-first list reaches the look-back', async () => {
 		sim.configure({ pageSize: 2 });
 		const trigger = activeTrigger({ event: 'newIncident' });
 		await trigger.poll();
@@ -266,12 +277,13 @@ describe('Microsoft Defender XDR Trigger: new incidents', () => {
 
 		sim.clearLog();
 		expect(ids(await trigger.poll())).toEqual(['3501', '3502', '3503', '3504', '3505']);
-		// The time filter (`ge` the cursor) leaves the five new ones and the cursor's own incident: three pages.
+		// The time filter (`ge` the look-back) leaves the five new ones and the seeded newest one: three pages.
 		expect(graphGets('incidents')).toHaveLength(3);
 
 		sim.clearLog();
 		expect(ids(await trigger.poll())).toBeNull();
-		expect(graphGets('incidents')).toHaveLength(1);
+		// The look-back re-reads the last minutes, here the same five incidents: three pages again, nothing older.
+		expect(graphGets('incidents')).toHaveLength(3);
 	});
 
 	test('a manual run reads one page of a long newest-first list', async () => {
@@ -303,7 +315,7 @@ describe('Microsoft Defender XDR Trigger: new incidents', () => {
 	test('an activation that finds nothing matching still emits the first matching incident that appears later', async () => {
 		const trigger = activeTrigger({ event: 'newIncident', severity: ['unknown'] });
 		expect(ids(await trigger.poll())).toBeNull();
-		expect(trigger.saved()?.cursor).toEqual({ event: 'newIncident', createdDateTime: null, idsAtCreatedDateTime: [] });
+		expect(trigger.saved()?.cursor).toEqual({ event: 'newIncident', createdDateTime: null, windowStart: null, seenIds: {} });
 		sim.addIncident({ id: '3201', severity: 'unknown', createdDateTime: instant(1) });
 		expect(ids(await trigger.poll())).toEqual(['3201']);
 		expect(ids(await trigger.poll())).toBeNull();
@@ -361,6 +373,106 @@ describe('Microsoft Defender XDR Trigger: new alerts', () => {
 		sim.addAlert({ id: 'alert-resolved', status: 'resolved', createdDateTime: instant(1) });
 		sim.addAlert({ id: 'alert-open', status: 'new', createdDateTime: instant(2) });
 		expect(ids(await trigger.poll())).toEqual(['alert-resolved']);
+	});
+});
+
+/** How each event's entities are added to the simulator, so one test can cover all three lists. */
+const addEntity: Record<string, (id: string, createdDateTime: string) => void> = {
+	newIncidentTask: (id, createdDateTime) => sim.addTask({ id, actionType: 'isolateDevice', createdDateTime }),
+	newIncident: (id, createdDateTime) => sim.addIncident({ id, createdDateTime }),
+	newAlert: (id, createdDateTime) => sim.addAlert({ id, createdDateTime }),
+};
+
+describe(`Microsoft Defender XDR Trigger: entities Graph lists late (look-back of ${LOOK_BACK_MINUTES} minutes)`, () => {
+	test.each(['newAlert', 'newIncident', 'newIncidentTask'])(
+		'%s: one created before the cursor but first listed after the poll that passed it is emitted exactly once',
+		async (event) => {
+			const trigger = activeTrigger({ event });
+			await trigger.poll();
+			const now = instant();
+			addEntity[event]('on-time', now);
+			expect(ids(await trigger.poll())).toEqual(['on-time']);
+
+			// Created three minutes before the newest one the trigger has seen; Graph lists it only now.
+			addEntity[event]('listed-late', secondsAfter(now, -180));
+			expect(ids(await trigger.poll())).toEqual(['listed-late']);
+			expect(ids(await trigger.poll())).toBeNull();
+		},
+	);
+
+	test(`an alert listed more than ${LOOK_BACK_MINUTES} minutes after its creation is not emitted: it cannot be told from the backlog`, async () => {
+		const trigger = activeTrigger({ event: 'newAlert' });
+		await trigger.poll();
+		const now = instant();
+		addEntity.newAlert('alert-on-time', now);
+		expect(ids(await trigger.poll())).toEqual(['alert-on-time']);
+
+		addEntity.newAlert('alert-too-late', secondsAfter(now, -LOOK_BACK_MINUTES * 60 - 1));
+		addEntity.newAlert('alert-just-in-time', secondsAfter(now, -LOOK_BACK_MINUTES * 60));
+		expect(ids(await trigger.poll())).toEqual(['alert-just-in-time']);
+		expect(ids(await trigger.poll())).toBeNull();
+	});
+
+	test.each(['newAlert', 'newIncident', 'newIncidentTask'])(
+		'%s: across many polls with entities on time, late and in the same second, each is emitted exactly once',
+		async (event) => {
+			sim.configure({ pageSize: 3 });
+			const trigger = activeTrigger({ event });
+			await trigger.poll();
+			const start = instant();
+			const added: string[] = [];
+			const emitted: string[] = [];
+			for (let round = 1; round <= 12; round++) {
+				const newest = secondsAfter(start, round * 30);
+				const arrivals: Array<[string, string]> = [
+					[`r${round}-on-time`, newest],
+					[`r${round}-same-second`, newest],
+					[`r${round}-late`, secondsAfter(newest, -((round * 47) % (LOOK_BACK_MINUTES * 60)))],
+				];
+				for (const [id, createdDateTime] of arrivals.slice(0, 1 + (round % 3))) {
+					addEntity[event](id, createdDateTime);
+					added.push(id);
+				}
+				emitted.push(...(ids(await trigger.poll()) ?? []));
+			}
+			emitted.push(...(ids(await trigger.poll()) ?? []));
+			expect(emitted.sort()).toEqual(added.sort());
+		},
+	);
+
+	test('a cursor saved before the look-back existed carries on from its exact position: no replay, nothing lost at its instant', async () => {
+		const trigger = activeTrigger({ event: 'newIncidentTask' });
+		const at = instant(1);
+		addEntity.newIncidentTask('task-emitted-before-upgrade', at);
+		addEntity.newIncidentTask('task-same-instant', at);
+		addEntity.newIncidentTask('task-after', secondsAfter(at, 1));
+		trigger.restore({ cursor: { event: 'newIncidentTask', createdDateTime: graphKey(at), idsAtCreatedDateTime: ['task-emitted-before-upgrade'] } });
+
+		expect(ids(await trigger.poll())).toEqual(['task-same-instant', 'task-after']);
+		expect(ids(await trigger.poll())).toBeNull();
+		expect(trigger.saved()?.cursor).toEqual({
+			event: 'newIncidentTask',
+			createdDateTime: graphKey(secondsAfter(at, 1)),
+			windowStart: graphKey(at),
+			seenIds: {
+				'task-emitted-before-upgrade': graphKey(at),
+				'task-same-instant': graphKey(at),
+				'task-after': graphKey(secondsAfter(at, 1)),
+			},
+		});
+	});
+
+	test(`${MAX_SEEN_IDS + 5} alerts in one second are emitted once and not again, though only ${MAX_SEEN_IDS} IDs are kept`, async () => {
+		const trigger = activeTrigger({ event: 'newAlert' });
+		await trigger.poll();
+		const now = instant();
+		for (let n = 0; n < MAX_SEEN_IDS + 5; n++) addEntity.newAlert(`alert-burst-${n}`, now);
+
+		expect(await trigger.poll().then((poll) => poll.items?.length)).toBe(MAX_SEEN_IDS + 5);
+		expect(Object.keys(trigger.saved()?.cursor.seenIds).length).toBeLessThanOrEqual(MAX_SEEN_IDS);
+		expect(ids(await trigger.poll())).toBeNull();
+		addEntity.newAlert('alert-after-burst', secondsAfter(now, 1));
+		expect(ids(await trigger.poll())).toEqual(['alert-after-burst']);
 	});
 });
 
