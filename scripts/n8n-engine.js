@@ -257,7 +257,7 @@ function createEngine(options = {}) {
 	/**
 	 * Runs a workflow (n8n workflow JSON) from its start node, as "Execute workflow" does.
 	 * @param {any} workflowJson
-	 * @param {{ startItems?: any[]; mode?: string }} [runOptions]
+	 * @param {{ startItems?: any[]; mode?: string; cancelAfterMs?: number }} [runOptions]
 	 */
 	async function runWorkflow(workflowJson, runOptions = {}) {
 		// n8n mutates the nodes it runs (a resumed Wait node is disabled); keep the caller's workflow intact.
@@ -276,7 +276,7 @@ function createEngine(options = {}) {
 				nodeExecutionStack: [{ node: startNode, data: { main: [runOptions.startItems ?? [{ json: {} }]] }, source: null }],
 			},
 		};
-		return await execute(workflow, workflowJson, runExecutionData, runOptions.mode ?? 'manual');
+		return await execute(workflow, workflowJson, runExecutionData, runOptions.mode ?? 'manual', runOptions.cancelAfterMs);
 	}
 
 	/**
@@ -308,11 +308,17 @@ function createEngine(options = {}) {
 		});
 	}
 
-	async function execute(workflow, workflowJson, runExecutionData, mode) {
+	/** @param {number} [cancelAfterMs] stops the run as n8n's "Stop execution" does */
+	async function execute(workflow, workflowJson, runExecutionData, mode, cancelAfterMs) {
 		const hooks = new ExecutionLifecycleHooks(mode, String(Date.now()), workflowJson);
 		const finished = createDeferredPromise();
 		hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
-		await new WorkflowExecute(additionalData(hooks), mode, runExecutionData).processRunExecutionData(workflow);
+		const running = new WorkflowExecute(additionalData(hooks), mode, runExecutionData).processRunExecutionData(workflow);
+		const stopper = cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), cancelAfterMs);
+		await running.catch((error) => {
+			if (!running.isCanceled) throw error;
+		});
+		clearTimeout(stopper);
 		return describeRun(await finished.promise);
 	}
 

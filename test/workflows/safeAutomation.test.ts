@@ -1,5 +1,5 @@
 import { SEEDED_TASK_IDS as IDS } from '../../simulator';
-import { DEFENDER_NODE_TYPE, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
+import { DEFENDER_NODE_TYPE, defenderWorkflow, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld({ actionDelayMs: 300 });
 
@@ -140,4 +140,23 @@ describe('AI-agent tool', () => {
 	it('gives the agent a clear error, not an empty result, when Graph fails', async () => {
 		await expect(world.engine.callTool(toolNode({ operation: 'get' }), { incidentTaskId: 'no-such-task' })).rejects.toThrow(/Not found \(404\).*code: NotFound/);
 	});
+});
+
+describe('stopping the execution', () => {
+	it('ends a wait for completion at once, and the stopped run sends nothing more', async () => {
+		const started = Date.now();
+		const result = await world.engine.runWorkflow(defenderWorkflow(wait({ waitTimeout: 60, pollInterval: 5 })), {
+			startItems: [{ json: { id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' } }],
+			cancelAfterMs: 1000,
+		});
+		const returnedAfterMs = Date.now() - started;
+		const requestsAtStop = graphRequests(world.sim).length;
+		// Long enough for the next poll (every 5 s) to happen if the wait had outlived the stop.
+		await new Promise((resolve) => setTimeout(resolve, 6000));
+
+		expect(returnedAfterMs).toBeLessThan(3000);
+		expect(result.status).toBe('canceled');
+		expect(world.sim.executions).toHaveLength(1);
+		expect(graphRequests(world.sim)).toHaveLength(requestsAtStop);
+	}, 20000);
 });
