@@ -68,6 +68,8 @@ class LineReport {
 		this.passed = 0;
 		this.failed = 0;
 		this.started = Date.now();
+		/** Set when the line is done. */
+		this.durationMs = 0;
 		/** @type {string[]} */
 		this.failures = [];
 	}
@@ -160,13 +162,24 @@ function secretPatterns(clientSecret) {
 }
 
 /**
+ * @typedef {object} LineRun one n8n line's run: what its phases share
+ * @property {import('./n8n-install').N8nInstall} install
+ * @property {import('./n8n-cli').UserFolder} folder  a fresh temp N8N_USER_FOLDER
+ * @property {import('../simulator').Simulator} sim
+ * @property {ReturnType<typeof loadWorkflows>} workflows
+ * @property {LineReport} report
+ * @property {Array<{ where: string, text: string }>} printed  everything n8n printed, for the secret scan
+ * @property {import('../simulator').RequestLogEntry[]} tokenRequests  of every run (sim.reset() clears the log)
+ */
+
+/**
  * Runs every check against one n8n line.
  * @param {string} line @param {string} tarball
  */
 async function runLine(line, tarball) {
 	const report = new LineReport(`n8n line ${line}`);
 	console.log(`\n━━ n8n line ${line} ━━`);
-	/** @type {import('./n8n-install').N8nInstall} */
+	/** @type {import('./n8n-install').N8nInstall | undefined} */
 	let install;
 	const installStarted = Date.now();
 	try {
@@ -175,85 +188,121 @@ async function runLine(line, tarball) {
 		await report.group(`install n8n line ${line}`, () => {
 			throw error;
 		});
-		return report;
 	}
-	report.label = `n8n ${install.version}`;
-	console.log(`  n8n ${install.version} on Node ${install.nodeVersion} (${seconds(Date.now() - installStarted)} to make sure it is installed)`);
+	if (install) {
+		report.label = `n8n ${install.version}`;
+		console.log(`  n8n ${install.version} on Node ${install.nodeVersion} (${seconds(Date.now() - installStarted)} to install or find it)`);
+		/** @type {LineRun} */
+		const run = {
+			install,
+			folder: cli.makeUserFolder(`defender-xdr-e2e-n8n${line}-`),
+			sim: await startSimulator({ actionDelayMs: 200 }),
+			workflows: loadWorkflows(),
+			report,
+			printed: [],
+			tokenRequests: [],
+		};
+		let canaryToken = '';
+		try {
+			if (await setUpUserFolder(run, tarball)) {
+				await executeWorkflows(run);
+				await runServer(run);
+			}
+		} finally {
+			// A token exactly like the ones n8n got, so the secret scan can be shown to recognize them.
+			canaryToken = run.sim.issueToken();
+			await run.sim.stop();
+		}
+		await scanForSecrets(run, canaryToken);
+		if (process.env.E2E_KEEP === '1') console.log(`  user folder kept: ${run.folder.dir}`);
+		else run.folder.remove();
+	}
+	report.durationMs = Date.now() - report.started;
+	console.log(`  ${report.label}: ${report.passed} passed, ${report.failed} failed in ${seconds(report.durationMs)}`);
+	return report;
+}
 
-	const folder = cli.makeUserFolder(`defender-xdr-e2e-n8n${line}-`);
-	const sim = await startSimulator({ actionDelayMs: 200 });
-	/** Everything n8n printed during this line, for the secret scan. @type {Array<{ where: string, text: string }>} */
-	const printed = [];
-	/** Token requests of every run (sim.reset() between workflows clears the request log). @type {import('../simulator').RequestLogEntry[]} */
-	const tokenRequests = [];
-	const workflows = loadWorkflows();
+/**
+ * The manual community-node install of the tarball, then the credential and every workflow imported.
+ * @param {LineRun} run @param {string} tarball @returns {Promise<boolean>} whether the workflows can run
+ */
+async function setUpUserFolder({ install, folder, sim, workflows, report, printed }, tarball) {
+	return await report.group('install the packed tarball into .n8n/nodes, import the credential and the workflows', async (check) => {
+		await cli.installCommunityPackage(install, folder, tarball);
+		const installed = path.join(folder.dir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-microsoft-defender-xdr', 'package.json');
+		check('the tarball is installed where n8n loads community nodes from', () => {
+			const version = fs.existsSync(installed) ? JSON.parse(fs.readFileSync(installed, 'utf8')).version : 'nothing';
+			if (version !== PACKAGE_VERSION) throw new Error(`${installed}: ${version}, expected ${PACKAGE_VERSION}`);
+		});
+		const credential = await cli.importCredentials(install, folder, [
+			{
+				...CREDENTIAL_REF,
+				type: CREDENTIAL_TYPE,
+				data: {
+					grantType: 'clientCredentials',
+					tenantId: sim.tenantId,
+					clientId: sim.clientId,
+					clientSecret: sim.clientSecret,
+					cloud: 'custom',
+					customGraphUrl: sim.url,
+					customLoginUrl: sim.url,
+				},
+			},
+		]);
+		printed.push({ where: 'n8n import:credentials', text: credential.stdout + credential.stderr });
+		const imported = await cli.importWorkflow(install, folder, workflows.map((w) => w.workflow));
+		printed.push({ where: 'n8n import:workflow', text: imported.stdout + imported.stderr });
+		check(`n8n imported the credential and the ${workflows.length} workflows`, () => {
+			if (!/Successfully imported 1 credential/.test(credential.stdout + credential.stderr)) throw new Error('credential import not confirmed');
+			const count = /Successfully imported (\d+) workflow/.exec(imported.stdout + imported.stderr)?.[1];
+			if (Number(count) !== workflows.length) throw new Error(`n8n imported ${count} workflows`);
+		});
+	});
+}
+
+/**
+ * `n8n execute --id` of every workflow with a manual trigger, one at a time, each against a freshly
+ * seeded Defender, then the checks of its scenario.
+ * @param {LineRun} run
+ */
+async function executeWorkflows({ install, folder, sim, workflows, report, printed, tokenRequests }) {
+	for (const { file, kind, workflow } of workflows) {
+		const scenario =
+			kind === 'test' ? scenarios.find((s) => s.workflow === file) : { workflow: file, ...(exampleScenarios[file] ?? { title: `example: ${file}` }) };
+		if (!scenario) {
+			await report.group(file, () => {
+				throw new Error(`test/e2e/${file} has no scenario in test/e2e/scenarios.js`);
+			});
+			continue;
+		}
+		if (!runsFromTheCli(workflow)) {
+			if (file !== triggerScenario.workflow) console.log(`  - ${file}: imported only (it needs a trigger or a person to run)`);
+			continue;
+		}
+		await report.group(`${scenario.title} [${file}]`, async (check) => {
+			sim.reset();
+			scenario.prepare?.(sim);
+			const before = sim.state();
+			const result = await cli.executeWorkflow(install, folder, workflow.id, { timeoutMs: 120_000 });
+			printed.push({ where: `n8n execute ${file}`, text: result.stdout + result.stderr });
+			tokenRequests.push(...sim.requests.filter(isTokenRequest));
+			const ctx = { run: result, sim, workflow, before, check };
+			checkEveryRun(ctx);
+			if ('verify' in scenario && scenario.verify) scenario.verify(ctx);
+		});
+	}
+	await report.group('credential: hidden OAuth fields filled by n8n', (check) => checkTokenRequests(sim, tokenRequests, check));
+}
+
+/**
+ * `n8n start`: the editor's view of the package, then the trigger example polling for real.
+ * @param {LineRun} run
+ */
+async function runServer({ install, folder, sim, workflows, report, printed, tokenRequests }) {
+	const trigger = workflows.find((w) => w.kind === 'example' && w.file === triggerScenario.workflow);
 	/** @type {Awaited<ReturnType<typeof cli.startN8n>> | undefined} */
 	let server;
-	let canaryToken = '';
 	try {
-		const ready = await report.group('install the packed tarball into .n8n/nodes, import the credential and the workflows', async (check) => {
-			await cli.installCommunityPackage(install, folder, tarball);
-			const installed = path.join(folder.dir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-microsoft-defender-xdr', 'package.json');
-			check('the tarball is installed where n8n loads community nodes from', () => {
-				const version = fs.existsSync(installed) ? JSON.parse(fs.readFileSync(installed, 'utf8')).version : 'nothing';
-				if (version !== PACKAGE_VERSION) throw new Error(`${installed}: ${version}, expected ${PACKAGE_VERSION}`);
-			});
-			const credential = await cli.importCredentials(install, folder, [
-				{
-					...CREDENTIAL_REF,
-					type: CREDENTIAL_TYPE,
-					data: {
-						grantType: 'clientCredentials',
-						tenantId: sim.tenantId,
-						clientId: sim.clientId,
-						clientSecret: sim.clientSecret,
-						cloud: 'custom',
-						customGraphUrl: sim.url,
-						customLoginUrl: sim.url,
-					},
-				},
-			]);
-			printed.push({ where: 'n8n import:credentials', text: credential.stdout + credential.stderr });
-			const imported = await cli.importWorkflow(install, folder, workflows.map((w) => w.workflow));
-			printed.push({ where: 'n8n import:workflow', text: imported.stdout + imported.stderr });
-			check(`n8n imported the credential and the ${workflows.length} workflows`, () => {
-				if (!/Successfully imported 1 credential/.test(credential.stdout + credential.stderr)) throw new Error('credential import not confirmed');
-				const count = /Successfully imported (\d+) workflow/.exec(imported.stdout + imported.stderr)?.[1];
-				if (Number(count) !== workflows.length) throw new Error(`n8n imported ${count} workflows`);
-			});
-		});
-		if (!ready) return report;
-
-		// One workflow at a time, each against a freshly seeded Defender.
-		for (const { file, kind, workflow } of workflows) {
-			const scenario =
-				kind === 'test' ? scenarios.find((s) => s.workflow === file) : { workflow: file, ...(exampleScenarios[file] ?? { title: `example: ${file}` }) };
-			if (!scenario) {
-				await report.group(`${file}`, () => {
-					throw new Error(`test/e2e/${file} has no scenario in test/e2e/scenarios.js`);
-				});
-				continue;
-			}
-			if (!runsFromTheCli(workflow)) {
-				if (kind === 'example' && file !== triggerScenario.workflow) console.log(`  - ${file}: imported only (it needs a trigger or a person to run)`);
-				continue;
-			}
-			await report.group(`${scenario.title} [${file}]`, async (check) => {
-				sim.reset();
-				scenario.prepare?.(sim);
-				const before = sim.state();
-				const run = await cli.executeWorkflow(install, folder, workflow.id, { timeoutMs: 120_000 });
-				printed.push({ where: `n8n execute ${file}`, text: run.stdout + run.stderr });
-				tokenRequests.push(...sim.requests.filter(isTokenRequest));
-				const ctx = { run, sim, workflow, before, check };
-				checkEveryRun(ctx);
-				if ('verify' in scenario && scenario.verify) scenario.verify(ctx);
-			});
-		}
-		await report.group('credential: hidden OAuth fields filled by n8n', (check) => checkTokenRequests(sim, tokenRequests, check));
-
-		// The server: the editor's view of the package, then the trigger example polling for real.
-		const trigger = workflows.find((w) => w.kind === 'example' && w.file === triggerScenario.workflow);
 		await report.group('n8n start: the editor serves the node, its AI tool, the trigger and the credential', async (check) => {
 			if (trigger) {
 				const activated = await cli.activateWorkflow(install, folder, trigger.workflow.id);
@@ -267,28 +316,30 @@ async function runLine(line, tarball) {
 			});
 			checkLoadedTypes(await cli.loadedTypes(folder), workflows.map((w) => w.workflow), check);
 		});
-		if (trigger && server) {
-			await report.group(`${triggerScenario.title} [${trigger.file}]`, async (check) => {
-				/** @param {() => boolean} what @param {number} timeoutMs */
-				const waitFor = async (what, timeoutMs) => {
-					const deadline = Date.now() + timeoutMs;
-					while (!what() && Date.now() < deadline) await sleep(250);
-					return what();
-				};
-				await triggerScenario.run({ sim, check, waitFor });
-				tokenRequests.push(...sim.requests.filter(isTokenRequest));
-			});
-		}
+		if (!trigger || !server) return;
+		await report.group(`${triggerScenario.title} [${trigger.file}]`, async (check) => {
+			/** @param {() => boolean} what @param {number} timeoutMs */
+			const waitFor = async (what, timeoutMs) => {
+				const deadline = Date.now() + timeoutMs;
+				while (!what() && Date.now() < deadline) await sleep(250);
+				return what();
+			};
+			await triggerScenario.run({ sim, check, waitFor });
+			tokenRequests.push(...sim.requests.filter(isTokenRequest));
+		});
 	} finally {
 		if (server) {
 			await server.stop();
 			printed.push({ where: 'n8n start', text: server.log() });
 		}
-		// A token exactly like the ones n8n got, so the scan below can be shown to recognize them.
-		canaryToken = sim.issueToken();
-		await sim.stop();
 	}
+}
 
+/**
+ * No client secret, Bearer value or access token in anything n8n printed or stored.
+ * @param {LineRun} run @param {string} canaryToken an access token of the same simulator
+ */
+async function scanForSecrets({ folder, sim, report, printed }, canaryToken) {
 	await report.group('no secret in what n8n printed or stored (client secret, Bearer values, access tokens)', (check) => {
 		const patterns = secretPatterns(sim.clientSecret);
 		check('the scan recognizes the client secret, a Bearer header and an access token of this simulator', () => {
@@ -301,10 +352,6 @@ async function runLine(line, tarball) {
 			if (leaks.length) throw new Error(leaks.join('\n'));
 		});
 	});
-	if (process.env.E2E_KEEP === '1') console.log(`  user folder kept: ${folder.dir}`);
-	else folder.remove();
-	console.log(`  ${report.label}: ${report.passed} passed, ${report.failed} failed in ${seconds(Date.now() - report.started)}`);
-	return report;
 }
 
 async function main() {
@@ -323,7 +370,7 @@ async function main() {
 	const passed = reports.reduce((sum, r) => sum + r.passed, 0);
 	const failed = reports.reduce((sum, r) => sum + r.failed, 0);
 	console.log(`\n━━ Summary (${seconds(Date.now() - started)}) ━━`);
-	for (const r of reports) console.log(`  ${r.failed ? '✗' : '✓'} ${r.label}: ${r.passed} passed, ${r.failed} failed (${seconds(Date.now() - r.started)})`);
+	for (const r of reports) console.log(`  ${r.failed ? '✗' : '✓'} ${r.label}: ${r.passed} passed, ${r.failed} failed (${seconds(r.durationMs)})`);
 	for (const failure of reports.flatMap((r) => r.failures)) console.log(`  failed: ${failure}`);
 	console.log(`${passed} passed, ${failed} failed`);
 	process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

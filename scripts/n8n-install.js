@@ -161,7 +161,9 @@ async function acquireLock(dir, log) {
 /**
  * Environment for npm and node-gyp: the target Node first on PATH (so install
  * scripts and node-gyp run on it), and without the npm_* variables an outer
- * `npm run` exports, which would otherwise point the inner npm at the project.
+ * `npm run` exports, which would otherwise point the inner npm at the project
+ * or apply the project's settings (its .npmrc's ignore-scripts=true would turn
+ * `npm rebuild sqlite3` into a silent no-op).
  * @param {string | undefined} nodeBinDir @param {Record<string, string>} [extra]
  */
 function npmEnv(nodeBinDir, extra = {}) {
@@ -169,7 +171,7 @@ function npmEnv(nodeBinDir, extra = {}) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (value === undefined) continue;
-		if (/^npm_(package_|lifecycle_|command$|config_(local_prefix|prefix|loglevel|nodedir|node_gyp|global_prefix)$)/i.test(key)) continue;
+		if (/^npm_(package_|lifecycle_|command$|config_(local_prefix|prefix|loglevel|nodedir|node_gyp|global_prefix|ignore_scripts)$)/i.test(key)) continue;
 		env[key] = value;
 	}
 	if (nodeBinDir) env.PATH = [nodeBinDir, env.PATH || ''].join(path.delimiter);

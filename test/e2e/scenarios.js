@@ -13,6 +13,8 @@
 
 const assert = require('node:assert/strict');
 
+const { EXECUTABLE_ACTION_TYPES } = require('../../simulator');
+
 const PACKAGE_NAME = 'n8n-nodes-microsoft-defender-xdr';
 const DEFENDER_NODE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
 const DEFENDER_TOOL = `${PACKAGE_NAME}.microsoftDefenderXdrTool`;
@@ -40,7 +42,7 @@ function ran(run, node) {
 	return Boolean(run.runData[node]?.length);
 }
 
-/** `{ id/incidentTaskId, output, outcome or error code, paired input }` per item, to compare with a table. */
+/** `{ id, outcome, code?, executed?, item }` per item (item = paired input index), to compare with a table. */
 function summarize(/** @type {Item[]} */ items) {
 	return items.map((item) => ({
 		id: item.json.incidentTaskId ?? item.json.id,
@@ -66,13 +68,13 @@ function requestsFor(sim, method, taskId) {
 /** Open tasks Graph can execute, newest first, as the simulator lists them. @param {VerifyContext['before']} state */
 function openExecutableTasks(state) {
 	/** @type {Set<string>} */
-	const executable = new Set(require('../../simulator').EXECUTABLE_ACTION_TYPES);
+	const executable = new Set(EXECUTABLE_ACTION_TYPES);
 	return state.tasks
 		.filter((t) => t.status === 'open' && executable.has(t.actionType))
 		.sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime) || a.id.localeCompare(b.id));
 }
 
-/** Executes one task per row; `output`, `outcome` / `code` are what the user must see. */
+/** The items of execute-mixed-items.json's Code node, in order, and the output, outcome or error code each must get. */
 const MIXED_ITEMS = [
 	{ id: 'task-isolate-open-001', output: 'Success', outcome: 'executed' },
 	{ id: '../x', output: 'Error', code: 'invalidIncidentTaskId' },
