@@ -28,6 +28,7 @@ const readline = require('node:readline');
 const cli = require('./n8n-cli');
 const { ensureN8n, cacheRoot, N8N_LINES } = require('./n8n-install');
 const { startSimulator } = require('../simulator');
+const { simulatorCredential } = require('./simulator-credential');
 
 const REPO = path.resolve(__dirname, '..');
 const LINE = process.env.DEV_N8N_LINE || '2';
@@ -103,15 +104,7 @@ async function main() {
 	await cli.importCredentials(install, folder, [
 		{
 			...CREDENTIAL,
-			data: {
-				grantType: 'clientCredentials',
-				tenantId: sim.tenantId,
-				clientId: sim.clientId,
-				clientSecret: sim.clientSecret,
-				cloud: 'custom',
-				customGraphUrl: sim.url,
-				customLoginUrl: sim.url,
-			},
+			data: simulatorCredential(sim),
 		},
 	]);
 	const examples = cli.readWorkflows(path.join(REPO, 'examples'), 'example');

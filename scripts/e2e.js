@@ -27,6 +27,7 @@ const path = require('node:path');
 const cli = require('./n8n-cli');
 const { ensureN8n, N8N_LINES } = require('./n8n-install');
 const { startSimulator } = require('../simulator');
+const { simulatorCredential } = require('./simulator-credential');
 const {
 	scenarios,
 	exampleScenarios,
@@ -238,15 +239,7 @@ async function setUpUserFolder({ install, folder, sim, workflows, report, printe
 			{
 				...CREDENTIAL_REF,
 				type: CREDENTIAL_TYPE,
-				data: {
-					grantType: 'clientCredentials',
-					tenantId: sim.tenantId,
-					clientId: sim.clientId,
-					clientSecret: sim.clientSecret,
-					cloud: 'custom',
-					customGraphUrl: sim.url,
-					customLoginUrl: sim.url,
-				},
+				data: simulatorCredential(sim),
 			},
 		]);
 		printed.push({ where: 'n8n import:credentials', text: credential.stdout + credential.stderr });

@@ -34,6 +34,8 @@ const {
 	Workflow,
 } = require('n8n-workflow');
 
+const { simulatorCredential } = require('./simulator-credential');
+
 const PACKAGE_DIR = path.resolve(__dirname, '..');
 const PACKAGE_JSON = require(path.join(PACKAGE_DIR, 'package.json'));
 const PACKAGE_NAME = PACKAGE_JSON.name;
@@ -368,22 +370,6 @@ function createEngine(options = {}) {
 	}
 
 	return { runWorkflow, resumeWorkflow, poll, callTool, shutdown, credentialsHelper, logs, nodeTypes };
-}
-
-/**
- * The credential n8n would hold for the simulator: the `custom` cloud with both roots on the simulator.
- * @param {{ url: string; tenantId: string; clientId: string; clientSecret: string }} sim
- */
-function simulatorCredential(sim) {
-	return {
-		grantType: 'clientCredentials',
-		tenantId: sim.tenantId,
-		clientId: sim.clientId,
-		clientSecret: sim.clientSecret,
-		cloud: 'custom',
-		customGraphUrl: sim.url,
-		customLoginUrl: sim.url,
-	};
 }
 
 /**
