@@ -143,7 +143,6 @@ export interface ExecuteOptions {
 	allowExecuteAsTool: boolean;
 }
 
-
 /** The options' defaults, read from the description above: one home for each default. */
 export const DEFAULT_EXECUTE_OPTIONS = Object.fromEntries(
 	(description.find((property) => property.name === 'options')?.options as INodeProperties[]).map((option) => [option.name, option.default]),
