@@ -8,7 +8,7 @@ import {
 import { DefenderXdrError, redactSecrets, type Executed } from '../transport/graphError';
 import { GraphSession } from '../transport/graphSession';
 import * as incidentTask from './incidentTask';
-import { readOptions, type ExecutePhase } from './incidentTask/executeResponseAction.operation';
+import { DEFAULT_EXECUTE_OPTIONS, readOptions, type ExecutePhase } from './incidentTask/executeResponseAction.operation';
 
 const SUCCESS = 0;
 const ERROR = 1;
@@ -30,13 +30,14 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	const isToolCall = this.getNode().type.endsWith('Tool');
-	const settings = operation === 'executeResponseAction' ? readOptions(this, 0) : undefined;
+	// Get, Get Many and Update have no options: they run with the defaults Execute Response Action shows.
+	const settings = operation === 'executeResponseAction' ? readOptions(this, 0) : DEFAULT_EXECUTE_OPTIONS;
 
 	let graph: GraphSession;
 	try {
 		graph = await GraphSession.open(this, {
-			retry: settings && { maxRetries: settings.maxRetries, maxRetryWaitSeconds: settings.maxRetryWait },
-			requestTimeoutSeconds: settings?.requestTimeout,
+			retry: { maxRetries: settings.maxRetries, maxRetryWaitSeconds: settings.maxRetryWait },
+			requestTimeoutSeconds: settings.requestTimeout,
 		});
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), redactSecrets((error as Error).message), {
@@ -65,7 +66,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			outcomes[itemIndex] = failure.call(this, operation, itemIndex, error);
 		}
 	};
-	await runPool(items.length, settings?.concurrency ?? 4, run);
+	await runPool(items.length, settings.concurrency, run);
 	await Promise.all(completions);
 
 	if (isToolCall) return toolResult.call(this, outcomes);

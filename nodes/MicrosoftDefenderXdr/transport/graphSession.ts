@@ -11,7 +11,14 @@ import {
 	type CloudEndpoints,
 } from '../../../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
 import { DefenderXdrError, describeFailedRequest, redactSecrets, settle } from './graphError';
-import { backoffSeconds, DEFAULT_RETRY_POLICY, parseRetryAfter, THROTTLING_STATUSES, type RetryPolicy } from './retryPolicy';
+import {
+	backoffSeconds,
+	DEFAULT_REQUEST_TIMEOUT_SECONDS,
+	DEFAULT_RETRY_POLICY,
+	parseRetryAfter,
+	THROTTLING_STATUSES,
+	type RetryPolicy,
+} from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
 
@@ -74,7 +81,7 @@ export class GraphSession {
 			ctx,
 			endpoints,
 			options.retry ?? DEFAULT_RETRY_POLICY,
-			(options.requestTimeoutSeconds ?? 60) * 1000,
+			(options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
 		);
 	}
 

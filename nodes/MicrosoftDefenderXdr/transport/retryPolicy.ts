@@ -8,6 +8,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, maxRetryWaitSeconds: 120 };
 
+/** How long one Graph answer may take when the caller (the trigger) sets nothing. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
+
 /** Status codes Graph uses to say "not now, try later": the request was not processed. */
 export const THROTTLING_STATUSES: readonly number[] = [429, 503];
 

@@ -1,5 +1,5 @@
 import { DEFAULT_EXECUTE_OPTIONS } from '../../../../nodes/MicrosoftDefenderXdr/actions/incidentTask/executeResponseAction.operation';
-import { DEFAULT_RETRY_POLICY } from '../../../../nodes/MicrosoftDefenderXdr/transport/retryPolicy';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_RETRY_POLICY } from '../../../../nodes/MicrosoftDefenderXdr/transport/retryPolicy';
 
 describe('Execute Response Action options', () => {
 	it('default as SPEC section 3 says', () => {
@@ -20,5 +20,6 @@ describe('Execute Response Action options', () => {
 
 	it('retry the way the transport does for the trigger and the other operations', () => {
 		expect({ maxRetries: DEFAULT_EXECUTE_OPTIONS.maxRetries, maxRetryWaitSeconds: DEFAULT_EXECUTE_OPTIONS.maxRetryWait }).toEqual(DEFAULT_RETRY_POLICY);
+		expect(DEFAULT_EXECUTE_OPTIONS.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_SECONDS);
 	});
 });
