@@ -5,7 +5,7 @@
  * Scenarios are bounded in count and time and talk only to the loopback simulator.
  */
 const { startSimulator } = require('../simulator');
-const { createEngine, defenderWorkflow, simulatorCredential } = require('./n8n-engine');
+const { createEngine, defenderWorkflow, simulatorCredential } = require('../test/harness/n8n-engine');
 
 const EXECUTABLE = ['collectInvestigationPackage', 'isolateDevice', 'unRestrictAppExecution', 'unIsolateDevice', 'restrictAppExecution', 'runAntiVirusScan', 'stopAndQuarantineFile', 'submitIocRule'];
 

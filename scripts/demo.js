@@ -8,7 +8,7 @@ const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
 const { startSimulator } = require('../simulator');
-const { createEngine, simulatorCredential } = require('./n8n-engine');
+const { createEngine, simulatorCredential } = require('../test/harness/n8n-engine');
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'execute-pending-tasks.json');
 const EXECUTE_NODE = 'Execute response action';

@@ -28,7 +28,7 @@ const readline = require('node:readline');
 const cli = require('./n8n-cli');
 const { ensureN8n, cacheRoot, N8N_LINES } = require('./n8n-install');
 const { startSimulator } = require('../simulator');
-const { simulatorCredential } = require('./simulator-credential');
+const { simulatorCredential } = require('../simulator/credential');
 
 const REPO = path.resolve(__dirname, '..');
 const LINE = process.env.DEV_N8N_LINE || '2';

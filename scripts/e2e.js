@@ -27,7 +27,7 @@ const path = require('node:path');
 const cli = require('./n8n-cli');
 const { ensureN8n, N8N_LINES } = require('./n8n-install');
 const { startSimulator } = require('../simulator');
-const { simulatorCredential } = require('./simulator-credential');
+const { simulatorCredential } = require('../simulator/credential');
 const {
 	scenarios,
 	exampleScenarios,

@@ -9,8 +9,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { DefenderXdrError, redactSecrets } from '../MicrosoftDefenderXdr/transport/graphError';
-import { GraphSession } from '../MicrosoftDefenderXdr/transport/graphSession';
+import { DefenderXdrError, redactSecrets } from '../shared/transport/graphError';
+import { GraphSession } from '../shared/transport/graphSession';
 import { TRIGGER_EVENTS } from './events';
 import { activate, catchUp, newestMatching, savedCursor } from './pollCursor';
 

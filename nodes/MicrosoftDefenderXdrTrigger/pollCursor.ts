@@ -1,5 +1,5 @@
-import type { GraphSession } from '../MicrosoftDefenderXdr/transport/graphSession';
-import { DefenderXdrError } from '../MicrosoftDefenderXdr/transport/graphError';
+import type { GraphSession } from '../shared/transport/graphSession';
+import { DefenderXdrError } from '../shared/transport/graphError';
 import type { EntityListing, GraphEntity } from './events';
 
 /**

@@ -2,7 +2,7 @@ import {
 	isLoopbackHost,
 	NATIONAL_CLOUDS,
 	resolveCloudEndpoints,
-} from '../../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
+} from '../../nodes/shared/cloud';
 
 describe('national clouds', () => {
 	it.each([

@@ -1,4 +1,4 @@
-import { createEngine } from '../../scripts/n8n-engine';
+import { createEngine } from '../harness/n8n-engine';
 
 /** Resolves the credential as n8n does (type defaults, then `$self` expressions) and returns what n8n's OAuth2 client uses. */
 async function resolve(fields: Record<string, unknown>) {

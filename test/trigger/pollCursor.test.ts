@@ -1,4 +1,4 @@
-import type { GraphSession } from '../../nodes/MicrosoftDefenderXdr/transport/graphSession';
+import type { GraphSession } from '../../nodes/shared/transport/graphSession';
 import type { EntityListing, GraphEntity } from '../../nodes/MicrosoftDefenderXdrTrigger/events';
 import {
 	activate,

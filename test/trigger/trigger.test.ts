@@ -4,7 +4,7 @@ import path from 'node:path';
 import { LOOK_BACK_MINUTES, MAX_SEEN_IDS } from '../../nodes/MicrosoftDefenderXdrTrigger/pollCursor';
 import { isExecutableActionType, startSimulator, type Simulator } from '../../simulator';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createEngine, simulatorCredential } = require('../../scripts/n8n-engine.js');
+const { createEngine, simulatorCredential } = require('../harness/n8n-engine.js');
 
 const TRIGGER_TYPE = 'n8n-nodes-microsoft-defender-xdr.microsoftDefenderXdrTrigger';
 const TRIGGER_NAME = 'Defender XDR Trigger';

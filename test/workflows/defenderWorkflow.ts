@@ -2,7 +2,7 @@
  * Drives the node the way a workflow does: Manual Trigger -> Microsoft Defender XDR -> its Success output to
  * "Executed" and its Error output to "Needs attention", run by the real n8n engine against the simulator.
  */
-import { createEngine, defenderWorkflow, PACKAGE_NAME, simulatorCredential } from '../../scripts/n8n-engine';
+import { createEngine, defenderWorkflow, PACKAGE_NAME, simulatorCredential } from '../harness/n8n-engine';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -303,7 +303,7 @@ describe('tokens', () => {
 
 	it('says which credential fields to check when the token endpoint refuses the secret, without the secret', async () => {
 		const { sim: badSim } = await startWorld();
-		const { createEngine } = await import('../../scripts/n8n-engine');
+		const { createEngine } = await import('../harness/n8n-engine');
 		const badEngine = createEngine({
 			credential: { grantType: 'clientCredentials', tenantId: badSim.tenantId, clientId: badSim.clientId, clientSecret: 'wrong-secret-value', cloud: 'custom', customGraphUrl: badSim.url, customLoginUrl: badSim.url },
 		});

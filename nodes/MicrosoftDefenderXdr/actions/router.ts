@@ -5,8 +5,8 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { DefenderXdrError, redactSecrets, type Executed } from '../transport/graphError';
-import { GraphSession } from '../transport/graphSession';
+import { DefenderXdrError, redactSecrets, type Executed } from '../../shared/transport/graphError';
+import { GraphSession } from '../../shared/transport/graphSession';
 import * as incidentTask from './incidentTask';
 import { DEFAULT_EXECUTE_OPTIONS, readOptions, type ExecutePhase } from './incidentTask/executeResponseAction.operation';
 

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
-import type { GraphVersion } from '../../MicrosoftDefenderXdr/transport/graphSession';
+import type { GraphVersion } from '../../shared/transport/graphSession';
 
 /** An incident task, incident or alert as Graph lists it; the trigger relies only on these two fields. */
 export interface GraphEntity extends IDataObject {

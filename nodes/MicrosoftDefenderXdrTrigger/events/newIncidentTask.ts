@@ -5,7 +5,7 @@ import {
 	EXECUTABLE_ACTION_TYPES,
 	isExecutableActionType,
 	MAX_PAGE_SIZE,
-} from '../../MicrosoftDefenderXdr/incidentTask';
+} from '../../shared/incidentTask';
 import type { EntityListing, TriggerEvent } from './event';
 
 const show = { event: ['newIncidentTask'] };

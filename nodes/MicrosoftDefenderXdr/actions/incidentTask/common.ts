@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { incidentTaskIdProblem } from '../../incidentTask';
-import { DefenderXdrError } from '../../transport/graphError';
+import { incidentTaskIdProblem } from '../../../shared/incidentTask';
+import { DefenderXdrError } from '../../../shared/transport/graphError';
 
 /** The `incidentTaskId` field, shown by each operation that addresses one task. */
 export function incidentTaskIdProperty(operation: string): INodeProperties {

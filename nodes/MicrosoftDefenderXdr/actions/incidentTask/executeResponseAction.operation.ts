@@ -7,9 +7,9 @@ import {
 	printable,
 	TERMINAL_ACTION_STATUSES,
 	type IncidentTask,
-} from '../../incidentTask';
-import { DefenderXdrError, settle } from '../../transport/graphError';
-import type { GraphSession } from '../../transport/graphSession';
+} from '../../../shared/incidentTask';
+import { DefenderXdrError, settle } from '../../../shared/transport/graphError';
+import type { GraphSession } from '../../../shared/transport/graphSession';
 import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
 
 const show = { resource: ['incidentTask'], operation: ['executeResponseAction'] };

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { GraphSession } from '../../transport/graphSession';
+import type { GraphSession } from '../../../shared/transport/graphSession';
 import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
 
 export const description: INodeProperties[] = [incidentTaskIdProperty('get')];

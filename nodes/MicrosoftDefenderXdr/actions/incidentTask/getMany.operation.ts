@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, printable, TASK_STATUSES, type IncidentTask } from '../../incidentTask';
-import { DefenderXdrError } from '../../transport/graphError';
-import type { GraphSession } from '../../transport/graphSession';
+import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, printable, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
+import { DefenderXdrError } from '../../../shared/transport/graphError';
+import type { GraphSession } from '../../../shared/transport/graphSession';
 
 const show = { resource: ['incidentTask'], operation: ['getMany'] };
 

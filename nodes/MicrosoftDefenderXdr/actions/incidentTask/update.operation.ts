@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { TASK_STATUSES } from '../../incidentTask';
-import { DefenderXdrError } from '../../transport/graphError';
-import type { GraphSession } from '../../transport/graphSession';
+import { TASK_STATUSES } from '../../../shared/incidentTask';
+import { DefenderXdrError } from '../../../shared/transport/graphError';
+import type { GraphSession } from '../../../shared/transport/graphSession';
 import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
 
 export const description: INodeProperties[] = [

@@ -1,5 +1,5 @@
 import { DEFAULT_EXECUTE_OPTIONS } from '../../../../nodes/MicrosoftDefenderXdr/actions/incidentTask/executeResponseAction.operation';
-import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_RETRY_POLICY } from '../../../../nodes/MicrosoftDefenderXdr/transport/retryPolicy';
+import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_RETRY_POLICY } from '../../../../nodes/shared/transport/retryPolicy';
 
 describe('Execute Response Action options', () => {
 	it('default as SPEC section 3 says', () => {

@@ -1,4 +1,4 @@
-import { backoffSeconds, parseRetryAfter } from '../../../../nodes/MicrosoftDefenderXdr/transport/retryPolicy';
+import { backoffSeconds, parseRetryAfter } from '../../../../nodes/shared/transport/retryPolicy';
 
 describe('Retry-After', () => {
 	const now = Date.parse('2026-11-29T10:00:00Z');

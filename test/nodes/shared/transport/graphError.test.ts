@@ -2,7 +2,7 @@ import {
 	DefenderXdrError,
 	describeFailedRequest,
 	redactSecrets,
-} from '../../../../nodes/MicrosoftDefenderXdr/transport/graphError';
+} from '../../../../nodes/shared/transport/graphError';
 
 const base = { retriesDone: 0, cloud: 'global' as const };
 

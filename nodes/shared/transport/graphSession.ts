@@ -9,7 +9,7 @@ import { sleep } from 'n8n-workflow';
 import {
 	resolveCloudEndpoints,
 	type CloudEndpoints,
-} from '../../../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
+} from '../cloud';
 import { DefenderXdrError, describeFailedRequest, redactSecrets, settle } from './graphError';
 import {
 	backoffSeconds,

@@ -3,7 +3,7 @@ import {
 	EXECUTABLE_ACTION_TYPES,
 	incidentTaskIdProblem,
 	isExecutableActionType,
-} from '../../../nodes/MicrosoftDefenderXdr/incidentTask';
+} from '../../../nodes/shared/incidentTask';
 
 describe('incident task ID rule', () => {
 	it.each(['213213', 'task-isolate-open-001', 'a_b.c:d', 'A'.repeat(128), '..a', 'a..b'])('accepts %s', (id) => {

@@ -34,9 +34,9 @@ const {
 	Workflow,
 } = require('n8n-workflow');
 
-const { simulatorCredential } = require('./simulator-credential');
+const { simulatorCredential } = require('../../simulator/credential');
 
-const PACKAGE_DIR = path.resolve(__dirname, '..');
+const PACKAGE_DIR = path.resolve(__dirname, '../..');
 const PACKAGE_JSON = require(path.join(PACKAGE_DIR, 'package.json'));
 const PACKAGE_NAME = PACKAGE_JSON.name;
 const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';

@@ -1,4 +1,4 @@
-import type { CloudName } from '../../../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
+import type { CloudName } from '../cloud';
 
 /** Whether a response action ran: `no` is safe to retry, `unknown` needs a look at the task first. */
 export type Executed = 'no' | 'unknown' | 'yes';
