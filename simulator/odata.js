@@ -134,6 +134,7 @@ function parseFilter(text, rules, preferences) {
 		const propertyToken = next();
 		if (!propertyToken || propertyToken.kind !== 'word') throw badFilter(`expected a property name near '${propertyToken?.value ?? 'end of filter'}'`);
 		const property = propertyToken.value;
+		if (peek()?.kind === '(') throw badFilter(`function '${property}' is not supported on ${rules.name}. ${rules.filterHelp}`);
 		const rule = Object.prototype.hasOwnProperty.call(rules.filterable, property) ? rules.filterable[property] : undefined;
 		if (!rule) throw badFilter(`property '${property}' cannot be filtered on ${rules.name}. ${rules.filterHelp}`);
 		const operatorToken = next();
