@@ -137,7 +137,7 @@ export interface SimulatorSettings {
 	tokenLifetimeSeconds: number;
 	/** Time from a 204 execute to the task's terminal actionStatus. Default 300. */
 	actionDelayMs: number;
-	/** Server page size when $top is absent or larger; null = per collection (incidentTasks 100, incidents 20, alerts_v2 100). */
+	/** Server page size when $top is absent or larger; null = per collection (incidentTasks 500, incidents 20, alerts_v2 100). */
 	pageSize: number | null;
 	/** Seed for the random fault draws; null = Math.random. */
 	randomSeed: number | null;
