@@ -78,7 +78,8 @@ const executeOptions = optionsProperty([
 		name: 'verifyTask',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to read the task first and execute only if it prescribes the selected action type and has not been started',
+		description:
+			'Whether to read the task first and execute only if it prescribes the selected action type and has not been started. From 100 items on, tasks are read from Graph\'s task listing, 500 per request.',
 	},
 	{
 		displayName: 'Wait for Completion',
