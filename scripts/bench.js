@@ -429,13 +429,12 @@ const fewestRequests = (tasks) => tasks + Math.ceil(tasks / LISTING_PAGE);
 /** @param {number[]} values */
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-
 // ── scenarios ────────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * @typedef {Awaited<ReturnType<typeof run>>} RunResult
  * @typedef {{ scenario: string, result: RunResult, idealSeconds?: number, notes?: string }} Row
- * @typedef {{ sim: import('../simulator').Simulator, server: Server, inspectorPort: number, scale: number, rows: Row[] }} Bench
+ * @typedef {{ sim: import('../simulator').Simulator, server: Server, inspectorPort: number, scale: number, rows: Row[], idleCpuPerSecond?: number }} Bench
  */
 
 /** @param {Bench} bench @param {number} tasks */
@@ -524,14 +523,23 @@ async function scalingAndOverhead(bench, withScaling, withOverhead) {
 	const baseline = await measured(bench, 'overhead', { runner: 'noOp', count, simulator: {}, timeoutMs: boundMs(count / 500) }, {
 		notes: (r) => `n8n CPU ${r.cpuSeconds.toFixed(1)} s for the workflow without our node`,
 	});
+	// What n8n burns while nothing runs (its own timers): not the node's, so taken out. Measured once the last
+	// run's garbage is collected.
+	await new Promise((resolve) => setTimeout(resolve, 5_000));
+	const idleCpuBefore = groupCpuSeconds(/** @type {number} */ (bench.server.process.pid));
+	await new Promise((resolve) => setTimeout(resolve, 10_000));
+	const idleCpuPerSecond = (groupCpuSeconds(/** @type {number} */ (bench.server.process.pid)) - idleCpuBefore) / 10;
+	console.log(`  n8n idle: ${(idleCpuPerSecond * 1000).toFixed(1)} ms of CPU a second`);
+	const busyCpu = (/** @type {RunResult} */ r) => r.cpuSeconds - idleCpuPerSecond * r.roundTripSeconds;
 	const memory = await measured(bench, 'overhead', { runner: 'defender', count, simulator: {}, timeoutMs: boundMs(count / 20) }, {
 		inspect: true,
 		notes: (r) => `memory run (a full GC every 3 s): live heap +${r.liveHeapGrowthMb?.toFixed(1)} MB at most, RSS +${r.rssGrowthMb.toFixed(0)} MB`,
 	});
+	bench.idleCpuPerSecond = idleCpuPerSecond;
 	return {
 		scaling: withScaling ? { perItemMs: scaling } : undefined,
 		overhead: {
-			cpuMsPerItem: round(((big.cpuSeconds - baseline.cpuSeconds) * 1000) / count, 3),
+			cpuMsPerItem: round(((busyCpu(big) - busyCpu(baseline)) * 1000) / count, 3),
 			memoryGrowthMb: round(/** @type {number} */ (memory.liveHeapGrowthMb), 1),
 		},
 	};
@@ -649,6 +657,7 @@ async function main() {
 				n8n: install.version,
 				node: install.nodeVersion,
 				machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd },
+				n8nIdleCpuSecondsPerSecond: bench.idleCpuPerSecond,
 				runs: bench.rows.map(({ scenario, result, idealSeconds }) => ({ scenario, idealSeconds, ...result })),
 			};
 			fs.writeFileSync(DETAILS_FILE, `${JSON.stringify(details, (_key, value) => (typeof value === 'number' ? round(value, 3) : value), 2)}\n`);
