@@ -269,6 +269,20 @@ describe('Microsoft Defender XDR Trigger: new incidents', () => {
 		expect(filters.some((filter: string) => /createdDateTime ge \S+ and status eq 'active'/.test(filter))).toBe(true);
 	});
 
+	test('fires on an incident awaiting action: Graph names that status only to a client that asks for it', async () => {
+		const trigger = activeTrigger({ event: 'newIncident', status: ['awaitingAction'] });
+		expect(ids(await trigger.poll())).toBeNull();
+		sim.addIncident({ id: '3101', severity: 'high', status: 'awaitingAction', createdDateTime: instant(1) });
+		sim.addIncident({ id: '3102', severity: 'high', status: 'active', createdDateTime: instant(2) });
+
+		const poll = await trigger.poll();
+		expect(ids(poll)).toEqual(['3101']);
+		expect(poll.items?.[0]).toMatchObject({ id: '3101', status: 'awaitingAction' });
+		const preferred = sim.requests.filter((request: any) => request.path.includes('/security/incidents'));
+		expect(preferred.length).toBeGreaterThan(0);
+		expect(preferred.every((request: any) => String(request.headers?.prefer ?? '').includes('include-unknown-enum-members'))).toBe(true);
+	});
+
 	test('pages through @odata.nextLink and stops once the newest-first list reaches the look-back', async () => {
 		sim.configure({ pageSize: 2 });
 		const trigger = activeTrigger({ event: 'newIncident' });
