@@ -3,6 +3,8 @@
  * what lands on Success and Error, what reached Graph, and what never did.
  */
 import { SEEDED_ALERT_IDS as ALERTS, SEEDED_HUNTING_QUERIES as QUERIES, SEEDED_INCIDENT_IDS as INCIDENTS, SEEDED_TASK_IDS as TASKS } from '../../simulator';
+import type { INode, INodeParameters } from 'n8n-workflow';
+
 import { DEFENDER_NODE_TYPE, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld();
@@ -185,7 +187,7 @@ describe('incident tasks of one incident', () => {
 });
 
 describe('as an AI-agent tool', () => {
-	const tool = (parameters: Record<string, unknown>) => ({
+	const tool = (parameters: INodeParameters): INode => ({
 		id: 'tool',
 		name: 'Defender XDR tool',
 		type: `${DEFENDER_NODE_TYPE}Tool`,
