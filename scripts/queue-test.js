@@ -256,7 +256,7 @@ function itemsOf(runData, node, output) {
  * @param {Report} report @param {Teardown} teardown @returns {Promise<Setup | undefined>}
  */
 async function setUp(report, teardown) {
-	/** @type {Partial<Setup> & { folders?: import('./n8n-cli').UserFolder[], redis?: Awaited<ReturnType<typeof startRedis>> }} */
+	/** @type {Partial<Setup>} */
 	const setup = {};
 	const log = (/** @type {string} */ line) => console.log(`    ${line}`);
 	const ok = await report.group('set up: PostgreSQL, Redis, the simulator, the packed package on a main and two workers', async () => {
@@ -282,7 +282,6 @@ async function setUp(report, teardown) {
 		teardown.add('stop PostgreSQL', () => pg.stop());
 		teardown.add('stop Redis', () => redis.stop());
 		setup.pg = pg;
-		setup.redis = redis;
 		log(`PostgreSQL ${pg.version} on 127.0.0.1:${pg.port} and Redis ${redis.version} on 127.0.0.1:${redis.port}, as ${pg.runsAs}, in temp data directories (${seconds(Date.now() - started)})`);
 
 		// 50 ms per answer stands in for Graph's round trip, so requests overlap as they would over a network.
