@@ -442,7 +442,8 @@ describe(`Microsoft Defender XDR Trigger: entities Graph lists late (look-back o
 
 	test('a cursor saved before the look-back existed carries on from its exact position: no replay, nothing lost at its instant', async () => {
 		const trigger = activeTrigger({ event: 'newIncidentTask' });
-		const at = instant(1);
+		// In the past: the cursor never moves past the time of the poll, so exact positions need past instants.
+		const at = instant(-5);
 		addEntity.newIncidentTask('task-emitted-before-upgrade', at);
 		addEntity.newIncidentTask('task-same-instant', at);
 		addEntity.newIncidentTask('task-after', secondsAfter(at, 1));
