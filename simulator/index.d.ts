@@ -294,3 +294,5 @@ export const SEEDED_TASK_IDS: {
 	/** status inProgress, actionStatus partiallyCompleted */
 	readonly partiallyCompleted: string;
 };
+
+export * from './faultProxy';

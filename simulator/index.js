@@ -249,4 +249,5 @@ module.exports = {
 	FAULT_KINDS,
 	...model,
 	...seed,
+	...require('./faultProxy'),
 };
