@@ -13,7 +13,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Defender XDR',
 		name: 'microsoftDefenderXdr',
-		icon: 'file:microsoftDefenderXdr.svg',
+		icon: { light: 'file:../../icons/microsoftDefenderXdr.svg', dark: 'file:../../icons/microsoftDefenderXdr.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
