@@ -11,7 +11,7 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/microsoftDefenderXdr.svg', dark: 'file:../icons/microsoftDefenderXdr.dark.svg' };
 
-	documentationUrl = 'https://learn.microsoft.com/en-us/graph/auth-v2-service';
+	documentationUrl = 'https://github.com/n8n-nodes-microsoft-defender-xdr/n8n-nodes-microsoft-defender-xdr#set-up-in-microsoft-entra';
 
 	properties: INodeProperties[] = [
 		{

@@ -6,8 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import * as incidentTask from './actions/incidentTask';
-import { route } from './actions/router';
+import { RESOURCES, route } from './actions/router';
 
 export class MicrosoftDefenderXdr implements INodeType {
 	description: INodeTypeDescription = {
@@ -52,10 +51,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 				],
 				default: 'executeResponseAction',
 			},
-			...incidentTask.executeResponseAction.description,
-			...incidentTask.get.description,
-			...incidentTask.getMany.description,
-			...incidentTask.update.description,
+			...Object.values(RESOURCES).flatMap((operations) => Object.values(operations).flatMap((operation) => operation.description)),
 		],
 	};
 

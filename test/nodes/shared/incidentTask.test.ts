@@ -30,7 +30,7 @@ describe('incident task ID rule', () => {
 	});
 
 	it('refuses a value that is not a string', () => {
-		expect(incidentTaskIdProblem(42)).toBe('The incident task ID is empty');
+		expect(incidentTaskIdProblem(42)).toBe('The incident task ID is not text (got a number)');
 		expect(incidentTaskIdProblem(undefined)).toBe('The incident task ID is empty');
 	});
 
