@@ -49,7 +49,8 @@ class Check {
 async function main() {
 	const suiteStarted = Date.now();
 	const write = process.stdout.write.bind(process.stdout);
-	const print = (/** @type {string} */ line) => write(`${line}\n`);
+	// Control characters (a garbage token answer echoed in a message) would turn the report into binary.
+	const print = (/** @type {string} */ line) => write(`${line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?')}\n`);
 	const world = await startFaultWorld();
 
 	// Whatever anything else prints while checks run is part of the secret scan.

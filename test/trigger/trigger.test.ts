@@ -140,8 +140,11 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		expect(ids(await trigger.poll())).toBeNull();
 	});
 
-	test('Executable Only off: every new task triggers, whatever its action type', async () => {
-		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly: false });
+	test.each([
+		['off', false],
+		['"false" from an expression', '={{ "false" }}'],
+	])('Executable Only %s: every new task triggers, whatever its action type', async (_name, executableOnly) => {
+		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly });
 		await trigger.poll();
 		sim.addTask({ id: 'task-text', actionType: 'text', createdDateTime: instant(1) });
 		sim.addTask({ id: 'task-disable-user', actionType: 'disableUser', createdDateTime: instant(2) });

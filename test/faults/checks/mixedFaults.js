@@ -57,7 +57,28 @@ module.exports = (suite, world) => {
 			const notFound = run.error.filter((item) => item.error?.statusCode === 404 || /NotFound/i.test(String(item.error?.code)));
 			check.expect(notFound.length === 0, `${notFound.length} items failed as not found although every task exists (a partial 206 list taken as complete?)`);
 
+			// Graph's 206 hits list calls: Get Many (Return All) over the same tasks, through the same faults.
+			const listRunsFrom = world.timedLogs.length;
+			const knownIds = new Set(sim.state().tasks.map((task) => task.id));
+			proxy.configure({ rates: MIXED_RATES });
+			const listing = await world.runNode({ resource: 'incidentTask', operation: 'getMany', returnAll: true }, Array.from({ length: 10 }, () => ({})), { timeoutMs: 120_000 });
+			proxy.configure({ rates: [] });
+			check.expect(!listing.timedOut && listing.status === 'success', `Get Many ended ${listing.timedOut ? 'never' : listing.status} ${listing.nodeError ?? ''}`);
+			/** @type {Map<number, string[]>} */
+			const listed = new Map();
+			listing.success.forEach((task, index) => listed.set(listing.successPairs[index], [...(listed.get(listing.successPairs[index]) ?? []), String(task.id)]));
+			const failedLists = new Set(listing.errorPairs);
+			check.expect([...listed.keys()].every((pair) => !failedLists.has(pair)), 'a Get Many input has items on both outputs');
+			const partialWarnings = world.timedLogs.slice(listRunsFrom).filter((line) => /\b206\b|partial/i.test(line.message)).length;
+			const sizes = [...listed.values()].map((ids) => ids.length);
+			for (const ids of listed.values()) {
+				check.expect(ids.every((id) => knownIds.has(id)), 'Get Many returned a task that does not exist');
+				check.expect(new Set(ids).size === ids.length, 'Get Many returned a task twice in one list');
+			}
+			const short = sizes.filter((size) => size < knownIds.size).length;
+			check.expect(short === 0 || partialWarnings > 0, `${short} Get Many lists came back short after a 206 without any warning in the log`);
 			const counts = proxy.counts();
+			check.figure('Get Many (Return All) x10 through the same faults', { tasks: knownIds.size, listSizes: sizes, failedInputs: failedLists.size, partialWarningsLogged: partialWarnings, '206s': counts.faultsByRoute.listTasks?.['206'] ?? 0 });
 			check.figure('run', `${(run.durationMs / 1000).toFixed(1)} s, status ${run.status}`);
 			check.figure('items', { input: items.length, success: run.success.length, error: run.error.length });
 			check.figure('success by outcome', tally(run.success, (item) => `${item.outcome}${item.note ? ' (with note)' : ''}`));
