@@ -13,7 +13,7 @@
 
 const assert = require('node:assert/strict');
 
-const { EXECUTABLE_ACTION_TYPES } = require('../../simulator');
+const { EXECUTABLE_ACTION_TYPES, SEEDED_TASK_IDS } = require('../../simulator');
 
 const PACKAGE_NAME = 'n8n-nodes-microsoft-defender-xdr';
 const DEFENDER_NODE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
@@ -284,11 +284,15 @@ const exampleScenarios = {
 };
 
 /**
+ * @typedef {{ workflow: string, title: string, run: (ctx: { sim: Simulator, check: Check, waitFor: (what: () => boolean, timeoutMs: number) => Promise<boolean> }) => Promise<void> }} TriggerScenario
+ */
+
+/**
  * The trigger example, activated in a started n8n (not `n8n execute`, which runs only workflows with a
  * manual trigger). n8n polls once on activation, then every minute at a random second.
- * @type {{ workflow: string, title: string, run: (ctx: { sim: Simulator, check: Check, waitFor: (what: () => boolean, timeoutMs: number) => Promise<boolean> }) => Promise<void> }}
+ * @type {TriggerScenario}
  */
-const triggerScenario = {
+const taskTriggerScenario = {
 	workflow: 'new-task-trigger-execute.json',
 	title: 'example: new-task trigger -> execute, activated in a running n8n',
 	async run({ sim, check, waitFor }) {
@@ -308,6 +312,38 @@ const triggerScenario = {
 		});
 	},
 };
+
+/**
+ * The incident-response loop, activated beside the task trigger: a new incident's tasks (tasks that existed
+ * before activation, so the task trigger leaves them alone) are executed, the incident resolved and commented.
+ * @type {TriggerScenario}
+ */
+const incidentLoopScenario = {
+	workflow: 'incident-response-loop.json',
+	title: 'example: new incident -> hunt -> execute its tasks -> resolve -> comment, activated in a running n8n',
+	async run({ sim, check, waitFor }) {
+		const taskIds = [SEEDED_TASK_IDS.openByActionType.isolateDevice, SEEDED_TASK_IDS.openByActionType.runAntiVirusScan];
+		const incident = sim.addIncident({ severity: 'high', displayName: 'Ransomware on WS-FIN-042 (end-to-end)' });
+		for (const id of taskIds) sim.setTask(id, { incidentId: incident.id });
+		const commented = () => (sim.getIncident(incident.id)?.comments ?? []).length > 0;
+		const done = await waitFor(commented, 150_000);
+		check('the new incident\'s tasks ran once each, the incident is resolved and carries a comment with the request IDs', () => {
+			assert.ok(done, `no comment on incident ${incident.id} within 150 s`);
+			const ran = sim.executions.filter((e) => taskIds.includes(e.taskId)).map((e) => e.taskId).sort();
+			assert.deepEqual(ran, [...taskIds].sort());
+			const stored = sim.getIncident(incident.id);
+			assert.equal(stored?.status, 'resolved');
+			assert.equal(stored?.classification, 'truePositive');
+			const comment = stored?.comments[0]?.comment ?? '';
+			assert.match(comment, /n8n ran 2 response action\(s\)/);
+			assert.match(comment, /\(request [0-9a-f-]{36}\)/);
+			assert.match(comment, /Advanced hunting found 1 device\(s\)/);
+		});
+	},
+};
+
+/** Every trigger example, in the order they run in one started n8n. */
+const triggerScenarios = [taskTriggerScenario, incidentLoopScenario];
 
 /**
  * What must hold for any workflow run in real n8n.
@@ -442,7 +478,7 @@ function checkLoadedTypes(types, workflows, check) {
 module.exports = {
 	scenarios,
 	exampleScenarios,
-	triggerScenario,
+	triggerScenarios,
 	checkEveryRun,
 	checkTokenRequests,
 	isTokenRequest,

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { toInteger, toNumber } from '../../shared/parameters';
+import { parameterError, toBoolean, toInteger, toNumber } from '../../shared/parameters';
 import { DEFAULT_REQUEST_SETTINGS, type RequestSettings } from '../../shared/transport/retryPolicy';
 
 // The defaults below are written out because n8n's editor reads them as literals; a test holds them equal to
@@ -107,4 +107,23 @@ export function rawParameter(ctx: IExecuteFunctions, name: string, itemIndex: nu
 	} catch {
 		return null;
 	}
+}
+
+/** The option that lets an AI agent change the tenant through an operation (off: it may only read). */
+export function allowAsToolOption(what: string): INodeProperties {
+	return {
+		displayName: 'Allow as AI Tool',
+		name: 'allowAsTool',
+		type: 'boolean',
+		default: false,
+		description: `Whether an AI agent using this node as a tool may ${what}. Off: the agent can only read.`,
+	};
+}
+
+/** Refuses a change requested by an AI agent unless the node opts in; nothing is sent. */
+export function refuseChangeFromAgent(ctx: IExecuteFunctions, itemIndex: number, run: OperationRun, what: string): void {
+	if (!run.isToolCall) return;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	if (toBoolean(options.allowAsTool, 'Allow as AI Tool')) return;
+	throw parameterError('changeNotAllowedAsTool', `An AI agent may not ${what} through this node: tick "Allow as AI Tool" in its options to let it. Nothing was changed`);
 }

@@ -7,11 +7,14 @@ import {
 
 import { DefenderXdrError, redactSecrets, type Executed } from '../../shared/transport/graphError';
 import { GraphSession } from '../../shared/transport/graphSession';
+import * as advancedHunting from './advancedHunting';
+import * as alert from './alert';
+import * as incident from './incident';
 import * as incidentTask from './incidentTask';
 import { readRequestSettings, type Operation } from './operation';
 
 /** Every resource and its operations, by their parameter values. */
-export const RESOURCES: Record<string, Record<string, Operation>> = { incidentTask };
+export const RESOURCES: Record<string, Record<string, Operation>> = { incidentTask, incident, alert, advancedHunting };
 
 const SUCCESS = 0;
 const ERROR = 1;

@@ -74,7 +74,8 @@ export interface FailedRequest {
 export function describeFailedRequest(failure: FailedRequest): DefenderXdrError {
 	const { statusCode, graphCode, requestId } = failure;
 	const subject = failure.subject ?? INCIDENT_TASK_SUBJECT;
-	const graphSays = failure.graphMessage ? `: ${failure.graphMessage}` : '';
+	// Graph's sentence ends where ours begins: one full stop between them, not two.
+	const graphSays = failure.graphMessage ? `: ${failure.graphMessage.replace(/[.\s]+$/, '')}` : '';
 	// A change whose answer was lost may have happened: it is reported, never assumed either way.
 	const isChange = !(failure.safeToRepeat ?? failure.method !== 'POST');
 	const base = { statusCode: statusCode ?? null, requestId: requestId ?? null };

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
-import { toBoolean, toChoice, toInteger } from '../../../shared/parameters';
+import { identifierProblem, parameterError, toBoolean, toChoice, toInteger } from '../../../shared/parameters';
 import { DefenderXdrError } from '../../../shared/transport/graphError';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { optionsProperty, type OperationResult } from '../operation';
@@ -47,6 +47,14 @@ const properties: INodeProperties[] = [
 				description: 'Whether to return only tasks whose action type can be run by Execute Response Action',
 			},
 			{
+				displayName: 'Incident ID',
+				name: 'incidentId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2972395',
+				description: 'Only the tasks of this incident',
+			},
+			{
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
@@ -76,6 +84,11 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	}
 	if (filters.actionType !== undefined) {
 		conditions.push(`actionType eq '${toChoice(filters.actionType, 'Action Type filter', ALL_ACTION_TYPES, 'invalidFilter')}'`);
+	}
+	if (filters.incidentId !== undefined && filters.incidentId !== '') {
+		const problem = identifierProblem(filters.incidentId, 'Incident ID filter');
+		if (problem) throw parameterError('invalidFilter', problem);
+		conditions.push(`incidentId eq '${filters.incidentId as string}'`);
 	}
 	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
 	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)) };
