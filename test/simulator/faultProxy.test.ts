@@ -94,8 +94,14 @@ describe('fault proxy in front of the simulator', () => {
 	});
 
 	test('a slow POST still reaches Graph after its client gave up, and idle() waits for it', async () => {
-		proxy.inject({ route: 'execute', fault: 'delayBeforeForward', delayMs: 400 });
-		await expect(graph(`${isolate}/executeResponseAction`, 'POST', AbortSignal.timeout(100))).rejects.toThrow();
+		proxy.inject({ route: 'execute', fault: 'delayBeforeForward', delayMs: 1500 });
+		const bearer = await token();
+		const giveUp = new AbortController();
+		const posting = fetch(`${proxy.url}${isolate}/executeResponseAction`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` }, signal: giveUp.signal });
+		const arrived = Date.now() + 5000;
+		while (!proxy.requests.some((entry) => entry.route === 'execute') && Date.now() < arrived) await new Promise((resolve) => setTimeout(resolve, 10));
+		giveUp.abort();
+		await expect(posting).rejects.toThrow();
 		expect(sim.executions).toHaveLength(0);
 		expect(await proxy.idle(5000)).toBe(true);
 		expect(sim.executions).toHaveLength(1);
@@ -124,7 +130,12 @@ describe('fault proxy in front of the simulator', () => {
 		expect(noAccessToken.access_token).toBeUndefined();
 		const refused = await ask();
 		expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
-		await expect(ask(AbortSignal.timeout(300))).rejects.toThrow();
+		const giveUp = new AbortController();
+		const hanging = ask(giveUp.signal);
+		const arrived = Date.now() + 5000;
+		while (!proxy.requests.some((entry) => entry.fault === 'hang') && Date.now() < arrived) await new Promise((resolve) => setTimeout(resolve, 10));
+		giveUp.abort();
+		await expect(hanging).rejects.toThrow();
 		expect(proxy.counts().faultsByRoute.token).toEqual({ '500': 1, garbage: 1, html: 1, noAccessToken: 1, wrongSecret: 1, hang: 1 });
 		expect(sim.requests.filter((request) => request.path.includes('/oauth2/'))).toHaveLength(1);
 	});
