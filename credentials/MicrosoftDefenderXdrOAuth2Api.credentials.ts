@@ -12,9 +12,9 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 
 	displayName = 'Microsoft Defender XDR OAuth2 API';
 
-	icon: Icon = 'file:../nodes/MicrosoftDefenderXdr/microsoftDefenderXdr.svg';
+	icon: Icon = { light: 'file:../icons/microsoftDefenderXdr.svg', dark: 'file:../icons/microsoftDefenderXdr.dark.svg' };
 
-	documentationUrl = 'https://learn.microsoft.com/en-us/graph/auth-v2-service';
+	documentationUrl = 'https://github.com/n8n-nodes-microsoft-defender-xdr/n8n-nodes-microsoft-defender-xdr#set-up-in-microsoft-entra';
 
 	properties: INodeProperties[] = [
 		{

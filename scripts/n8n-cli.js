@@ -495,7 +495,8 @@ function buildAndPack(destination) {
 		return result.stdout;
 	};
 	npm(['run', 'build']);
-	const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', destination]));
+	// Built just above, so the prepack build (whose output would mix into the JSON) is skipped.
+	const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', destination]));
 	return path.join(destination, packed[0].filename);
 }
 

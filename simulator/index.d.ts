@@ -1,35 +1,38 @@
 // Types for simulator/index.js (plain CommonJS). Keep in step with index.js; README.md documents behaviour.
+// Graph's own unions and entity shapes come from Microsoft's typings, so a drift from Graph shows up here.
 
-export type IncidentTaskActionType =
-	| 'text'
-	| 'isolateDevice'
-	| 'stopAndQuarantineFile'
-	| 'runAntiVirusScan'
+import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
+
+export type IncidentTaskActionType = SecurityNamespace.IncidentTaskActionType;
+export type ExecutableActionType = Extract<
+	IncidentTaskActionType,
 	| 'collectInvestigationPackage'
+	| 'isolateDevice'
+	| 'unRestrictAppExecution'
+	| 'unIsolateDevice'
 	| 'restrictAppExecution'
+	| 'runAntiVirusScan'
+	| 'stopAndQuarantineFile'
 	| 'submitIocRule'
-	| 'forceUserPasswordReset'
-	| 'disableUser'
-	| 'markUserAsCompromised'
-	| 'requireSignIn'
-	| 'hardDeleteEmail'
-	| 'softDeleteEmail'
-	| 'unIsolateDevice'
-	| 'unRestrictAppExecution'
-	| 'enableUser'
-	| 'unknownFutureValue';
-export type ExecutableActionType =
-	| 'collectInvestigationPackage'
-	| 'isolateDevice'
-	| 'unRestrictAppExecution'
-	| 'unIsolateDevice'
-	| 'restrictAppExecution'
-	| 'runAntiVirusScan'
-	| 'stopAndQuarantineFile'
-	| 'submitIocRule';
+>;
 export type NonExecutableActionType = Exclude<IncidentTaskActionType, ExecutableActionType>;
-export type IncidentTaskStatus = 'open' | 'inProgress' | 'completed' | 'failed' | 'notRelevant';
-export type IncidentTaskActionStatus = 'notStarted' | 'inProgress' | 'partiallyCompleted' | 'completed' | 'failed';
+export type IncidentTaskStatus = Exclude<SecurityNamespace.IncidentTaskStatus, 'unknownFutureValue'>;
+export type IncidentTaskActionStatus = Exclude<SecurityNamespace.IncidentTaskActionStatus, 'unknownFutureValue'>;
+export type IncidentStatus = SecurityNamespace.IncidentStatus;
+export type AlertStatus = SecurityNamespace.AlertStatus;
+export type AlertSeverity = SecurityNamespace.AlertSeverity;
+export type AlertClassification = SecurityNamespace.AlertClassification;
+export type AlertDetermination = SecurityNamespace.AlertDetermination;
+export type ServiceSource = SecurityNamespace.ServiceSource;
+export type DetectionSource = SecurityNamespace.DetectionSource;
+/** microsoft.graph.security.alertComment: { comment, createdByDisplayName, createdDateTime } */
+export type AlertComment = SecurityNamespace.AlertComment;
+/** A task's responseAction: an incidentTaskResponseAction subtype, named by `@odata.type`. */
+export type IncidentTaskResponseAction = SecurityNamespace.IncidentTaskResponseAction &
+	Partial<SecurityNamespace.IsolateDeviceIncidentTaskResponseAction & SecurityNamespace.StopAndQuarantineFileIncidentTaskResponseAction> & {
+		'@odata.type': string;
+		identifierValue: string;
+	};
 /** Where actionStatus ends after execute; `inProgress` = never leaves inProgress. */
 export type TaskOutcome = 'completed' | 'failed' | 'partiallyCompleted' | 'inProgress';
 
@@ -46,8 +49,10 @@ export interface IncidentTask {
 	lastModifiedDateTime: string;
 	createdByDisplayName: string;
 	lastModifiedByDisplayName: string;
-	/** Deprecated in Graph; present on some seeded tasks, absent on others. */
-	responseAction?: Record<string, unknown>;
+	/** The incident the task belongs to (filterable with `incidentId eq '…'`); null for a task added without one. */
+	incidentId: string | null;
+	/** Absent on text and unknownFutureValue tasks, which target nothing. */
+	responseAction?: IncidentTaskResponseAction;
 	[property: string]: unknown;
 }
 
@@ -55,15 +60,20 @@ export interface IncidentTask {
 export interface Incident {
 	id: string;
 	tenantId: string;
-	status: string;
-	severity: string;
+	/** awaitingAction is served as unknownFutureValue unless the request sends Prefer: include-unknown-enum-members. */
+	status: IncidentStatus | string;
+	severity: AlertSeverity | string;
 	displayName: string;
 	createdDateTime: string;
 	lastUpdateDateTime: string;
 	assignedTo: string | null;
-	classification: string;
-	determination: string;
+	classification: AlertClassification | string;
+	determination: AlertDetermination | string;
 	incidentWebUrl: string;
+	customTags: string[];
+	description: string | null;
+	resolvingComment: string | null;
+	comments: AlertComment[];
 	[property: string]: unknown;
 }
 
@@ -71,14 +81,34 @@ export interface Incident {
 export interface Alert {
 	id: string;
 	incidentId: string | null;
-	status: string;
-	severity: string;
+	status: AlertStatus | string;
+	severity: AlertSeverity | string;
+	classification: AlertClassification | string | null;
+	determination: AlertDetermination | string | null;
 	title: string;
-	serviceSource: string;
+	serviceSource: ServiceSource | string;
 	createdDateTime: string;
 	lastUpdateDateTime: string;
+	comments: AlertComment[];
+	/** microsoft.graph.security.alertEvidence subtypes (deviceEvidence, fileEvidence, userEvidence, …). */
+	evidence: Array<Record<string, unknown> & { '@odata.type': string }>;
 	[property: string]: unknown;
 }
+
+/** One column of a runHuntingQuery answer. */
+export interface HuntingColumn {
+	name: string;
+	/** Kusto type name: DateTime, String, Int32, Int64, … */
+	type: string;
+}
+
+/** An advanced hunting table of the seed: its columns and rows (each row has every column). */
+export interface HuntingTable {
+	schema: readonly HuntingColumn[];
+	rows: ReadonlyArray<Record<string, unknown>>;
+}
+
+export type HuntingTableName = 'DeviceInfo' | 'DeviceProcessEvents' | 'DeviceNetworkEvents' | 'AlertInfo' | 'AlertEvidence';
 
 export interface FaultRates {
 	/** Any authenticated Graph request answers 503 (no Retry-After). */
@@ -107,7 +137,7 @@ export interface SimulatorSettings {
 	tokenLifetimeSeconds: number;
 	/** Time from a 204 execute to the task's terminal actionStatus. Default 300. */
 	actionDelayMs: number;
-	/** Server page size when $top is absent or larger; null = per collection (incidentTasks 100, incidents 20, alerts_v2 100). */
+	/** Server page size when $top is absent or larger; null = per collection (incidentTasks 500, incidents 20, alerts_v2 100). */
 	pageSize: number | null;
 	/** Seed for the random fault draws; null = Math.random. */
 	randomSeed: number | null;
@@ -184,6 +214,8 @@ export interface SimulatorState {
 	tasks: IncidentTask[];
 	incidents: Incident[];
 	alerts: Alert[];
+	/** Advanced hunting rows by table. */
+	hunting: Record<HuntingTableName, Array<Record<string, unknown>>>;
 }
 
 export type NewTask = Partial<IncidentTask> & { outcome?: TaskOutcome; incidentId?: string | null };
@@ -240,8 +272,16 @@ export interface Simulator {
 	setTask(id: string, patch: TaskPatch): IncidentTask;
 	/** Defaults: open/notStarted isolateDevice, createdDateTime now, outcome completed, ID task-added-NNN. */
 	addTask(partial?: NewTask): IncidentTask;
+	/** Defaults: active, medium, createdDateTime now, ID 2001…; e.g. addIncident({ status: 'awaitingAction' }). */
 	addIncident(partial?: Partial<Incident>): Incident;
+	/** Defaults: new, medium, microsoftDefenderForEndpoint, createdDateTime now, ID alert-added-NNN. */
 	addAlert(partial?: Partial<Alert>): Alert;
+	/** A copy of one incident as stored (awaitingAction not replaced), or undefined. */
+	getIncident(id: string): Incident | undefined;
+	/** A copy of one alert, or undefined. */
+	getAlert(id: string): Alert | undefined;
+	/** Appends rows to a hunting table; columns left out are '' (strings) or null. Throws for an unknown table or column. */
+	addHuntingRows(table: HuntingTableName, rows: Array<Record<string, unknown>>): Array<Record<string, unknown>>;
 	/** Back to the seed: data, scripted faults, rate-limit windows and logs. Settings and tokens stay. */
 	reset(): void;
 	stop(): Promise<void>;
@@ -260,6 +300,18 @@ export const EXECUTABLE_ACTION_TYPES: readonly ExecutableActionType[];
 export const TASK_STATUSES: readonly IncidentTaskStatus[];
 export const ACTION_STATUSES: readonly IncidentTaskActionStatus[];
 export const TASK_OUTCOMES: readonly TaskOutcome[];
+export const TASK_SOURCES: readonly Exclude<SecurityNamespace.IncidentTaskSource, 'unknownFutureValue'>[];
+/** actionType -> `@odata.type` of its responseAction (text and unknownFutureValue have none). */
+export const RESPONSE_ACTION_TYPES: Readonly<Partial<Record<IncidentTaskActionType, string>>>;
+/** Graph's evolvable enums in member order; members after 'unknownFutureValue' need the Prefer header. */
+export const INCIDENT_STATUSES: readonly IncidentStatus[];
+export const ALERT_STATUSES: readonly AlertStatus[];
+export const ALERT_SEVERITIES: readonly AlertSeverity[];
+export const ALERT_CLASSIFICATIONS: readonly AlertClassification[];
+export const ALERT_DETERMINATIONS: readonly AlertDetermination[];
+export const SERVICE_SOURCES: readonly ServiceSource[];
+export const DETECTION_SOURCES: readonly DetectionSource[];
+export function membersAfterSentinel<T extends string>(members: readonly T[]): readonly T[];
 export function isExecutableActionType(actionType: string): boolean;
 
 /** Fixed base of every seeded date. */
@@ -274,6 +326,37 @@ export const SEED_TASK_OUTCOMES: Readonly<Record<string, TaskOutcome>>;
 export const SEED_TASK_INCIDENTS: Readonly<Record<string, string>>;
 export const SEED_INCIDENTS: readonly Readonly<Incident>[];
 export const SEED_ALERTS: readonly Readonly<Alert>[];
+export const SEED_HUNTING_TABLES: Readonly<Record<HuntingTableName, HuntingTable>>;
+export const SEEDED_INCIDENT_IDS: {
+	/** status awaitingAction (unknownFutureValue without the Prefer header), open guided-response tasks */
+	readonly awaitingAction: string;
+	/** active, high, ransomware on three Finance workstations, open executable tasks */
+	readonly active: string;
+	readonly inProgress: string;
+	readonly resolved: string;
+	/** newest by createdDateTime */
+	readonly newest: string;
+};
+export const SEEDED_ALERT_IDS: {
+	readonly new: string;
+	readonly inProgress: string;
+	readonly resolved: string;
+	/** newest by createdDateTime */
+	readonly newest: string;
+};
+/** KQL-subset queries that return rows from the seed (row counts in README.md). */
+export const SEEDED_HUNTING_QUERIES: {
+	readonly devicesOfIncident: string;
+	readonly ransomwareProcesses: string;
+	readonly indicatorConnections: string;
+};
+/** The story's people, machines, files and mail, by name. */
+export const STORY: {
+	readonly users: Readonly<Record<string, { accountName: string; displayName: string; department: string; upn: string; objectId: string; sid: string }>>;
+	readonly devices: Readonly<Record<string, { name: string; deviceId: string; osPlatform: string; osBuild: number; ipAddress: string; user: string; group: string }>>;
+	readonly files: Readonly<Record<string, { name: string; folderPath: string; device: string; size: number; sha1: string; sha256: string }>>;
+	readonly mails: Readonly<Record<string, { subject: string; sender: string; recipient: string; receivedMinutes: number; networkMessageId: string }>>;
+};
 export const SEEDED_TASK_IDS: {
 	readonly openByActionType: Readonly<Record<ExecutableActionType, string>>;
 	readonly nonExecutableByActionType: Readonly<Record<NonExecutableActionType, string>>;

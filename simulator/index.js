@@ -150,6 +150,27 @@ class Simulator {
 		return this.core.store.addAlert(partial);
 	}
 
+	/** @param {string} id */
+	getIncident(id) {
+		const incident = this.core.store.incidents.get(id);
+		return incident ? structuredClone(incident) : undefined;
+	}
+
+	/** @param {string} id */
+	getAlert(id) {
+		const alert = this.core.store.alerts.get(id);
+		return alert ? structuredClone(alert) : undefined;
+	}
+
+	/**
+	 * Rows for an advanced hunting table (DeviceInfo, DeviceProcessEvents, …); omitted columns are '' or null.
+	 * @param {string} table
+	 * @param {Record<string, unknown>[]} rows
+	 */
+	addHuntingRows(table, rows) {
+		return this.core.store.addHuntingRows(table, rows);
+	}
+
 	/** Back to the seed: data, scripted faults, rate-limit windows and the logs. Settings and issued tokens stay. */
 	reset() {
 		this.core.store.reset();

@@ -8,25 +8,30 @@ const { GraphError } = require('./responses');
 
 /**
  * @typedef {'string' | 'dateTime'} PropertyKind
- * @typedef {{ type: 'and' | 'or', left: FilterNode, right: FilterNode }
- *   | { type: 'not', operand: FilterNode }
- *   | { type: 'compare', property: string, operator: string, value: unknown }
- *   | { type: 'in', property: string, values: unknown[] }} FilterNode
+ * @typedef {{
+ *   kind: PropertyKind,
+ *   operators: readonly string[],
+ *   source?: string,
+ *   values?: readonly string[],
+ *   hiddenValues?: readonly string[],
+ * }} FilterableProperty
+ *   `source`: the entity property behind the name, when Graph filters under another name; `values`: the enum
+ *   members a literal must be one of; `hiddenValues`: members after the enum's unknownFutureValue sentinel.
+ * @typedef {{ type: 'and', left: FilterNode, right: FilterNode }
+ *   | { type: 'compare', property: string, operator: string, value: unknown }} FilterNode
  * @typedef {{
  *   name: string,
- *   filterable: Record<string, PropertyKind>,
- *   operators: string[],
- *   connectives: string[],
+ *   filterable: Record<string, FilterableProperty>,
  *   filterHelp: string,
- *   orderable: string[],
+ *   orderable: Record<string, string>,
  *   selectable: string[],
  *   options: string[],
  *   defaultPageSize: number,
  *   maxTop: number,
  * }} CollectionRules
+ * @typedef {{ includeUnknownEnumMembers: boolean }} Preferences
  */
 
-const COMPARISON_OPERATORS = ['eq', 'ne', 'gt', 'ge', 'lt', 'le'];
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** @param {string} message */
@@ -84,53 +89,41 @@ function tokenize(text) {
 }
 
 /**
- * Parses and checks a $filter against a collection's rules.
+ * Parses and checks a $filter against a collection's rules: documented properties, operators and enum members only,
+ * comparisons joined with `and` (optionally in parentheses).
  * @param {string} text
  * @param {CollectionRules} rules
+ * @param {Preferences} preferences
  * @returns {FilterNode}
  */
-function parseFilter(text, rules) {
+function parseFilter(text, rules, preferences) {
 	const tokens = tokenize(text);
 	let position = 0;
 	const peek = () => tokens[position];
 	const next = () => tokens[position++];
 	/** @param {string} word */
 	const isWord = (word) => peek()?.kind === 'word' && peek().value.toLowerCase() === word;
-	/** @param {string} connective */
-	const allow = (connective) => {
-		if (!rules.connectives.includes(connective)) throw badFilter(`'${connective}' is not supported on ${rules.name}. ${rules.filterHelp}`);
+	const refuseConnective = () => {
+		if (isWord('or') || isWord('not')) throw badFilter(`'${peek().value}' is not supported on ${rules.name}. ${rules.filterHelp}`);
 	};
 
 	/** @returns {FilterNode} */
-	const parseOr = () => {
-		let left = parseAnd();
-		while (isWord('or')) {
-			allow('or');
-			next();
-			left = { type: 'or', left, right: parseAnd() };
-		}
-		return left;
-	};
-	/** @returns {FilterNode} */
 	const parseAnd = () => {
-		let left = parseUnary();
+		let left = parseOperand();
+		refuseConnective();
 		while (isWord('and')) {
-			allow('and');
 			next();
-			left = { type: 'and', left, right: parseUnary() };
+			left = { type: 'and', left, right: parseOperand() };
+			refuseConnective();
 		}
 		return left;
 	};
 	/** @returns {FilterNode} */
-	const parseUnary = () => {
-		if (isWord('not')) {
-			allow('not');
-			next();
-			return { type: 'not', operand: parseUnary() };
-		}
+	const parseOperand = () => {
+		refuseConnective();
 		if (peek()?.kind === '(') {
 			next();
-			const inner = parseOr();
+			const inner = parseAnd();
 			if (next()?.kind !== ')') throw badFilter("missing ')'");
 			return inner;
 		}
@@ -141,44 +134,41 @@ function parseFilter(text, rules) {
 		const propertyToken = next();
 		if (!propertyToken || propertyToken.kind !== 'word') throw badFilter(`expected a property name near '${propertyToken?.value ?? 'end of filter'}'`);
 		const property = propertyToken.value;
-		const kind = rules.filterable[property];
-		if (!kind) throw badFilter(`property '${property}' cannot be filtered on ${rules.name}. ${rules.filterHelp}`);
+		if (peek()?.kind === '(') throw badFilter(`function '${property}' is not supported on ${rules.name}. ${rules.filterHelp}`);
+		const rule = Object.prototype.hasOwnProperty.call(rules.filterable, property) ? rules.filterable[property] : undefined;
+		if (!rule) throw badFilter(`property '${property}' cannot be filtered on ${rules.name}. ${rules.filterHelp}`);
 		const operatorToken = next();
 		const operator = operatorToken?.value.toLowerCase() ?? '';
-		if (operator === 'in' && rules.operators.includes('in')) {
-			if (next()?.kind !== '(') throw badFilter("expected '(' after 'in'");
-			const values = [parseLiteral(kind, property)];
-			while (peek()?.kind === ',') {
-				next();
-				values.push(parseLiteral(kind, property));
-			}
-			if (next()?.kind !== ')') throw badFilter("missing ')' after 'in' list");
-			return { type: 'in', property, values };
+		if (!rule.operators.includes(operator)) {
+			throw badFilter(`operator '${operatorToken?.value ?? ''}' is not supported for '${property}' on ${rules.name}. ${rules.filterHelp}`);
 		}
-		if (!COMPARISON_OPERATORS.includes(operator) || !rules.operators.includes(operator)) {
-			throw badFilter(`operator '${operatorToken?.value ?? ''}' is not supported on ${rules.name}. ${rules.filterHelp}`);
-		}
-		return { type: 'compare', property, operator, value: parseLiteral(kind, property) };
+		return { type: 'compare', property, operator, value: parseLiteral(rule, property) };
 	};
 	/**
-	 * @param {PropertyKind} kind
+	 * @param {FilterableProperty} rule
 	 * @param {string} property
 	 */
-	const parseLiteral = (kind, property) => {
+	const parseLiteral = (rule, property) => {
 		const token = next();
 		if (!token) throw badFilter(`missing value for '${property}'`);
-		if (token.kind === 'word' && token.value === 'null') return null;
-		if (kind === 'dateTime') {
+		if (token.kind === 'word' && token.value === 'null' && rule.kind === 'string') return null;
+		if (rule.kind === 'dateTime') {
 			const value = token.kind === 'dateTime' || token.kind === 'string' ? Date.parse(token.value) : NaN;
 			if (Number.isNaN(value)) throw badFilter(`'${token.value}' is not a valid DateTimeOffset for '${property}'`);
 			return value;
 		}
 		if (token.kind !== 'string') throw badFilter(`'${property}' needs a quoted string value, got ${token.value}`);
+		if (rule.values && !rule.values.includes(token.value)) {
+			throw badFilter(`the string '${token.value}' is not a valid enumeration type constant for '${property}'. Valid values: ${rule.values.join(', ')}.`);
+		}
+		if (rule.hiddenValues?.includes(token.value) && !preferences.includeUnknownEnumMembers) {
+			throw badFilter(`'${token.value}' is a member of an evolvable enumeration: send the header 'Prefer: include-unknown-enum-members' to use it.`);
+		}
 		return token.value;
 	};
 
 	if (tokens.length === 0) throw badFilter('the filter is empty');
-	const tree = parseOr();
+	const tree = parseAnd();
 	if (position < tokens.length) throw badFilter(`unexpected '${tokens[position].value}'`);
 	return tree;
 }
@@ -186,33 +176,23 @@ function parseFilter(text, rules) {
 /**
  * @param {FilterNode} node
  * @param {Record<string, unknown>} entity
- * @param {Record<string, PropertyKind>} kinds
+ * @param {Record<string, FilterableProperty>} filterable
  * @returns {boolean}
  */
-function matches(node, entity, kinds) {
-	switch (node.type) {
-		case 'and':
-			return matches(node.left, entity, kinds) && matches(node.right, entity, kinds);
-		case 'or':
-			return matches(node.left, entity, kinds) || matches(node.right, entity, kinds);
-		case 'not':
-			return !matches(node.operand, entity, kinds);
-		case 'in':
-			return node.values.some((value) => compare(entityValue(entity, node.property, kinds), 'eq', value));
-		case 'compare':
-			return compare(entityValue(entity, node.property, kinds), node.operator, node.value);
-	}
+function matches(node, entity, filterable) {
+	if (node.type === 'and') return matches(node.left, entity, filterable) && matches(node.right, entity, filterable);
+	return compare(entityValue(entity, filterable[node.property], node.property), node.operator, node.value);
 }
 
 /**
  * @param {Record<string, unknown>} entity
+ * @param {FilterableProperty} rule
  * @param {string} property
- * @param {Record<string, PropertyKind>} kinds
  */
-function entityValue(entity, property, kinds) {
-	const raw = entity[property];
+function entityValue(entity, rule, property) {
+	const raw = entity[rule.source ?? property];
 	if (raw == null) return null;
-	return kinds[property] === 'dateTime' ? Date.parse(String(raw)) : raw;
+	return rule.kind === 'dateTime' ? Date.parse(String(raw)) : raw;
 }
 
 /**
@@ -222,7 +202,6 @@ function entityValue(entity, property, kinds) {
  */
 function compare(left, operator, right) {
 	if (operator === 'eq') return left === right;
-	if (operator === 'ne') return left !== right;
 	if (left == null || right == null) return false;
 	const order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left).localeCompare(String(right));
 	if (operator === 'gt') return order > 0;
@@ -237,12 +216,14 @@ function compare(left, operator, right) {
  * @returns {{ property: string, descending: boolean }[]}
  */
 function parseOrderBy(text, rules) {
+	const names = Object.keys(rules.orderable);
 	return text.split(',').map((part) => {
-		const [property, direction = 'asc', ...extra] = part.trim().split(/\s+/);
-		if (!rules.orderable.includes(property) || extra.length > 0 || !['asc', 'desc'].includes(direction.toLowerCase())) {
-			throw new GraphError(400, 'BadRequest', `Invalid $orderby '${text}'. ${rules.name} can be ordered by ${rules.orderable.join(', ')} (asc or desc).`);
+		const [name, direction = 'asc', ...extra] = part.trim().split(/\s+/);
+		if (!Object.prototype.hasOwnProperty.call(rules.orderable, name) || extra.length > 0 || !['asc', 'desc'].includes(direction.toLowerCase())) {
+			const allowed = names.length > 0 ? `${rules.name} can be ordered by ${names.join(', ')} (asc or desc).` : `${rules.name} does not support $orderby.`;
+			throw new GraphError(400, 'BadRequest', `Invalid $orderby '${text}'. ${allowed}`);
 		}
-		return { property, descending: direction.toLowerCase() === 'desc' };
+		return { property: rules.orderable[name], descending: direction.toLowerCase() === 'desc' };
 	});
 }
 
@@ -278,8 +259,9 @@ function decodeSkipToken(token) {
  * Reads the query options of a collection request; `$`-less duplicates and unknown `$` options are refused.
  * @param {URLSearchParams} query
  * @param {CollectionRules} rules
+ * @param {Preferences} preferences
  */
-function readQueryOptions(query, rules) {
+function readQueryOptions(query, rules, preferences) {
 	for (const key of query.keys()) {
 		if (key.startsWith('$') && !rules.options.includes(key)) {
 			throw new GraphError(400, 'BadRequest', `Query option '${key}' is not supported on ${rules.name}. Supported: ${rules.options.join(', ')}.`);
@@ -292,7 +274,7 @@ function readQueryOptions(query, rules) {
 	const countText = query.get('$count');
 	if (countText !== null && !['true', 'false'].includes(countText)) throw new GraphError(400, 'BadRequest', `Invalid value '${countText}' for $count: use true or false.`);
 	return {
-		filter: filterText === null ? null : parseFilter(filterText, rules),
+		filter: filterText === null ? null : parseFilter(filterText, rules, preferences),
 		orderBy: orderByText === null ? null : parseOrderBy(orderByText, rules),
 		top: parseInteger(query.get('$top'), '$top', 1, rules.maxTop),
 		skip: parseInteger(query.get('$skip'), '$skip', 0, Number.MAX_SAFE_INTEGER) ?? 0,
@@ -305,13 +287,15 @@ function readQueryOptions(query, rules) {
 
 /**
  * Filters, orders and pages a collection; the nextLink keeps every option but `$skip`, folded into `$skiptoken`.
+ * The entities come as the client sees them (evolvable enums already replaced), so filters match what is served.
  * @param {Record<string, unknown>[]} entities
  * @param {URLSearchParams} query
  * @param {CollectionRules} rules
  * @param {{ pageSize: number | null, linkBase: string, defaultOrder: { property: string, descending: boolean }[] }} paging
+ * @param {Preferences} preferences
  */
-function pageCollection(entities, query, rules, paging) {
-	const options = readQueryOptions(query, rules);
+function pageCollection(entities, query, rules, paging, preferences) {
+	const options = readQueryOptions(query, rules, preferences);
 	const { filter } = options;
 	const filtered = filter ? entities.filter((entity) => matches(filter, entity, rules.filterable)) : entities.slice();
 	const order = options.orderBy ?? paging.defaultOrder;

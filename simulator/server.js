@@ -158,6 +158,7 @@ async function handle(core, req, res) {
 				modifiedBy: auth.displayName,
 				pageSize: core.settings.pageSize,
 				actionDelayMs: core.settings.actionDelayMs,
+				preferences: { includeUnknownEnumMembers: prefers(req.headers.prefer, 'include-unknown-enum-members') },
 				onExecuted: (task) => core.executions.push({ taskId: task.id, actionType: task.actionType, at: new Date().toISOString(), requestId, clientId: auth.clientId }),
 			});
 		} catch (error) {
@@ -261,9 +262,24 @@ function describe(core, origin) {
 	return {
 		service: 'Microsoft Defender XDR Graph simulator',
 		tokenUrl: `${origin}/{tenant}/oauth2/v2.0/token`,
-		graph: [`${origin}/beta/security/incidentTasks`, `${origin}/v1.0/security/incidents`, `${origin}/v1.0/security/alerts_v2`],
+		graph: [
+			`${origin}/beta/security/incidentTasks`,
+			`${origin}/v1.0/security/incidents`,
+			`${origin}/v1.0/security/alerts_v2`,
+			`${origin}/v1.0/security/runHuntingQuery`,
+		],
 		tasks: core.store.tasks.size,
 	};
+}
+
+/**
+ * Whether a `Prefer` header (RFC 7240: comma-separated, possibly repeated) asks for `preference`.
+ * @param {string | string[] | undefined} header
+ * @param {string} preference
+ */
+function prefers(header, preference) {
+	const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
+	return values.some((value) => value.split(',').some((part) => part.split(';')[0].trim().toLowerCase() === preference));
 }
 
 /** @param {import('node:http').IncomingHttpHeaders} headers */

@@ -3,13 +3,13 @@
 
 // The tenant's data and its state changes: tasks move notStarted -> inProgress -> outcome after executeResponseAction.
 
-const { SEED_TASKS, SEED_TASK_OUTCOMES, SEED_TASK_INCIDENTS, SEED_INCIDENTS, SEED_ALERTS, SEED_TENANT_GUID } = require('./seed');
+const { SEED_TASKS, SEED_TASK_OUTCOMES, SEED_INCIDENTS, SEED_ALERTS, SEED_HUNTING_TABLES, SEED_TENANT_GUID } = require('./seed');
 const { TASK_OUTCOMES, isExecutableActionType } = require('./model');
 const { GraphError } = require('./responses');
 
 /**
  * @typedef {Record<string, any>} Entity
- * @typedef {{ task: Entity, outcome: string, incidentId: string | null, settlesAt: number | null }} TaskRecord
+ * @typedef {{ task: Entity, outcome: string, settlesAt: number | null }} TaskRecord
  */
 
 const EXPERTS = 'Microsoft Defender Experts';
@@ -28,19 +28,19 @@ class DefenderStore {
 		this.incidents = new Map();
 		/** @type {Map<string, Entity>} */
 		this.alerts = new Map();
+		/** @type {Record<string, Entity[]>} advanced hunting rows by table */
+		this.hunting = {};
 		this.added = { tasks: 0, incidents: 0, alerts: 0 };
 		this.reset();
 	}
 
 	reset() {
 		this.tasks = new Map(
-			SEED_TASKS.map((task) => [
-				String(task.id),
-				{ task: structuredClone(task), outcome: SEED_TASK_OUTCOMES[String(task.id)], incidentId: SEED_TASK_INCIDENTS[String(task.id)], settlesAt: null },
-			]),
+			SEED_TASKS.map((task) => [String(task.id), { task: structuredClone(task), outcome: SEED_TASK_OUTCOMES[String(task.id)], settlesAt: null }]),
 		);
 		this.incidents = new Map(SEED_INCIDENTS.map((incident) => [String(incident.id), structuredClone(incident)]));
 		this.alerts = new Map(SEED_ALERTS.map((alert) => [String(alert.id), structuredClone(alert)]));
+		this.hunting = Object.fromEntries(Object.entries(SEED_HUNTING_TABLES).map(([table, { rows }]) => [table, structuredClone([...rows])]));
 		this.added = { tasks: 0, incidents: 0, alerts: 0 };
 	}
 
@@ -114,8 +114,72 @@ class DefenderStore {
 
 	/** @param {string} taskId */
 	incidentOfTask(taskId) {
-		const { incidentId } = this.requireTask(taskId);
-		return incidentId === null ? null : this.incidents.get(incidentId) ?? null;
+		const { incidentId } = this.requireTask(taskId).task;
+		return typeof incidentId === 'string' ? this.incidents.get(incidentId) ?? null : null;
+	}
+
+	/**
+	 * @param {'incidents' | 'alerts'} collection
+	 * @param {string} id
+	 */
+	requireSecurityEntity(collection, id) {
+		const entity = this[collection].get(id);
+		if (!entity) throw new GraphError(404, 'NotFound', `${collection === 'incidents' ? 'Incident' : 'Alert'} '${id}' was not found. Check the ID and that it belongs to this tenant.`);
+		return entity;
+	}
+
+	/**
+	 * PATCH of an incident or alert with fields already checked; stamps the change as Graph does.
+	 * @param {'incidents' | 'alerts'} collection
+	 * @param {string} id
+	 * @param {Entity} fields
+	 * @param {string} modifiedBy
+	 */
+	updateSecurityEntity(collection, id, fields, modifiedBy) {
+		const entity = this.requireSecurityEntity(collection, id);
+		const now = iso(Date.now());
+		Object.assign(entity, fields, { lastUpdateDateTime: now });
+		if (collection === 'incidents') entity.lastModifiedBy = modifiedBy;
+		if (collection === 'alerts' && 'status' in fields) entity.resolvedDateTime = fields.status === 'resolved' ? now : null;
+		return entity;
+	}
+
+	/**
+	 * Appends a comment to an incident or alert; returns all of its comments.
+	 * @param {'incidents' | 'alerts'} collection
+	 * @param {string} id
+	 * @param {string} comment
+	 * @param {string} createdByDisplayName
+	 */
+	addComment(collection, id, comment, createdByDisplayName) {
+		const entity = this.requireSecurityEntity(collection, id);
+		const createdDateTime = iso(Date.now());
+		entity.comments = [...(entity.comments ?? []), { comment, createdByDisplayName, createdDateTime }];
+		entity.lastUpdateDateTime = createdDateTime;
+		return entity.comments;
+	}
+
+	/** The advanced hunting tables as runHuntingQuery reads them: each table's schema and live rows. */
+	huntingTables() {
+		return Object.fromEntries(Object.entries(SEED_HUNTING_TABLES).map(([table, { schema }]) => [table, { schema: [...schema], rows: this.hunting[table] }]));
+	}
+
+	/**
+	 * Adds rows to an advanced hunting table; columns left out are '' (strings) or null, as Kusto fills them.
+	 * @param {string} table
+	 * @param {Entity[]} rows
+	 */
+	addHuntingRows(table, rows) {
+		const seeded = SEED_HUNTING_TABLES[table];
+		if (!seeded) throw new Error(`No hunting table ${table}. Tables: ${Object.keys(SEED_HUNTING_TABLES).join(', ')}`);
+		const columns = new Set(seeded.schema.map((column) => column.name));
+		const completed = rows.map((row) => {
+			const unknown = Object.keys(row).filter((name) => !columns.has(name));
+			if (unknown.length > 0) throw new Error(`${table} has no column ${unknown.join(', ')}`);
+			return Object.fromEntries(seeded.schema.map(({ name, type }) => [name, row[name] ?? (type === 'String' ? '' : null)]));
+		});
+		this.hunting[table].push(...completed);
+		return structuredClone(completed);
 	}
 
 	/** @param {string} incidentId */
@@ -125,7 +189,7 @@ class DefenderStore {
 
 	/** @param {Entity & { outcome?: string, incidentId?: string | null }} partial */
 	addTask(partial = {}) {
-		const { outcome = 'completed', incidentId = null, ...fields } = partial;
+		const { outcome = 'completed', ...fields } = partial;
 		checkOutcome(outcome);
 		const id = fields.id ?? `task-added-${String(++this.added.tasks).padStart(3, '0')}`;
 		if (this.tasks.has(id)) throw new Error(`A task with ID ${id} already exists`);
@@ -143,9 +207,10 @@ class DefenderStore {
 			lastModifiedDateTime: createdDateTime,
 			createdByDisplayName: EXPERTS,
 			lastModifiedByDisplayName: EXPERTS,
+			incidentId: null,
 			...fields,
 		});
-		this.tasks.set(id, { task, outcome, incidentId, settlesAt: null });
+		this.tasks.set(id, { task, outcome, settlesAt: null });
 		return structuredClone(task);
 	}
 
@@ -157,12 +222,11 @@ class DefenderStore {
 	setTask(id, patch) {
 		const record = this.tasks.get(id);
 		if (!record) throw new Error(`No task with ID ${id}`);
-		const { outcome, incidentId, ...fields } = patch;
+		const { outcome, ...fields } = patch;
 		if (outcome !== undefined) {
 			checkOutcome(outcome);
 			record.outcome = outcome;
 		}
-		if (incidentId !== undefined) record.incidentId = incidentId;
 		if ('actionStatus' in fields) record.settlesAt = null;
 		record.task = dropUndefined({ ...record.task, ...fields, id });
 		return structuredClone(record.task);
@@ -212,8 +276,8 @@ class DefenderStore {
 			incidentId: null,
 			status: 'new',
 			severity: 'medium',
-			classification: null,
-			determination: null,
+			classification: 'unknown',
+			determination: 'unknown',
 			serviceSource: 'microsoftDefenderForEndpoint',
 			detectionSource: 'microsoftDefenderForEndpoint',
 			detectorId: null,
@@ -243,13 +307,14 @@ class DefenderStore {
 		return structuredClone(alert);
 	}
 
-	/** A deep copy of everything, tasks in insertion order (seed oldest first, then added ones). */
+	/** A deep copy of everything, tasks in insertion order (seed oldest first, then added ones), hunting rows by table. */
 	snapshot() {
 		this.settle();
 		return structuredClone({
 			tasks: [...this.tasks.values()].map((record) => record.task),
 			incidents: [...this.incidents.values()],
 			alerts: [...this.alerts.values()],
+			hunting: this.hunting,
 		});
 	}
 }

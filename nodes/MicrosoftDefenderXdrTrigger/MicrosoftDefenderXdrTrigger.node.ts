@@ -18,7 +18,7 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Defender XDR Trigger',
 		name: 'microsoftDefenderXdrTrigger',
-		icon: 'file:microsoftDefenderXdr.svg',
+		icon: { light: 'file:../../icons/microsoftDefenderXdr.svg', dark: 'file:../../icons/microsoftDefenderXdr.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["event"] }}',

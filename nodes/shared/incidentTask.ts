@@ -1,9 +1,17 @@
+import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
 import type { IDataObject } from 'n8n-workflow';
+
+import { identifierProblem } from './parameters';
 
 /**
  * The incident-task domain, named once: action types, statuses and the ID rule.
- * Facts from Graph beta `microsoft.graph.security.incidentTask` and `executeResponseAction`.
+ * Facts from Graph beta `microsoft.graph.security.incidentTask` and `executeResponseAction`; the tables are
+ * checked against Microsoft's own type definitions at compile time, so a value Microsoft adds or drops breaks
+ * the build instead of a workflow.
  */
+
+/** Compiles only when the two unions hold exactly the same values. */
+type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [never, never] ? true : never;
 
 /** The only action types Graph can execute through `executeResponseAction`, with the labels users see. */
 export const EXECUTABLE_ACTION_TYPES = [
@@ -15,7 +23,7 @@ export const EXECUTABLE_ACTION_TYPES = [
 	{ value: 'runAntiVirusScan', name: 'Run Antivirus Scan' },
 	{ value: 'stopAndQuarantineFile', name: 'Stop and Quarantine File' },
 	{ value: 'submitIocRule', name: 'Submit IoC Rule' },
-] as const;
+] as const satisfies ReadonlyArray<{ value: SecurityNamespace.IncidentTaskActionType; name: string }>;
 
 export type ExecutableActionType = (typeof EXECUTABLE_ACTION_TYPES)[number]['value'];
 
@@ -39,6 +47,7 @@ export const ALL_ACTION_TYPES = [
 	'enableUser',
 	'unknownFutureValue',
 ] as const;
+const actionTypesMatchGraph: SameValues<(typeof ALL_ACTION_TYPES)[number], SecurityNamespace.IncidentTaskActionType> = true;
 
 /** `status` values; `status` is the only field of a task that Graph lets us write. */
 export const TASK_STATUSES = [
@@ -48,37 +57,29 @@ export const TASK_STATUSES = [
 	{ value: 'failed', name: 'Failed' },
 	{ value: 'notRelevant', name: 'Not Relevant' },
 ] as const;
+// Graph's `unknownFutureValue` is a marker, not a status anyone can set.
+const statusesMatchGraph: SameValues<(typeof TASK_STATUSES)[number]['value'], Exclude<SecurityNamespace.IncidentTaskStatus, 'unknownFutureValue'>> = true;
+
+/** `actionStatus` values: how far the response action has got. */
+export const ACTION_STATUSES = ['notStarted', 'inProgress', 'partiallyCompleted', 'completed', 'failed'] as const;
+const actionStatusesMatchGraph: SameValues<(typeof ACTION_STATUSES)[number], Exclude<SecurityNamespace.IncidentTaskActionStatus, 'unknownFutureValue'>> = true;
+void [actionTypesMatchGraph, statusesMatchGraph, actionStatusesMatchGraph];
 
 /** Graph's largest page (`$top`) for incident tasks. */
 export const MAX_PAGE_SIZE = 500;
 
-/** The fields we rely on; Graph may add more, and `responseAction` is deprecated and may be absent. */
-export interface IncidentTask extends IDataObject {
-	id: string;
-	actionType?: string;
-	actionStatus?: string;
-	status?: string;
-	displayName?: string;
-	description?: string;
-	source?: string;
-	createdDateTime?: string;
-	lastModifiedDateTime?: string;
-}
-
-const INCIDENT_TASK_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/**
+ * A task as Graph serves it: Microsoft's model, with the fields the node relies on named. Graph may send more, and
+ * `responseAction` is deprecated and may be absent, so nothing depends on it.
+ */
+export type IncidentTask = IDataObject &
+	Pick<SecurityNamespace.IncidentTask, 'actionType' | 'actionStatus' | 'status' | 'displayName' | 'description' | 'source' | 'createdDateTime' | 'lastModifiedDateTime'> & {
+		id: string;
+	};
 
 /** Why an incident task ID is refused, or undefined when it may be sent to Graph. */
 export function incidentTaskIdProblem(incidentTaskId: unknown): string | undefined {
-	if (typeof incidentTaskId !== 'string' || incidentTaskId.length === 0) {
-		return 'The incident task ID is empty';
-	}
-	if (incidentTaskId.length > 128) {
-		return `The incident task ID is ${incidentTaskId.length} characters long; at most 128 are allowed`;
-	}
-	if (!INCIDENT_TASK_ID.test(incidentTaskId) || incidentTaskId === '.' || incidentTaskId === '..') {
-		return `The incident task ID "${printable(incidentTaskId)}" is malformed: use only letters, digits, "-", "_", "." and ":"`;
-	}
-	return undefined;
+	return identifierProblem(incidentTaskId, 'The incident task ID');
 }
 
 export function isExecutableActionType(actionType: unknown): actionType is ExecutableActionType {
@@ -100,9 +101,3 @@ export function alreadyStartedReason(task: IncidentTask): string | undefined {
 }
 
 export const TERMINAL_ACTION_STATUSES: readonly string[] = ['completed', 'failed', 'partiallyCompleted'];
-
-/** Shortens and de-controls a user-supplied value before it is echoed in a message. */
-export function printable(value: string, max = 64): string {
-	const visible = value.replace(/[\u0000-\u001f\u007f]/g, '?');
-	return visible.length > max ? `${visible.slice(0, max)}…` : visible;
-}

@@ -31,6 +31,27 @@ export class DefenderXdrError extends Error {
 	}
 }
 
+/** What a request is about: it names the permission to check and what a lost answer means. */
+export interface GraphSubject {
+	/** e.g. "incident task", "incident", "alert", "hunting query" */
+	name: string;
+	/** The application permission a 403 should send the user to. */
+	permission: string;
+	/** What the user should know when a change was sent and its answer was lost. */
+	unknownOutcome: string;
+	/** Whether Microsoft documents it for the Global cloud only. */
+	globalCloudOnly: boolean;
+}
+
+/** The subject of a request that does not name one: the incident-task routes the node started with. */
+export const INCIDENT_TASK_SUBJECT: GraphSubject = {
+	name: 'incident task',
+	permission: 'SecurityIncident.ReadWrite.All',
+	unknownOutcome:
+		"the response action may or may not have run. Check the task's action status in the Defender portal before running it again (turn on \"Verify Task\" to let the node check for you).",
+	globalCloudOnly: true,
+};
+
 /** What the transport knows about a request that failed. */
 export interface FailedRequest {
 	method: string;
@@ -42,30 +63,33 @@ export interface FailedRequest {
 	networkFault?: 'timeout' | 'connectionDropped';
 	retriesDone: number;
 	cloud: CloudName;
+	subject?: GraphSubject;
+	/** Whether the request may be repeated harmlessly; by default everything but a POST. */
+	safeToRepeat?: boolean;
+	/** What the network layer said, for a request with no HTTP answer. */
+	detail?: string;
 }
 
 /** Turns a failed Graph request into an item error whose message says what to check. */
 export function describeFailedRequest(failure: FailedRequest): DefenderXdrError {
-	const { method, statusCode, graphCode, requestId } = failure;
-	const graphSays = failure.graphMessage ? `: ${failure.graphMessage}` : '';
-	const isExecute = method === 'POST';
+	const { statusCode, graphCode, requestId } = failure;
+	const subject = failure.subject ?? INCIDENT_TASK_SUBJECT;
+	// Graph's sentence ends where ours begins: one full stop between them, not two.
+	const graphSays = failure.graphMessage ? `: ${failure.graphMessage.replace(/[.\s]+$/, '')}` : '';
+	// A change whose answer was lost may have happened: it is reported, never assumed either way.
+	const isChange = !(failure.safeToRepeat ?? failure.method !== 'POST');
 	const base = { statusCode: statusCode ?? null, requestId: requestId ?? null };
+	const cloud = cloudNote(failure.cloud, subject);
 
 	if (failure.networkFault) {
 		const what = failure.networkFault === 'timeout' ? 'did not answer in time' : 'dropped the connection';
-		if (isExecute) {
-			return new DefenderXdrError({
-				...base,
-				code: failure.networkFault,
-				message: `Graph ${what} after the response action was sent, so it may or may not have run. Check the task's action status in the Defender portal before running it again (turn on "Verify Task" to let the node check for you).`,
-				retryable: false,
-				executed: 'unknown',
-			});
+		if (isChange) {
+			return new DefenderXdrError({ ...base, code: failure.networkFault, message: `Graph ${what} after the request was sent, so ${subject.unknownOutcome}`, executed: 'unknown' });
 		}
 		return new DefenderXdrError({
 			...base,
 			code: failure.networkFault,
-			message: `Graph ${what} (${failure.retriesDone} retries). Check the network path to the Graph endpoint, or raise Max Retries.`,
+			message: `Graph ${what} (${failure.retriesDone} retries${failure.detail ? `; ${failure.detail}` : ''}). Check the network path to the Graph endpoint, or raise Max Retries or Request Timeout.`,
 			retryable: true,
 		});
 	}
@@ -75,58 +99,72 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'BadRequest',
-				message: `Graph refused the request (400)${graphSays}. Check the incident task ID and that the task's action type is one Graph can execute.${cloudNote(failure.cloud)}`,
+				message: `Graph refused the request (400)${graphSays}. Check the ${subject.name} ID and the values sent${subject === INCIDENT_TASK_SUBJECT ? ", and that the task's action type is one Graph can execute" : ''}.${cloud}`,
 			});
 		case 401:
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'Unauthorized',
-				message: `Graph rejected the access token (401) even after a refresh${graphSays}. Check the credential's tenant ID, client ID and secret, and that the app is registered in the tenant that owns the incident.`,
+				message: `Graph rejected the access token (401) even after a refresh${graphSays}. Check the credential's tenant ID, client ID and secret, and that the app is registered in the tenant that owns the ${subject.name}.`,
 			});
 		case 403:
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'Forbidden',
-				message: `Permission denied (403)${graphSays}. Check that the app registration has the Graph security permissions for incidents and incident tasks (e.g. SecurityIncident.ReadWrite.All) with admin consent, and that the tenant has Defender Experts for XDR.${cloudNote(failure.cloud)}`,
+				message: `Permission denied (403)${graphSays}. Check that the app registration has the Graph permission ${subject.permission} with admin consent${subject === INCIDENT_TASK_SUBJECT ? ', and that the tenant has Defender Experts for XDR' : ''}.${cloud}`,
 			});
 		case 404:
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'NotFound',
-				message: `Not found (404)${graphSays}. Check the incident task ID and that the credential's tenant is the one the task belongs to.${cloudNote(failure.cloud)}`,
+				message: `Not found (404)${graphSays}. Check the ${subject.name} ID and that the credential's tenant is the one the ${subject.name} belongs to.${cloud}`,
 			});
 		case 429:
-		case 503:
 			return new DefenderXdrError({
 				...base,
-				code: graphCode ?? (statusCode === 429 ? 'TooManyRequests' : 'ServiceUnavailable'),
-				message: `Graph is ${statusCode === 429 ? 'throttling requests (429)' : 'unavailable (503)'} and still was after ${failure.retriesDone} retries${graphSays}. Nothing was executed; run again later, lower Concurrency, or raise Max Retries / Max Retry Wait.`,
+				code: graphCode ?? 'TooManyRequests',
+				message: `Graph is throttling requests (429) and still was after ${failure.retriesDone} retries${graphSays}. Nothing was done; run again later, lower Concurrency, or raise Max Retries / Max Retry Wait.`,
 				retryable: true,
 			});
-		case 504:
-			if (isExecute) {
-				return new DefenderXdrError({
-					...base,
-					code: graphCode ?? 'GatewayTimeout',
-					message: `Graph timed out (504) after the response action was sent, so it may or may not have run${graphSays}. Check the task's action status before running it again (turn on "Verify Task" to let the node check for you).`,
-					executed: 'unknown',
-				});
-			}
-			break;
 	}
 	const isServerError = statusCode !== undefined && statusCode >= 500;
+	if (isServerError && isChange) {
+		return new DefenderXdrError({
+			...base,
+			code: graphCode ?? (statusCode === 504 ? 'GatewayTimeout' : statusCode === 503 ? 'ServiceUnavailable' : `http${statusCode}`),
+			message: `Graph answered ${statusCode} after the request was sent${graphSays}, so ${subject.unknownOutcome}`,
+			executed: 'unknown',
+		});
+	}
+	if (statusCode === 503) {
+		return new DefenderXdrError({
+			...base,
+			code: graphCode ?? 'ServiceUnavailable',
+			message: `Graph is unavailable (503) and still was after ${failure.retriesDone} retries${graphSays}. Nothing was changed; run again later, or raise Max Retries / Max Retry Wait.`,
+			retryable: true,
+		});
+	}
 	return new DefenderXdrError({
 		...base,
 		code: graphCode ?? (statusCode ? `http${statusCode}` : 'requestFailed'),
 		message: `Graph answered ${statusCode ?? 'with an error'}${graphSays}.`,
 		retryable: isServerError,
-		executed: isExecute && isServerError ? 'unknown' : 'no',
 	});
 }
 
-function cloudNote(cloud: CloudName): string {
-	if (cloud === 'global' || cloud === 'custom') return '';
-	return ` Note: Microsoft documents incident tasks for the Global cloud only; this credential uses the ${cloud} cloud.`;
+/** A failed sign-in: nothing reached Graph, so nothing was executed. */
+export function describeTokenFailure(loginRoot: string, detail: string, timeoutSeconds?: number): DefenderXdrError {
+	const what = timeoutSeconds !== undefined ? `did not answer within ${timeoutSeconds} s (Request Timeout)` : `failed: ${detail}`;
+	return new DefenderXdrError({
+		code: 'tokenRequestFailed',
+		message: `Getting an access token from ${loginRoot} ${what}. Nothing was sent to Graph. Check the credential's tenant ID, client ID and client secret (and the secret's expiry), and that the login endpoint is reachable.`,
+		executed: 'no',
+	});
+}
+
+function cloudNote(cloud: CloudName, subject: GraphSubject): string {
+	if (cloud === 'global' || cloud === 'custom' || !subject.globalCloudOnly) return '';
+	return ` Note: Microsoft documents ${subject.name}s for the Global cloud only; this credential uses the ${cloud} cloud.`;
 }
 
 const SECRET_PATTERNS: Array<[RegExp, string]> = [

@@ -1,24 +1,11 @@
 import { randomUUID } from 'crypto';
 
-// The package's one runtime dependency, the documented exception to n8n's no-dependency rules (SPEC section 4).
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports
-import { Client, GraphError, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import {
-	resolveCloudEndpoints,
-	type CloudEndpoints,
-} from '../cloud';
-import { DefenderXdrError, describeFailedRequest, redactSecrets, settle } from './graphError';
-import {
-	backoffSeconds,
-	DEFAULT_REQUEST_TIMEOUT_SECONDS,
-	DEFAULT_RETRY_POLICY,
-	parseRetryAfter,
-	THROTTLING_STATUSES,
-	type RetryPolicy,
-} from './retryPolicy';
+import { resolveCloudEndpoints, type CloudEndpoints } from '../cloud';
+import { DefenderXdrError, describeFailedRequest, describeTokenFailure, redactSecrets, settle, type GraphSubject } from './graphError';
+import { backoffSeconds, DEFAULT_REQUEST_SETTINGS, parseRetryAfter, type RequestSettings } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
 
@@ -26,12 +13,7 @@ export type GraphVersion = 'beta' | 'v1.0';
 
 type N8nContext = IExecuteFunctions | IPollFunctions;
 
-export interface GraphSessionOptions {
-	retry?: RetryPolicy;
-	requestTimeoutSeconds?: number;
-}
-
-/** What a caller learns from one Graph request, success or not. */
+/** What a caller learns from one Graph request. */
 export interface GraphResponse<T> {
 	body: T;
 	statusCode: number;
@@ -39,234 +21,77 @@ export interface GraphResponse<T> {
 	clientRequestId: string;
 }
 
-interface Exchange {
-	statusCode?: number;
-	requestId: string | null;
-	retriesDone: number;
-	networkFault?: 'timeout' | 'connectionDropped';
-	/** A failure already phrased by the middleware; the Graph client would otherwise rewrap it. */
-	failure?: DefenderXdrError;
+export interface RequestOptions {
+	/** Whether sending it twice is harmless (reads, PATCH of a status, a hunting query); a response action is not. */
+	safeToRepeat?: boolean;
+	/** What the request is about, for messages that say what to check. */
+	subject?: GraphSubject;
 }
 
-const IDEMPOTENT_METHODS = ['GET', 'PATCH'];
+interface HttpAnswer {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** Graph reports newer enum members (an incident "awaitingAction") as `unknownFutureValue` unless asked for them. */
+const GRAPH_HEADERS = { Accept: 'application/json', Prefer: 'include-unknown-enum-members' };
 
 /**
- * One Graph conversation per node run: the Graph client for building requests and errors, and a final
- * middleware that sends through n8n's `httpRequestWithAuthentication`, so n8n keeps the tokens.
- * It owns the retry policy, the shared 429 pause, the single-flight token refresh and the cold-start gate.
+ * One Graph conversation per node run, over n8n's `httpRequestWithAuthentication`, so tokens, refresh and proxies
+ * stay n8n's. It owns the retry policy, the run-wide 429 pause, one token refresh per expired token, the cold-start
+ * gate and same-origin paging; every failure leaves it as a `DefenderXdrError` phrased for the user.
  */
 export class GraphSession {
-	private readonly client: Client;
-	private readonly exchanges = new Map<string, Exchange>();
 	private pausedUntilMs = 0;
+	/** After a 429 pause one request goes first; the others wait for its answer instead of bursting. */
+	private probeAfterPause = false;
+	private probe: { answered: Promise<void>; release: () => void } | undefined;
 	private tokenGeneration = 0;
-	private refreshing: Promise<unknown> | undefined;
+	private refreshing: Promise<void> | undefined;
 	private firstRequest: Promise<unknown> | undefined;
+	/** Set once an HTTP answer came back: the token phase worked, so later failures are Graph's. */
+	private tokenProven = false;
+	/** A failed login fails every later request at once: one sign-in attempt, not one per item. */
+	private tokenFailure: DefenderXdrError | undefined;
 
 	private constructor(
 		private readonly ctx: N8nContext,
 		readonly endpoints: CloudEndpoints,
-		readonly retryPolicy: RetryPolicy,
-		private readonly requestTimeoutMs: number,
-	) {
-		const send: Middleware = { execute: async (context) => await this.send(context) };
-		this.client = Client.initWithMiddleware({ middleware: send, baseUrl: endpoints.graphRoot, defaultVersion: 'beta' });
-	}
+		readonly settings: RequestSettings,
+	) {}
 
 	/** Reads the credential and checks its URLs; a broken credential is a configuration error, not an item error. */
-	static async open(ctx: N8nContext, options: GraphSessionOptions = {}): Promise<GraphSession> {
+	static async open(ctx: N8nContext, settings: Partial<RequestSettings> = {}): Promise<GraphSession> {
 		const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
-		const endpoints = resolveCloudEndpoints(credential);
-		return new GraphSession(
-			ctx,
-			endpoints,
-			options.retry ?? DEFAULT_RETRY_POLICY,
-			(options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
-		);
+		return new GraphSession(ctx, resolveCloudEndpoints(credential), { ...DEFAULT_REQUEST_SETTINGS, ...settings });
 	}
 
-	async get<T = IDataObject>(version: GraphVersion, path: string, query?: Record<string, string>) {
-		return await this.request<T>('GET', version, path, query);
+	async get<T = IDataObject>(version: GraphVersion, path: string, query?: Record<string, string>, options: RequestOptions = {}) {
+		return await this.request<T>('GET', this.url(version, path, query), undefined, { safeToRepeat: true, ...options });
 	}
 
-	async patch<T = IDataObject>(version: GraphVersion, path: string, body: IDataObject) {
-		return await this.request<T>('PATCH', version, path, undefined, body);
+	async patch<T = IDataObject>(version: GraphVersion, path: string, body: IDataObject, options: RequestOptions = {}) {
+		return await this.request<T>('PATCH', this.url(version, path), body, { safeToRepeat: true, ...options });
 	}
 
-	async post<T = undefined>(version: GraphVersion, path: string) {
-		return await this.request<T>('POST', version, path);
+	async post<T = undefined>(version: GraphVersion, path: string, body?: IDataObject, options: RequestOptions = {}) {
+		return await this.request<T>('POST', this.url(version, path), body, options);
 	}
 
 	/**
-	 * Follows `@odata.nextLink` page by page, but only on the Graph root's own origin: a link elsewhere
+	 * Follows `@odata.nextLink` page by page, but only on the Graph root's own origin and path: a link elsewhere
 	 * would carry our token to a stranger, so paging stops there and the caller is told.
 	 */
-	async *pages<T = IDataObject>(version: GraphVersion, path: string, query: Record<string, string>) {
-		let page = await this.get<{ value?: T[]; '@odata.nextLink'?: string }>(version, path, query);
+	async *pages<T = IDataObject>(version: GraphVersion, path: string, query: Record<string, string>, options: RequestOptions = {}) {
+		let url = this.url(version, path, query);
 		for (;;) {
-			const nextLink = page.body['@odata.nextLink'];
-			yield { items: page.body.value ?? [], nextLinkRefused: nextLink !== undefined && !this.isSameOrigin(nextLink) };
-			if (!nextLink || !this.isSameOrigin(nextLink)) return;
-			const next = new URL(nextLink);
-			const [versionSegment, ...rest] = next.pathname.replace(this.rootPath(), '').split('/').filter(Boolean);
-			page = await this.request<{ value?: T[]; '@odata.nextLink'?: string }>(
-				'GET',
-				versionSegment as GraphVersion,
-				`/${rest.join('/')}${next.search}`,
-			);
-		}
-	}
-
-	private isSameOrigin(link: string): boolean {
-		try {
-			const url = new URL(link);
-			return url.origin === new URL(this.endpoints.graphRoot).origin && url.pathname.startsWith(this.rootPath());
-		} catch {
-			return false;
-		}
-	}
-
-	private rootPath(): string {
-		return new URL(this.endpoints.graphRoot).pathname.replace(/\/+$/, '');
-	}
-
-	private async request<T>(
-		method: IHttpRequestMethods,
-		version: GraphVersion,
-		path: string,
-		query?: Record<string, string>,
-		body?: IDataObject,
-	): Promise<GraphResponse<T>> {
-		const clientRequestId = randomUUID();
-		let call = this.client.api(path).version(version).header('client-request-id', clientRequestId);
-		if (query) call = call.query(query);
-		const settled = await settle(
-			this.gatedByFirstRequest(async () => {
-				switch (method) {
-					case 'GET':
-						return await call.get();
-					case 'PATCH':
-						return await call.patch(body);
-					default:
-						return await call.post(undefined);
-				}
-			}),
-		);
-		const exchange = this.exchanges.get(clientRequestId);
-		this.exchanges.delete(clientRequestId);
-		if (!settled.ok) throw this.toItemError(settled.error, method, exchange);
-		return {
-			body: settled.value as T,
-			statusCode: exchange?.statusCode ?? 200,
-			requestId: exchange?.requestId ?? null,
-			clientRequestId,
-		};
-	}
-
-	/** At a cold start every concurrent request would fetch its own token: let the first one go alone. */
-	private async gatedByFirstRequest<R>(run: () => Promise<R>): Promise<R> {
-		if (this.firstRequest === undefined) {
-			const first = run();
-			this.firstRequest = first.catch(() => undefined);
-			return await first;
-		}
-		await this.firstRequest;
-		return await run();
-	}
-
-	private toItemError(error: unknown, method: string, exchange: Exchange | undefined): DefenderXdrError {
-		if (error instanceof DefenderXdrError) return error;
-		if (exchange?.failure) return exchange.failure;
-		if (error instanceof GraphError) {
-			return describeFailedRequest({
-				method,
-				statusCode: exchange?.networkFault ? undefined : error.statusCode > 0 ? error.statusCode : exchange?.statusCode,
-				graphCode: error.code ?? undefined,
-				graphMessage: error.message || undefined,
-				requestId: error.requestId ?? exchange?.requestId ?? undefined,
-				retriesDone: exchange?.retriesDone ?? 0,
-				networkFault: exchange?.networkFault,
-				cloud: this.endpoints.cloud,
-			});
-		}
-		return new DefenderXdrError({ code: 'requestFailed', message: messageOf(error) });
-	}
-
-	/** The last middleware: one HTTP exchange through n8n, with the retry policy around it. */
-	private async send(context: Context): Promise<void> {
-		const url = typeof context.request === 'string' ? context.request : context.request.url;
-		const method = (context.options?.method ?? 'GET').toUpperCase() as IHttpRequestMethods;
-		const headers = plainHeaders(context.options?.headers);
-		const clientRequestId = headers['client-request-id'];
-		const body = typeof context.options?.body === 'string' ? JSON.parse(context.options.body) : undefined;
-		let refreshedForThisRequest = false;
-
-		for (let attempt = 0; ; attempt++) {
-			await this.waitWhilePaused();
-			const generation = this.tokenGeneration;
-			const sent = await settle<{ statusCode: number; headers: Record<string, unknown>; body: unknown }>(
-				this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
-					method,
-					url,
-					headers,
-					body,
-					json: true,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: this.requestTimeoutMs,
-				}),
-			);
-			if (!sent.ok) {
-				const networkFault = networkFaultOf(sent.error);
-				if (!networkFault) {
-					const failure = tokenOrTransportError(sent.error, this.endpoints.loginRoot, method);
-					this.exchanges.set(clientRequestId, { requestId: null, retriesDone: attempt, failure });
-					throw failure;
-				}
-				this.exchanges.set(clientRequestId, { requestId: null, retriesDone: attempt, networkFault });
-				// A POST that may have reached Graph is never sent again blindly.
-				if (IDEMPOTENT_METHODS.includes(method) && attempt < this.retryPolicy.maxRetries) {
-					const waitSeconds = Math.min(backoffSeconds(attempt), this.retryPolicy.maxRetryWaitSeconds);
-					this.ctx.logger.warn(`Graph ${method} ${pathOf(url)}: ${networkFault}; retry ${attempt + 1} of ${this.retryPolicy.maxRetries} in ${waitSeconds.toFixed(1)} s`);
-					await this.pause(waitSeconds);
-					continue;
-				}
-				throw new GraphError(0, `Graph ${networkFault === 'timeout' ? 'timed out' : 'dropped the connection'}`);
-			}
-			const response = sent.value;
-
-			const statusCode = response.statusCode;
-			const requestId = headerOf(response.headers, 'request-id');
-			this.exchanges.set(clientRequestId, { statusCode, requestId, retriesDone: attempt });
-
-			if (statusCode === 401 && !refreshedForThisRequest) {
-				refreshedForThisRequest = true;
-				const refreshed = await settle(this.refreshToken(generation));
-				if (!refreshed.ok) {
-					const failure = tokenOrTransportError(refreshed.error, this.endpoints.loginRoot, 'token');
-					this.exchanges.set(clientRequestId, { statusCode, requestId, retriesDone: attempt, failure });
-					throw failure;
-				}
-				attempt--;
-				continue;
-			}
-			const retryable = THROTTLING_STATUSES.includes(statusCode) || (statusCode === 504 && IDEMPOTENT_METHODS.includes(method));
-			if (retryable && attempt < this.retryPolicy.maxRetries) {
-				const retryAfter = parseRetryAfter(headerOf(response.headers, 'retry-after'));
-				// Graph's Retry-After is binding: longer than Max Retry Wait fails the item. Our own backoff is capped instead.
-				const waitSeconds = retryAfter ?? Math.min(backoffSeconds(attempt), this.retryPolicy.maxRetryWaitSeconds);
-				if (waitSeconds <= this.retryPolicy.maxRetryWaitSeconds) {
-					this.ctx.logger.warn(
-						`Graph ${method} ${pathOf(url)} answered ${statusCode}; retry ${attempt + 1} of ${this.retryPolicy.maxRetries} in ${waitSeconds.toFixed(1)} s${statusCode === 429 ? ' (all requests of this run pause)' : ''}`,
-					);
-					if (statusCode === 429) this.pausedUntilMs = Math.max(this.pausedUntilMs, Date.now() + waitSeconds * 1000);
-					await this.pause(waitSeconds);
-					continue;
-				}
-				this.ctx.logger.warn(`Graph asked to wait ${waitSeconds.toFixed(0)} s, more than Max Retry Wait (${this.retryPolicy.maxRetryWaitSeconds} s); giving up`);
-			}
-			context.response = toFetchResponse(response.statusCode, response.headers, response.body);
-			return;
+			const { body } = await this.request<{ value?: T[]; '@odata.nextLink'?: string }>('GET', url, undefined, { safeToRepeat: true, ...options });
+			const nextLink = body['@odata.nextLink'];
+			const followable = typeof nextLink === 'string' && this.isOnGraphRoot(nextLink);
+			yield { items: body.value ?? [], nextLinkRefused: nextLink !== undefined && !followable };
+			if (!followable) return;
+			url = nextLink;
 		}
 	}
 
@@ -275,39 +100,13 @@ export class GraphSession {
 		this.ctx.logger.info(redactSecrets(message));
 	}
 
-	/** One refresh for all requests that met the same expired token. */
-	private async refreshToken(generationSeen: number): Promise<void> {
-		if (generationSeen !== this.tokenGeneration) return;
-		if (!this.refreshing) {
-			this.ctx.logger.info('Graph rejected the access token (401); refreshing it once through n8n');
-			this.refreshing = this.ctx.helpers
-				.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE)
-				.then(() => {
-					this.tokenGeneration++;
-				})
-				.finally(() => {
-					this.refreshing = undefined;
-				});
-		}
-		await this.refreshing;
-	}
-
-	private async waitWhilePaused(): Promise<void> {
-		if (Date.now() >= this.pausedUntilMs) return;
-		while (Date.now() < this.pausedUntilMs) {
-			await this.pause((this.pausedUntilMs - Date.now()) / 1000);
-		}
-		// Spread the requests that waited out the pause, so they do not hit Graph as one burst.
-		await this.pause(Math.random() * 0.25);
-	}
-
-	/** Waits without holding a CPU; a cancelled execution stops the wait. */
+	/** Waits without holding a CPU; a cancelled execution ends the wait at once. */
 	async pause(seconds: number): Promise<void> {
-		const signal = 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal() : undefined;
-		if (signal?.aborted) throw new DefenderXdrError({ code: 'cancelled', message: 'The execution was cancelled' });
-		// n8n-workflow 2.x has no sleepWithAbort; its `sleep` exists in every version, so race it with the signal.
+		const signal = this.cancelSignal();
+		if (signal?.aborted) throw cancelled();
+		// n8n-workflow 2.x has no sleepWithAbort; `sleep` exists in every version, so race it with the signal.
 		await new Promise<void>((resolve, reject) => {
-			const onAbort = () => reject(new DefenderXdrError({ code: 'cancelled', message: 'The execution was cancelled' }));
+			const onAbort = () => reject(cancelled());
 			signal?.addEventListener('abort', onAbort, { once: true });
 			void sleep(Math.max(0, seconds * 1000)).then(() => {
 				signal?.removeEventListener('abort', onAbort);
@@ -315,44 +114,282 @@ export class GraphSession {
 			});
 		});
 	}
+
+	private url(version: GraphVersion, path: string, query?: Record<string, string>): string {
+		// Spaces as %20, not the form encoding's `+`, which OData would read as a plus sign.
+		const pairs = Object.entries(query ?? {}).map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+		const search = pairs.length ? `?${pairs.join('&')}` : '';
+		return `${this.endpoints.graphRoot}/${version}${path}${search}`;
+	}
+
+	private isOnGraphRoot(link: string): boolean {
+		try {
+			const url = new URL(link);
+			const root = new URL(this.endpoints.graphRoot);
+			return url.origin === root.origin && url.pathname.startsWith(`${root.pathname.replace(/\/+$/, '')}/`);
+		} catch {
+			return false;
+		}
+	}
+
+	private async request<T>(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, options: RequestOptions): Promise<GraphResponse<T>> {
+		const clientRequestId = randomUUID();
+		const answer = await this.gatedByFirstRequest(async () => await this.exchange(method, url, body, clientRequestId, options));
+		return { body: answer.body as T, statusCode: answer.statusCode, requestId: headerOf(answer.headers, 'request-id'), clientRequestId };
+	}
+
+	/** At a cold start every concurrent request would fetch its own token: the first one goes alone. */
+	private async gatedByFirstRequest<R>(run: () => Promise<R>): Promise<R> {
+		if (this.firstRequest === undefined) {
+			const first = this.repairStoredToken().then(run);
+			this.firstRequest = first.catch(() => undefined);
+			return await first;
+		}
+		await this.firstRequest;
+		return await run();
+	}
+
+	/** One request through n8n, with the retry policy around it. */
+	private async exchange(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, clientRequestId: string, options: RequestOptions): Promise<HttpAnswer> {
+		const { maxRetries, maxRetryWaitSeconds } = this.settings;
+		const what = `Graph ${method} ${pathOf(url)}`;
+		let refreshed = false;
+		for (let attempt = 0; ; attempt++) {
+			if (this.tokenFailure) throw this.tokenFailure;
+			const isProbe = await this.waitForTurn();
+			const generation = this.tokenGeneration;
+			const sent = await settle(this.send(method, url, body, clientRequestId));
+			if (isProbe) this.endProbe();
+			if (!sent.ok) {
+				const failure = await this.classifyThrown(sent.error, method, attempt, options);
+				if (failure.details.code === 'tokenRequestFailed') throw (this.tokenFailure ??= failure);
+				if (failure.details.retryable && options.safeToRepeat && attempt < maxRetries) {
+					const waitSeconds = Math.min(backoffSeconds(attempt), maxRetryWaitSeconds);
+					this.ctx.logger.warn(`${what}: ${failure.details.code}; retry ${attempt + 1} of ${maxRetries} in ${waitSeconds.toFixed(1)} s`);
+					await this.pause(waitSeconds);
+					continue;
+				}
+				throw failure;
+			}
+			this.tokenProven = true;
+			const answer = sent.value;
+			const { statusCode } = answer;
+			if (statusCode >= 200 && statusCode < 300) {
+				const warning = headerOf(answer.headers, 'warning');
+				if (statusCode === 206 || warning) this.ctx.logger.warn(`${what} answered ${statusCode}${warning ? ` with the warning "${redactSecrets(warning)}"` : ''}: the answer may be partial`);
+				return answer;
+			}
+			if (statusCode === 401 && !refreshed) {
+				refreshed = true;
+				await this.refreshToken(generation);
+				attempt--;
+				continue;
+			}
+			// 429: Graph did not process the request, so any request may be sent again; 503 and 504 only when harmless.
+			const retryable = statusCode === 429 || ((statusCode === 503 || statusCode === 504) && options.safeToRepeat === true);
+			if (retryable && attempt < maxRetries) {
+				const retryAfter = parseRetryAfter(headerOf(answer.headers, 'retry-after'));
+				// Graph's Retry-After is binding: longer than Max Retry Wait fails the item. Our own backoff is capped instead.
+				const waitSeconds = retryAfter ?? Math.min(backoffSeconds(attempt), maxRetryWaitSeconds);
+				if (waitSeconds <= maxRetryWaitSeconds) {
+					this.ctx.logger.warn(`${what} answered ${statusCode}; retry ${attempt + 1} of ${maxRetries} in ${waitSeconds.toFixed(1)} s${statusCode === 429 ? ' (every request of this run pauses)' : ''}`);
+					if (statusCode === 429) this.pauseEveryone(waitSeconds);
+					await this.pause(waitSeconds);
+					continue;
+				}
+				this.ctx.logger.warn(`Graph asked to wait ${waitSeconds.toFixed(0)} s, more than Max Retry Wait (${maxRetryWaitSeconds} s); giving up`);
+			}
+			throw describeFailedRequest({
+				method,
+				statusCode,
+				...graphErrorOf(answer.body),
+				requestId: headerOf(answer.headers, 'request-id') ?? graphErrorOf(answer.body).requestId,
+				retriesDone: attempt,
+				cloud: this.endpoints.cloud,
+				subject: options.subject,
+				safeToRepeat: options.safeToRepeat === true,
+			});
+		}
+	}
+
+	/** The n8n call, bounded in time (n8n's token fetch has no timeout of its own) and by the execution's cancel signal. */
+	private async send(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, clientRequestId: string): Promise<HttpAnswer> {
+		const timeoutMs = this.settings.requestTimeoutSeconds * 1000;
+		// Before a token is proven, the call may first fetch one: that gets a timeout of its own.
+		const deadlineMs = this.tokenProven ? timeoutMs + 5000 : 2 * timeoutMs + 5000;
+		const call = this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
+			method,
+			url,
+			headers: { ...GRAPH_HEADERS, 'client-request-id': clientRequestId },
+			...(body === undefined ? {} : { body }),
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: timeoutMs,
+		}) as Promise<HttpAnswer>;
+		return await this.bounded(call, deadlineMs, 'deadline');
+	}
+
+	/** Races a promise with a deadline and the cancel signal; the loser is left to settle on its own. */
+	private async bounded<T>(promise: Promise<T>, deadlineMs: number, code: string): Promise<T> {
+		const cancel = this.cancelSignal();
+		const deadline = AbortSignal.timeout(deadlineMs);
+		let stop: (() => void) | undefined;
+		try {
+			return await Promise.race([
+				promise,
+				new Promise<never>((_resolve, reject) => {
+					stop = () => reject(cancel?.aborted ? cancelled() : Object.assign(new Error(`no answer within ${Math.round(deadlineMs / 1000)} s`), { code }));
+					if (cancel?.aborted) stop();
+					cancel?.addEventListener('abort', stop, { once: true });
+					deadline.addEventListener('abort', stop, { once: true });
+				}),
+			]);
+		} finally {
+			if (stop) {
+				cancel?.removeEventListener('abort', stop);
+				deadline.removeEventListener('abort', stop);
+			}
+		}
+	}
+
+	/**
+	 * A thrown error is a token failure when no token was proven before and none is stored now; otherwise it is the
+	 * network between us and Graph (a request that may have reached Graph) or a cancelled execution.
+	 */
+	private async classifyThrown(error: unknown, method: string, attempt: number, options: RequestOptions): Promise<DefenderXdrError> {
+		if (error instanceof DefenderXdrError) return error;
+		if (this.cancelSignal()?.aborted) return cancelled();
+		if (!this.tokenProven && !(await this.hasAccessToken())) {
+			return describeTokenFailure(this.endpoints.loginRoot, messageOf(error), codesOf(error).includes('deadline') ? this.settings.requestTimeoutSeconds : undefined);
+		}
+		return describeFailedRequest({
+			method,
+			networkFault: networkFaultOf(error) ?? 'connectionDropped',
+			retriesDone: attempt,
+			cloud: this.endpoints.cloud,
+			subject: options.subject,
+			safeToRepeat: options.safeToRepeat === true,
+			detail: messageOf(error),
+		});
+	}
+
+	/**
+	 * A token answer without `access_token` is stored by n8n as it came, and n8n then never asks again: every later
+	 * run would fail to sign. Such token data is replaced through n8n's refresh before the first request.
+	 */
+	private async repairStoredToken(): Promise<void> {
+		const tokenData = (await this.ctx.getCredentials(CREDENTIAL_TYPE)).oauthTokenData;
+		if (!tokenData || typeof tokenData !== 'object' || Object.keys(tokenData).length === 0 || (await this.hasAccessToken())) return;
+		this.ctx.logger.warn('The stored token data of the Microsoft Defender XDR credential has no access token; getting a new one through n8n');
+		await this.refreshToken(this.tokenGeneration);
+	}
+
+	private async hasAccessToken(): Promise<boolean> {
+		const tokenData = (await this.ctx.getCredentials(CREDENTIAL_TYPE)).oauthTokenData as IDataObject | undefined;
+		return typeof tokenData?.access_token === 'string' && tokenData.access_token !== '';
+	}
+
+	/** One refresh for all requests that met the same expired token; a failure fails every later request too. */
+	private async refreshToken(generationSeen: number): Promise<void> {
+		if (generationSeen === this.tokenGeneration) {
+			this.refreshing ??= (async () => {
+				this.ctx.logger.info('Graph rejected the access token (401); getting a new one through n8n, once for the whole run');
+				const refreshed = await settle(
+					this.bounded(this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE) as Promise<unknown>, this.settings.requestTimeoutSeconds * 1000, 'deadline'),
+				);
+				this.refreshing = undefined;
+				if (!refreshed.ok) {
+					this.tokenFailure ??=
+						refreshed.error instanceof DefenderXdrError
+							? refreshed.error
+							: describeTokenFailure(this.endpoints.loginRoot, messageOf(refreshed.error), codesOf(refreshed.error).includes('deadline') ? this.settings.requestTimeoutSeconds : undefined);
+					throw this.tokenFailure;
+				}
+				this.tokenGeneration++;
+			})();
+		}
+		await this.refreshing;
+		if (this.tokenFailure) throw this.tokenFailure;
+	}
+
+	/** A 429 holds every request of this run until Graph's wait is over, then lets one go first. */
+	private pauseEveryone(seconds: number): void {
+		this.pausedUntilMs = Math.max(this.pausedUntilMs, Date.now() + seconds * 1000);
+		this.probeAfterPause = true;
+	}
+
+	/** Returns once this request may be sent; true when it is the one probing Graph after a pause. */
+	private async waitForTurn(): Promise<boolean> {
+		for (;;) {
+			const waitMs = this.pausedUntilMs - Date.now();
+			if (waitMs > 0) {
+				await this.pause(waitMs / 1000);
+			} else if (this.probe) {
+				await this.probe.answered;
+			} else if (this.probeAfterPause) {
+				this.probeAfterPause = false;
+				let release!: () => void;
+				const answered = new Promise<void>((resolve) => (release = resolve));
+				this.probe = { answered, release };
+				return true;
+			} else {
+				return false;
+			}
+		}
+	}
+
+	/** The probe's answer, whatever it was, lets the waiting requests look again (a new 429 has paused them anew). */
+	private endProbe(): void {
+		const probe = this.probe;
+		this.probe = undefined;
+		probe?.release();
+	}
+
+	private cancelSignal(): AbortSignal | undefined {
+		return 'getExecutionCancelSignal' in this.ctx ? this.ctx.getExecutionCancelSignal() : undefined;
+	}
 }
 
-function plainHeaders(headers: unknown): Record<string, string> {
-	const plain: Record<string, string> = {};
-	if (headers && typeof headers === 'object') {
-		const entries = headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
-		for (const [name, value] of entries) plain[name.toLowerCase()] = String(value);
-	}
-	return plain;
+function cancelled(): DefenderXdrError {
+	return new DefenderXdrError({ code: 'cancelled', message: 'The execution was cancelled' });
 }
 
 function headerOf(headers: Record<string, unknown> | undefined, name: string): string | null {
-	const value = headers?.[name] ?? headers?.[name.toLowerCase()];
+	if (!headers) return null;
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+	const value = key === undefined ? undefined : headers[key];
 	if (value === undefined || value === null) return null;
 	return Array.isArray(value) ? String(value[0]) : String(value);
 }
 
-function toFetchResponse(statusCode: number, headers: Record<string, unknown>, body: unknown): Response {
-	const responseHeaders = new Headers();
-	for (const [name, value] of Object.entries(headers ?? {})) {
-		if (value !== undefined && value !== null && !['content-length', 'transfer-encoding', 'content-encoding'].includes(name.toLowerCase())) {
-			responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : String(value));
-		}
-	}
-	const noBody = statusCode === 204 || statusCode === 304 || body === undefined || body === '';
-	if (!noBody && typeof body !== 'string') responseHeaders.set('content-type', 'application/json');
-	return new Response(noBody ? null : typeof body === 'string' ? body : JSON.stringify(body), {
-		status: statusCode,
-		headers: responseHeaders,
-	});
+/** Graph's error body: `{ error: { code, message, innerError: { "request-id", date } } }`; anything else yields nothing. */
+function graphErrorOf(body: unknown): { graphCode?: string; graphMessage?: string; requestId?: string } {
+	const parsed = typeof body === 'string' ? safeJson(body) : body;
+	const error = (parsed as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
+	if (!error || typeof error !== 'object') return {};
+	const requestId = error.innerError?.['request-id'];
+	return {
+		graphCode: typeof error.code === 'string' ? error.code : undefined,
+		graphMessage: typeof error.message === 'string' ? redactSecrets(error.message).slice(0, 1000) : undefined,
+		requestId: typeof requestId === 'string' ? requestId : undefined,
+	};
 }
 
-const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'];
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'deadline'];
 const DROPPED_CODES = ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ERR_SOCKET_CLOSED', 'UND_ERR_SOCKET'];
 
 /** n8n wraps HTTP failures in NodeApiError; the network fault survives only as a code (`httpCode` there). */
 function networkFaultOf(error: unknown): 'timeout' | 'connectionDropped' | undefined {
-	for (const code of errorCodes(error)) {
+	for (const code of codesOf(error)) {
 		if (TIMEOUT_CODES.includes(code)) return 'timeout';
 		if (DROPPED_CODES.includes(code)) return 'connectionDropped';
 	}
@@ -362,7 +399,7 @@ function networkFaultOf(error: unknown): 'timeout' | 'connectionDropped' | undef
 	return undefined;
 }
 
-function errorCodes(error: unknown): string[] {
+function codesOf(error: unknown): string[] {
 	const codes: string[] = [];
 	let current: unknown = error;
 	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
@@ -374,29 +411,9 @@ function errorCodes(error: unknown): string[] {
 	return codes;
 }
 
-/**
- * Errors before Graph answered: n8n's OAuth2 machinery (token endpoint) or the transport. A POST that failed
- * in transport may have reached Graph, so its outcome is unknown.
- */
-function tokenOrTransportError(error: unknown, loginRoot: string, method: string): DefenderXdrError {
-	const codes = errorCodes(error);
-	if (method === 'token' || codes.includes('EAUTH') || codes.includes('ESTATUS')) {
-		return new DefenderXdrError({
-			code: 'tokenRequestFailed',
-			message: `Could not get an access token from ${loginRoot}: ${messageOf(error)}. Check the credential's tenant ID, client ID and client secret (and the secret's expiry).`,
-		});
-	}
-	const executed = method === 'POST' ? 'unknown' : 'no';
-	return new DefenderXdrError({
-		code: 'requestFailed',
-		message: `The request to Graph failed: ${messageOf(error)}.${executed === 'unknown' ? ' The response action may or may not have run; check the task before running it again.' : ''}`,
-		executed,
-	});
-}
-
 function messageOf(error: unknown): string {
 	const text = error instanceof Error ? error.message : String(error);
-	return redactSecrets(text);
+	return redactSecrets(text).slice(0, 500);
 }
 
 function pathOf(url: string): string {

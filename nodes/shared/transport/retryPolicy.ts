@@ -1,6 +1,6 @@
-/** The one retry policy for every Graph request (SPEC section 3). */
+/** The one retry policy for every Graph request, read by the node's options and used as is by the trigger. */
 export interface RetryPolicy {
-	/** Retries after the first attempt, for throttling (429/503) and, on idempotent requests, 504 and network faults. */
+	/** Retries after the first attempt: 429 always; 503, 504 and network faults only for requests safe to repeat. */
 	maxRetries: number;
 	/** The longest single wait we accept; a longer Retry-After fails the request instead of stalling the workflow. */
 	maxRetryWaitSeconds: number;
@@ -8,11 +8,15 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, maxRetryWaitSeconds: 120 };
 
-/** How long one Graph answer may take when the caller (the trigger) sets nothing. */
+/** How long one Graph answer (or one token request) may take. */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 60;
 
-/** Status codes Graph uses to say "not now, try later": the request was not processed. */
-export const THROTTLING_STATUSES: readonly number[] = [429, 503];
+/** Everything the transport needs to know about one run's requests. */
+export interface RequestSettings extends RetryPolicy {
+	requestTimeoutSeconds: number;
+}
+
+export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { ...DEFAULT_RETRY_POLICY, requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS };
 
 /** `Retry-After` as seconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
 export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | undefined {

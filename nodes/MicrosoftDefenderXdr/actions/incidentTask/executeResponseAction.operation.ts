@@ -1,21 +1,103 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import {
 	alreadyStartedReason,
 	EXECUTABLE_ACTION_TYPES,
 	isExecutableActionType,
-	printable,
 	TERMINAL_ACTION_STATUSES,
 	type IncidentTask,
 } from '../../../shared/incidentTask';
+import { describeValue, parameterError, toBoolean, toChoice, toNumber } from '../../../shared/parameters';
 import { DefenderXdrError, settle } from '../../../shared/transport/graphError';
 import type { GraphSession } from '../../../shared/transport/graphSession';
+import { defaultsOf, optionsProperty, rawParameter, type OperationResult, type OperationRun } from '../operation';
 import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
 
-const show = { resource: ['incidentTask'], operation: ['executeResponseAction'] };
+const IF_ALREADY_STARTED = ['skip', 'error', 'executeAgain'] as const;
+const ON_UNKNOWN_OUTCOME = ['verifyAndResend', 'fail'] as const;
 
-export const description: INodeProperties[] = [
-	incidentTaskIdProperty('executeResponseAction'),
+const executeOptions = optionsProperty([
+	{
+		displayName: 'Allow Execute as AI Tool',
+		name: 'allowExecuteAsTool',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether an AI agent using this node as a tool may execute response actions. Off: the agent can only read tasks and make dry runs.',
+	},
+	{
+		displayName: 'Dry Run',
+		name: 'dryRun',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to check the task and report what would be executed, without executing it',
+	},
+	{
+		displayName: 'If Already Started',
+		name: 'ifAlreadyStarted',
+		type: 'options',
+		options: [
+			{ name: 'Skip (Success, Outcome Skipped)', value: 'skip' },
+			{ name: 'Fail the Item', value: 'error' },
+			{ name: 'Execute Again', value: 'executeAgain' },
+		],
+		default: 'skip',
+		description: 'What to do when the task is already in progress, completed or not relevant (needs Verify Task)',
+	},
+	{
+		displayName: 'If the Outcome Is Unknown',
+		name: 'onUnknownOutcome',
+		type: 'options',
+		options: [
+			{
+				name: 'Check the Task, Re-Send Only if Not Started',
+				value: 'verifyAndResend',
+				description: 'After a settle window, read the task: started means it ran (Success), notStarted means it is sent again',
+			},
+			{
+				name: 'Fail the Item (Executed: Unknown)',
+				value: 'fail',
+				description: 'Leave the decision to a person: the item goes to Error with executed set to unknown',
+			},
+		],
+		default: 'verifyAndResend',
+		description:
+			'What to do when Graph\'s answer to the execute request is lost (timeout, dropped connection, 5xx): the action may or may not have run. Needs Verify Task.',
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollInterval',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 15,
+		description: 'How often to read the task while waiting for completion',
+	},
+	{
+		displayName: 'Verify Task',
+		name: 'verifyTask',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to read the task first and execute only if it prescribes the selected action type and has not been started',
+	},
+	{
+		displayName: 'Wait for Completion',
+		name: 'waitForCompletion',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to wait until the response action has completed or failed',
+	},
+	{
+		displayName: 'Wait Timeout (Seconds)',
+		name: 'waitTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 900,
+		description: 'How long to wait for completion before the item fails with waitTimeout',
+	},
+]);
+
+const properties: INodeProperties[] = [
+	incidentTaskIdProperty,
 	{
 		displayName: 'Action Type',
 		name: 'actionType',
@@ -23,111 +105,21 @@ export const description: INodeProperties[] = [
 		required: true,
 		options: EXECUTABLE_ACTION_TYPES.map(({ name, value }) => ({ name, value })),
 		default: 'isolateDevice',
-		description: 'The response action the task prescribes. Only these eight can be executed through Graph. Map it from the task with an expression such as {{ $JSON.actionType }}.',
-		displayOptions: { show },
+		description: 'The response action the task prescribes. Only these eight can be executed through Graph.',
+		hint: 'To take it from the task, switch to Expression and enter {{ $json.actionType }}',
 	},
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Allow Execute as AI Tool',
-				name: 'allowExecuteAsTool',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether an AI agent using this node as a tool may execute response actions. Off: the agent can only read tasks and make dry runs.',
-			},
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 16 },
-				default: 4,
-				description: 'How many items are sent to Graph at the same time (1 to 16)',
-			},
-			{
-				displayName: 'Dry Run',
-				name: 'dryRun',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to check the task and report what would be executed, without executing it',
-			},
-			{
-				displayName: 'If Already Started',
-				name: 'ifAlreadyStarted',
-				type: 'options',
-				options: [
-					{ name: 'Skip (Success, Outcome Skipped)', value: 'skip' },
-					{ name: 'Fail the Item', value: 'error' },
-					{ name: 'Execute Again', value: 'executeAgain' },
-				],
-				default: 'skip',
-				description:
-					'What to do when the task is already in progress, completed or not relevant (needs Verify Task)',
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 10 },
-				default: 3,
-				description: 'How often a throttled (429) or unavailable (503) request is retried',
-			},
-			{
-				displayName: 'Max Retry Wait (Seconds)',
-				name: 'maxRetryWait',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 120,
-				description: 'The longest single wait before a retry; a longer Retry-After fails the item instead',
-			},
-			{
-				displayName: 'Poll Interval (Seconds)',
-				name: 'pollInterval',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 15,
-				description: 'How often to read the task while waiting for completion',
-			},
-			{
-				displayName: 'Request Timeout (Seconds)',
-				name: 'requestTimeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 60,
-				description: 'How long to wait for one answer from Graph',
-			},
-			{
-				displayName: 'Verify Task',
-				name: 'verifyTask',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether to read the task first and execute only if it prescribes the selected action type and has not been started',
-			},
-			{
-				displayName: 'Wait for Completion',
-				name: 'waitForCompletion',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to wait until the response action has completed or failed',
-			},
-			{
-				displayName: 'Wait Timeout (Seconds)',
-				name: 'waitTimeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 900,
-				description: 'How long to wait for completion before the item fails with waitTimeout',
-			},
-		],
+		// The options collection starts empty in the editor, so the safe defaults are said here.
+		displayName:
+			'Each task is read first and executed only if it prescribes this action type and has not started (Verify Task, on by default). A lost answer is settled by reading the task, never by sending blindly again.',
+		name: 'safeDefaultsNotice',
+		type: 'notice',
+		default: '',
 	},
+	executeOptions,
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['incidentTask'], operation: ['executeResponseAction'] } }, properties);
 
 export interface ExecuteOptions {
 	verifyTask: boolean;
@@ -141,16 +133,27 @@ export interface ExecuteOptions {
 	maxRetryWait: number;
 	requestTimeout: number;
 	allowExecuteAsTool: boolean;
+	onUnknownOutcome: (typeof ON_UNKNOWN_OUTCOME)[number];
 }
 
 /** The options' defaults, read from the description above: one home for each default. */
-export const DEFAULT_EXECUTE_OPTIONS = Object.fromEntries(
-	(description.find((property) => property.name === 'options')?.options as INodeProperties[]).map((option) => [option.name, option.default]),
-) as unknown as ExecuteOptions;
+export const DEFAULT_EXECUTE_OPTIONS = defaultsOf(executeOptions) as unknown as ExecuteOptions;
 
+/** The options of one item, each checked: an expression that yields "false" means false, a bad value is named. */
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ExecuteOptions {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as Partial<ExecuteOptions>;
-	return { ...DEFAULT_EXECUTE_OPTIONS, ...options };
+	const given = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = { ...DEFAULT_EXECUTE_OPTIONS, ...given };
+	return {
+		...options,
+		verifyTask: toBoolean(options.verifyTask, 'Verify Task'),
+		dryRun: toBoolean(options.dryRun, 'Dry Run'),
+		waitForCompletion: toBoolean(options.waitForCompletion, 'Wait for Completion'),
+		allowExecuteAsTool: toBoolean(options.allowExecuteAsTool, 'Allow Execute as AI Tool'),
+		ifAlreadyStarted: toChoice(options.ifAlreadyStarted, 'If Already Started', IF_ALREADY_STARTED),
+		onUnknownOutcome: toChoice(options.onUnknownOutcome, 'If the Outcome Is Unknown', ON_UNKNOWN_OUTCOME),
+		waitTimeout: toNumber(options.waitTimeout, 'Wait Timeout', 0.001),
+		pollInterval: toNumber(options.pollInterval, 'Poll Interval', 0.001),
+	};
 }
 
 /** The audit trail every execute item carries: what the node did, when, and what Graph said. */
@@ -162,28 +165,22 @@ interface Audit {
 	actionStatusBefore?: string;
 }
 
-/** Result of the first phase; `waitForCompletion` continues it outside the concurrency pool. */
-export interface ExecutePhase {
-	items: IDataObject[];
-	awaitCompletion?: () => Promise<IDataObject[]>;
+export function subject(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	return { incidentTaskId: rawParameter(this, 'incidentTaskId', itemIndex) as string, actionType: rawParameter(this, 'actionType', itemIndex) as string };
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	graph: GraphSession,
-	itemIndex: number,
-	isToolCall = false,
-): Promise<ExecutePhase> {
+export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, { isToolCall }: OperationRun): Promise<OperationResult> {
 	const incidentTaskId = readIncidentTaskId(this, itemIndex);
 	const actionType = this.getNodeParameter('actionType', itemIndex) as unknown;
 	if (!isExecutableActionType(actionType)) {
-		throw new DefenderXdrError({
-			code: 'unsupportedActionType',
-			message: `Currently ${printable(String(actionType))} is not supported. Only ${EXECUTABLE_ACTION_TYPES.map((t) => t.value).join(', ')} can be executed. No request was sent.`,
-		});
+		const named = typeof actionType === 'string' ? describeValue(actionType).slice(1, -1) : describeValue(actionType);
+		throw parameterError(
+			'unsupportedActionType',
+			`Currently ${named} is not supported. Only ${EXECUTABLE_ACTION_TYPES.map((t) => t.value).join(', ')} can be executed (Action Type)`,
+		);
 	}
 	const options = readOptions(this, itemIndex);
-	const dryRun = options.dryRun;
+	const { dryRun } = options;
 	if (isToolCall && !dryRun && !options.allowExecuteAsTool) {
 		throw new DefenderXdrError({
 			code: 'executeNotAllowedAsTool',
@@ -201,7 +198,7 @@ export async function execute(
 		if (task.actionType !== actionType) {
 			throw new DefenderXdrError({
 				code: 'actionTypeMismatch',
-				message: `The task wants ${printable(String(task.actionType))}, the node is set to ${actionType}. Nothing was executed; map Action Type from the task ({{ $json.actionType }}) or pick the matching one.`,
+				message: `The task wants ${typeof task.actionType === 'string' ? describeValue(task.actionType).slice(1, -1) : describeValue(task.actionType)}, the node is set to ${actionType}. Nothing was executed; map Action Type from the task ({{ $json.actionType }}) or pick the matching one.`,
 			});
 		}
 		const startedReason = alreadyStartedReason(task);
@@ -231,7 +228,7 @@ export async function execute(
 	}
 
 	// Re-reading the task settles an unknown outcome only if it was notStarted before this POST.
-	const executed = await postExecute(graph, path, task?.actionStatus === 'notStarted');
+	const executed = await postExecute(graph, path, task?.actionStatus === 'notStarted', options.onUnknownOutcome);
 	const executedItem = success(audit, 'executed', {
 		statusCode: executed.statusCode,
 		requestId: executed.requestId,
@@ -252,7 +249,16 @@ async function readTask(graph: GraphSession, path: string): Promise<IncidentTask
 	return body;
 }
 
-const UNKNOWN_OUTCOME_SETTLE_SECONDS = 2;
+/** How long Graph needs to show a started action on the task after it answered. */
+const SETTLE_SECONDS = 5;
+
+/**
+ * The settle window before the task is read after an unknown outcome. A request that timed out may still be on
+ * its way to Graph, so it gets a full request timeout more; an answered or dropped one is not travelling any more.
+ */
+export function settleSeconds(failureCode: string, requestTimeoutSeconds: number): number {
+	return failureCode === 'timeout' ? requestTimeoutSeconds + SETTLE_SECONDS : SETTLE_SECONDS;
+}
 
 interface PostResult {
 	statusCode: number | null;
@@ -264,37 +270,47 @@ interface PostResult {
 }
 
 /**
- * Sends the POST once. When the outcome is unknown (504, timeout, dropped connection) and the task may be
- * read (Verify Task saw it notStarted), the task decides: still `notStarted` means Graph never ran it, so it
- * is sent again; anything else means it ran. Otherwise the item fails with `executed: unknown`.
+ * Sends the POST, and never makes Graph run the action twice. An answer that leaves the outcome open (5xx, timeout,
+ * dropped connection) is settled by the task, read after the settle window: still `notStarted` means Graph never
+ * ran it, so it is sent again; started means the first POST ran. Without a readable task, or when the user chose
+ * to decide, the item fails with `executed: unknown`.
  */
-async function postExecute(graph: GraphSession, path: string, mayReadTask: boolean): Promise<PostResult> {
+async function postExecute(graph: GraphSession, path: string, mayReadTask: boolean, onUnknownOutcome: ExecuteOptions['onUnknownOutcome']): Promise<PostResult> {
+	let unknownOutcome: DefenderXdrError | undefined;
 	for (let attempt = 0; ; attempt++) {
 		const executedAt = new Date().toISOString();
 		const sent = await settle(graph.post('beta', `${path}/executeResponseAction`));
 		if (sent.ok) {
 			const { statusCode, requestId, clientRequestId } = sent.value;
-			return { statusCode, requestId, clientRequestId, executedAt };
+			return { statusCode, requestId, clientRequestId, executedAt, ...(unknownOutcome ? { note: `The first request's answer was lost (${unknownOutcome.details.code}); the task still showed notStarted after the settle window, so it was sent again once.` } : {}) };
 		}
 		const failure = sent.error as DefenderXdrError;
-		if (failure.details.executed !== 'unknown' || !mayReadTask) throw failure;
-		// Give Graph a moment to record an action that did start before asking.
-		await graph.pause(UNKNOWN_OUTCOME_SETTLE_SECONDS);
+		// A re-send refused by Graph (say, "already executed") may mean the first one ran after all: the task tells.
+		const isRefusedResend = unknownOutcome !== undefined && failure.details.executed === 'no';
+		if (failure.details.executed !== 'unknown' && !isRefusedResend) throw failure;
+		unknownOutcome ??= failure;
+		if (!mayReadTask) throw unknownOutcome;
+		if (onUnknownOutcome === 'fail') {
+			throw new DefenderXdrError({ ...unknownOutcome.details, message: `${unknownOutcome.details.message} The node did not check or re-send it ("If the Outcome Is Unknown" is set to fail the item).` });
+		}
+		const waitSeconds = settleSeconds(failure.details.code, graph.settings.requestTimeoutSeconds);
+		graph.log(`The outcome of POST ${path}/executeResponseAction is unknown (${failure.details.code}); reading the task in ${waitSeconds} s`);
+		await graph.pause(waitSeconds);
 		const reread = await settle(readTask(graph, path));
-		if (!reread.ok) throw failure;
+		if (!reread.ok) throw unknownOutcome;
 		const actionStatus = reread.value.actionStatus;
-		if (actionStatus === 'notStarted' && attempt < graph.retryPolicy.maxRetries) {
-			graph.log(`The outcome of POST ${path}/executeResponseAction was unknown (${failure.details.code}); the task is still notStarted, so it is sent again`);
+		if (actionStatus === 'notStarted' && !isRefusedResend && attempt < graph.settings.maxRetries) {
+			graph.log(`The task behind ${path} is still notStarted after the settle window, so Graph never ran it: sending it again`);
 			continue;
 		}
-		if (actionStatus === 'notStarted') throw failure;
+		if (actionStatus === 'notStarted') throw isRefusedResend ? failure : unknownOutcome;
 		return {
-			statusCode: failure.details.statusCode,
-			requestId: failure.details.requestId,
+			statusCode: unknownOutcome.details.statusCode,
+			requestId: unknownOutcome.details.requestId,
 			clientRequestId: null,
 			executedAt,
 			actionStatusAfter: actionStatus,
-			note: `Graph's answer was lost (${failure.details.code}), but the task shows the action ${actionStatus ?? 'started'}, so it ran; it was not sent again.`,
+			note: `Graph's answer was lost (${unknownOutcome.details.code}), but the task shows the action ${actionStatus ?? 'started'}, so it ran; it was not sent again.`,
 		};
 	}
 }

@@ -1,19 +1,19 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, printable, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
+import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
+import { identifierProblem, parameterError, toBoolean, toChoice, toInteger } from '../../../shared/parameters';
 import { DefenderXdrError } from '../../../shared/transport/graphError';
 import type { GraphSession } from '../../../shared/transport/graphSession';
+import { optionsProperty, type OperationResult } from '../operation';
+import { taskSubject } from './common';
 
-const show = { resource: ['incidentTask'], operation: ['getMany'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
 	},
 	{
 		displayName: 'Limit',
@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 		typeOptions: { minValue: 1 },
 		default: 50,
 		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
 	{
 		displayName: 'Filters',
@@ -30,7 +30,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'Action Type',
@@ -48,6 +47,14 @@ export const description: INodeProperties[] = [
 				description: 'Whether to return only tasks whose action type can be run by Execute Response Action',
 			},
 			{
+				displayName: 'Incident ID',
+				name: 'incidentId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2972395',
+				description: 'Only the tasks of this incident',
+			},
+			{
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
@@ -57,35 +64,42 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	optionsProperty(),
 ];
 
-export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as {
-		status?: string;
-		actionType?: string;
-		executableOnly?: boolean;
-	};
+export const description = updateDisplayOptions({ show: { resource: ['incidentTask'], operation: ['getMany'] } }, properties);
+
+export function subject(this: IExecuteFunctions, itemIndex: number) {
+	return taskSubject(this, itemIndex, false);
+}
+
+export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
+	const returnAll = toBoolean(this.getNodeParameter('returnAll', itemIndex, false), 'Return All');
+	const limit = returnAll ? Infinity : toInteger(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// Filter values go into an OData string: only known values, so an expression cannot rewrite the query.
-	if (filters.status && !TASK_STATUSES.some((known) => known.value === filters.status)) {
-		throw new DefenderXdrError({ code: 'invalidFilter', message: `"${printable(String(filters.status))}" is not a task status. No request was sent.` });
-	}
-	if (filters.actionType && !(ALL_ACTION_TYPES as readonly string[]).includes(filters.actionType)) {
-		throw new DefenderXdrError({ code: 'invalidFilter', message: `"${printable(String(filters.actionType))}" is not an incident task action type. No request was sent.` });
-	}
 	const conditions: string[] = [];
-	if (filters.status) conditions.push(`status eq '${filters.status}'`);
-	if (filters.actionType) conditions.push(`actionType eq '${filters.actionType}'`);
+	if (filters.status !== undefined) {
+		conditions.push(`status eq '${toChoice(filters.status, 'Status filter', TASK_STATUSES.map((known) => known.value), 'invalidFilter')}'`);
+	}
+	if (filters.actionType !== undefined) {
+		conditions.push(`actionType eq '${toChoice(filters.actionType, 'Action Type filter', ALL_ACTION_TYPES, 'invalidFilter')}'`);
+	}
+	if (filters.incidentId !== undefined && filters.incidentId !== '') {
+		const problem = identifierProblem(filters.incidentId, 'Incident ID filter');
+		if (problem) throw parameterError('invalidFilter', problem);
+		conditions.push(`incidentId eq '${filters.incidentId as string}'`);
+	}
+	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
 	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)) };
 	if (conditions.length) query.$filter = conditions.join(' and ');
 
 	const tasks: IncidentTask[] = [];
 	for await (const page of graph.pages<IncidentTask>('beta', '/security/incidentTasks', query)) {
 		for (const task of page.items) {
-			if (filters.executableOnly && !isExecutableActionType(task.actionType)) continue;
+			if (executableOnly && !isExecutableActionType(task.actionType)) continue;
 			tasks.push(task);
-			if (tasks.length >= limit) return tasks;
+			if (tasks.length >= limit) return { items: tasks };
 		}
 		if (page.nextLinkRefused) {
 			throw new DefenderXdrError({
@@ -94,5 +108,5 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 			});
 		}
 	}
-	return tasks;
+	return { items: tasks };
 }

@@ -1,12 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { TASK_STATUSES } from '../../../shared/incidentTask';
-import { DefenderXdrError } from '../../../shared/transport/graphError';
+import { toChoice } from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
+import { optionsProperty, type OperationResult } from '../operation';
+import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId, taskSubject } from './common';
 
-export const description: INodeProperties[] = [
-	incidentTaskIdProperty('update'),
+const properties: INodeProperties[] = [
+	incidentTaskIdProperty,
 	{
 		displayName: 'Status',
 		name: 'status',
@@ -14,19 +15,20 @@ export const description: INodeProperties[] = [
 		options: [...TASK_STATUSES],
 		default: 'completed',
 		description: "The task's new status: the only field of an incident task that Graph lets you write",
-		displayOptions: { show: { resource: ['incidentTask'], operation: ['update'] } },
 	},
+	optionsProperty(),
 ];
 
-export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<IDataObject[]> {
+export const description = updateDisplayOptions({ show: { resource: ['incidentTask'], operation: ['update'] } }, properties);
+
+export function subject(this: IExecuteFunctions, itemIndex: number) {
+	return taskSubject(this, itemIndex);
+}
+
+export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
 	const incidentTaskId = readIncidentTaskId(this, itemIndex);
-	const status = this.getNodeParameter('status', itemIndex) as string;
-	if (!TASK_STATUSES.some((known) => known.value === status)) {
-		throw new DefenderXdrError({
-			code: 'invalidStatus',
-			message: `"${String(status)}" is not a task status; use one of ${TASK_STATUSES.map((s) => s.value).join(', ')}. No request was sent.`,
-		});
-	}
+	const statuses = TASK_STATUSES.map((known) => known.value);
+	const status = toChoice(this.getNodeParameter('status', itemIndex), 'Status', statuses, 'invalidStatus');
 	const { body: task } = await graph.patch('beta', incidentTaskPath(incidentTaskId), { status });
-	return [task];
+	return { items: [task] };
 }

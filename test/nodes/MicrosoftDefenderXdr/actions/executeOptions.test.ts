@@ -2,7 +2,7 @@ import { DEFAULT_EXECUTE_OPTIONS } from '../../../../nodes/MicrosoftDefenderXdr/
 import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_RETRY_POLICY } from '../../../../nodes/shared/transport/retryPolicy';
 
 describe('Execute Response Action options', () => {
-	it('default as SPEC section 3 says', () => {
+	it('have the documented defaults', () => {
 		expect(DEFAULT_EXECUTE_OPTIONS).toEqual({
 			allowExecuteAsTool: false,
 			concurrency: 4,
@@ -10,6 +10,7 @@ describe('Execute Response Action options', () => {
 			ifAlreadyStarted: 'skip',
 			maxRetries: 3,
 			maxRetryWait: 120,
+			onUnknownOutcome: 'verifyAndResend',
 			pollInterval: 15,
 			requestTimeout: 60,
 			verifyTask: true,

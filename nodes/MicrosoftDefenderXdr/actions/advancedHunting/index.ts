@@ -1,0 +1,1 @@
+export * as runQuery from './runQuery.operation';

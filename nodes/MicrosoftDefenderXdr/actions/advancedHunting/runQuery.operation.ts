@@ -1,0 +1,56 @@
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { describeValue, parameterError } from '../../../shared/parameters';
+import { HUNTING_SUBJECT } from '../../../shared/security';
+import type { GraphSession } from '../../../shared/transport/graphSession';
+import { optionsProperty, rawParameter, type OperationResult } from '../operation';
+
+/** Microsoft's limit on the query text is generous; this only keeps a runaway expression from being sent. */
+const MAX_QUERY_LENGTH = 100_000;
+// ISO 8601: a duration (P30D, PT12H), or an interval of start/end, start/duration or duration/end.
+const DURATION = 'P(?=\\d|T\\d)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?';
+const INSTANT = '\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?';
+const TIMESPAN = new RegExp(`^(${DURATION}|${INSTANT}|(${INSTANT}|${DURATION})/(${INSTANT}|${DURATION}))$`);
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Query',
+		name: 'query',
+		type: 'string',
+		typeOptions: { rows: 8 },
+		required: true,
+		default: '',
+		placeholder: 'DeviceInfo\n| where DeviceName startswith "ws-fin-"\n| project DeviceId, DeviceName, OSPlatform',
+		description: 'The advanced hunting query, in Kusto Query Language (KQL)',
+	},
+	{
+		displayName: 'Timespan',
+		name: 'timespan',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. P7D',
+		description: 'The time range to search, in ISO 8601 (a duration such as P7D, or start/end). Empty: Graph\'s default of the last 30 days.',
+	},
+	optionsProperty(),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['advancedHunting'], operation: ['runQuery'] } }, properties);
+
+export function subject(this: IExecuteFunctions, itemIndex: number): IDataObject {
+	return { query: rawParameter(this, 'query', itemIndex) as string };
+}
+
+/** `POST /security/runHuntingQuery`; each result row becomes one item. A query only reads, so it may be retried. */
+export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
+	const query = this.getNodeParameter('query', itemIndex, '') as unknown;
+	if (typeof query !== 'string' || query.trim() === '' || query.length > MAX_QUERY_LENGTH) {
+		throw parameterError('invalidQuery', `Query: ${describeValue(query)} is not a KQL query of 1 to ${MAX_QUERY_LENGTH} characters`);
+	}
+	const timespan = this.getNodeParameter('timespan', itemIndex, '') as unknown;
+	if (timespan !== '' && (typeof timespan !== 'string' || !TIMESPAN.test(timespan.trim()))) {
+		throw parameterError('invalidParameter', `Timespan: ${describeValue(timespan)} is not an ISO 8601 duration or interval such as P7D`);
+	}
+	const body: IDataObject = { Query: query, ...(timespan ? { Timespan: (timespan as string).trim() } : {}) };
+	const { body: results } = await graph.post<{ results?: IDataObject[] }>('v1.0', '/security/runHuntingQuery', body, { safeToRepeat: true, subject: HUNTING_SUBJECT });
+	return { items: results?.results ?? [] };
+}

@@ -1,0 +1,45 @@
+import { ALERT_PAGE_SIZE, ALERT_STATUSES, ALERT_SUBJECT, choices, SERVICE_SOURCE_LABELS, SERVICE_SOURCES } from '../../../shared/security';
+import { addCommentOperation } from '../entity/addComment.operation';
+import type { SecurityEntity } from '../entity/entity';
+import { assignedToField, classificationField, createdAfterFilter, determinationField, severityFilter } from '../entity/fields';
+import { getOperation } from '../entity/get.operation';
+import { getManyOperation } from '../entity/getMany.operation';
+import { updateOperation } from '../entity/update.operation';
+
+const statusChoices = choices(ALERT_STATUSES);
+
+/** Alerts (Graph v1.0 `/security/alerts_v2`). */
+const alert: SecurityEntity = {
+	resource: 'alert',
+	noun: 'alert',
+	idParameter: 'alertId',
+	idLabel: 'Alert ID',
+	idPlaceholder: 'e.g. da637551227677560813_-961444813',
+	path: '/security/alerts_v2',
+	pageSize: ALERT_PAGE_SIZE,
+	subject: ALERT_SUBJECT,
+	filters: [
+		{ name: 'status', displayName: 'Status', graphProperty: 'status', kind: 'choice', choices: statusChoices, description: 'Only alerts with this status' },
+		severityFilter,
+		{
+			name: 'serviceSource',
+			displayName: 'Service Source',
+			graphProperty: 'serviceSource',
+			kind: 'choice',
+			choices: choices(SERVICE_SOURCES, SERVICE_SOURCE_LABELS),
+			description: 'Only alerts raised by this Microsoft security product',
+		},
+		createdAfterFilter,
+	],
+	updateFields: [
+		assignedToField,
+		classificationField,
+		determinationField,
+		{ displayName: 'Status', name: 'status', type: 'options', options: statusChoices, default: 'resolved', description: "The alert's new status" },
+	],
+};
+
+export const get = getOperation(alert);
+export const getMany = getManyOperation(alert);
+export const update = updateOperation(alert);
+export const addComment = addCommentOperation(alert);

@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { describeValue, parameterError, readIdentifier, toChoice } from '../../../shared/parameters';
+import type { GraphSubject } from '../../../shared/transport/graphError';
+import { rawParameter } from '../operation';
+
+/** One filter of Get Many: a field of the entity, compared with `eq`, or with `ge` for "after" dates. */
+export interface EntityFilter {
+	/** The n8n parameter inside `filters`. */
+	name: string;
+	displayName: string;
+	/** The entity's property in Graph's `$filter`. */
+	graphProperty: string;
+	kind: 'choice' | 'userPrincipalName' | 'dateAfter';
+	choices?: Array<{ name: string; value: string }>;
+	description: string;
+}
+
+/** Incidents and alerts are read, listed, updated and commented on the same way; this is what differs. */
+export interface SecurityEntity {
+	resource: string;
+	/** "incident" or "alert", for messages and output. */
+	noun: string;
+	/** The ID parameter, also the key of the ID in output items: `incidentId`, `alertId`. */
+	idParameter: string;
+	idLabel: string;
+	idPlaceholder: string;
+	/** The collection, e.g. `/security/incidents` (Graph v1.0). */
+	path: string;
+	pageSize: number;
+	subject: GraphSubject;
+	filters: EntityFilter[];
+	/** The fields Update may write, as n8n shows them; only those set go into the PATCH body. */
+	updateFields: INodeProperties[];
+}
+
+export function idProperty(entity: SecurityEntity): INodeProperties {
+	return {
+		displayName: entity.idLabel,
+		name: entity.idParameter,
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: entity.idPlaceholder,
+		description: `The ID of the ${entity.noun} in Microsoft Defender XDR`,
+		hint: `Map it from a previous node, e.g. {{ $json.${entity.idParameter === 'incidentId' ? 'incidentId' : 'id'} }}`,
+	};
+}
+
+export function readEntityId(ctx: IExecuteFunctions, entity: SecurityEntity, itemIndex: number): string {
+	return readIdentifier(ctx, entity.idParameter, `The ${entity.noun} ID`, itemIndex, `invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`);
+}
+
+export function entityPath(entity: SecurityEntity, id: string, tail = ''): string {
+	return `${entity.path}/${encodeURIComponent(id)}${tail}`;
+}
+
+/** Which entity an output item is about; Get Many has no single ID. */
+export function entitySubject(ctx: IExecuteFunctions, entity: SecurityEntity, itemIndex: number, withId = true): IDataObject {
+	return { [entity.idParameter]: withId ? (rawParameter(ctx, entity.idParameter, itemIndex) as string) : null };
+}
+
+// A user principal name or e-mail address; nothing that could close the OData string it goes into.
+const USER_PRINCIPAL_NAME = /^[A-Za-z0-9._%+-]{1,128}@[A-Za-z0-9.-]{1,253}$/;
+// ISO 8601 date or date-time, with a zone when a time is given.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** One `$filter` condition from a user's value, or a refusal that names the filter; nothing unchecked goes in. */
+export function filterCondition(filter: EntityFilter, value: unknown): string {
+	const label = `${filter.displayName} filter`;
+	switch (filter.kind) {
+		case 'choice':
+			return `${filter.graphProperty} eq '${toChoice(value, label, (filter.choices ?? []).map((choice) => choice.value), 'invalidFilter')}'`;
+		case 'userPrincipalName':
+			if (typeof value === 'string' && USER_PRINCIPAL_NAME.test(value)) return `${filter.graphProperty} eq '${value}'`;
+			throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not a user principal name such as analyst@contoso.com`);
+		case 'dateAfter': {
+			const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : value;
+			const time = typeof text === 'string' && ISO_DATE.test(text) ? Date.parse(text) : NaN;
+			if (Number.isNaN(time)) throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not an ISO 8601 date such as 2026-01-05T12:00:00Z`);
+			return `${filter.graphProperty} ge ${new Date(time).toISOString()}`;
+		}
+	}
+}
+
+/** The Get Many filters as n8n shows them. */
+export function filterProperties(entity: SecurityEntity): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: entity.filters.map((filter) => ({
+			displayName: filter.displayName,
+			name: filter.name,
+			...(filter.kind === 'choice'
+				? { type: 'options' as const, options: filter.choices, default: filter.choices?.[0]?.value ?? '' }
+				: filter.kind === 'dateAfter'
+					? { type: 'dateTime' as const, default: '' }
+					: { type: 'string' as const, default: '', placeholder: 'e.g. analyst@contoso.com' }),
+			description: filter.description,
+		})),
+	};
+}

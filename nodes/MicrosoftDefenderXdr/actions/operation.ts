@@ -1,0 +1,129 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { parameterError, toBoolean, toInteger, toNumber } from '../../shared/parameters';
+import { DEFAULT_REQUEST_SETTINGS, type RequestSettings } from '../../shared/transport/retryPolicy';
+
+// The defaults below are written out because n8n's editor reads them as literals; a test holds them equal to
+// the transport's own defaults, which the trigger uses.
+import type { GraphSession } from '../../shared/transport/graphSession';
+
+/** How the node was called: by a workflow, or by an AI agent using it as a tool. */
+export interface OperationRun {
+	isToolCall: boolean;
+}
+
+/** What one input item produced; `awaitCompletion` continues it outside the concurrency pool. */
+export interface OperationResult {
+	items: IDataObject[];
+	awaitCompletion?: () => Promise<IDataObject[]>;
+}
+
+/** Every operation has this shape, so the router needs to know nothing about any of them. */
+export interface Operation {
+	/** The parameters it shows, each already limited to its resource and operation. */
+	description: INodeProperties[];
+	/** The fields that say which input an output item is about; an Error item carries them too. */
+	subject(this: IExecuteFunctions, itemIndex: number): IDataObject;
+	execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, run: OperationRun): Promise<OperationResult>;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+export const MAX_CONCURRENCY = 16;
+
+/** The options every operation has: how its requests are sent. Their defaults are the transport's. */
+const REQUEST_OPTIONS: INodeProperties[] = [
+	{
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+		default: DEFAULT_CONCURRENCY,
+		description: `How many items are sent to Graph at the same time (1 to ${MAX_CONCURRENCY})`,
+	},
+	{
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: 3,
+		description: 'How often a throttled (429) request, or a read that met 503 or a network fault, is retried',
+	},
+	{
+		displayName: 'Max Retry Wait (Seconds)',
+		name: 'maxRetryWait',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 120,
+		description: 'The longest single wait before a retry; a longer Retry-After fails the item instead',
+	},
+	{
+		displayName: 'Request Timeout (Seconds)',
+		name: 'requestTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description: 'How long to wait for one answer from Graph, or for an access token',
+	},
+];
+
+/** The `options` collection of an operation: its own options and the request options, in the order n8n shows. */
+export function optionsProperty(ownOptions: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...ownOptions, ...REQUEST_OPTIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** The defaults of an options collection, read from its description: one home for each default. */
+export function defaultsOf(options: INodeProperties): IDataObject {
+	return Object.fromEntries((options.options as INodeProperties[]).map((option) => [option.name, option.default]));
+}
+
+/** How this run sends its requests, from the options of the first item (a run has one Graph session). */
+export function readRequestSettings(ctx: IExecuteFunctions): { concurrency: number; settings: RequestSettings } {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const count = (name: string, label: string, fallback: number, min: number, max: number) =>
+		options[name] === undefined ? fallback : toInteger(options[name], label, min, max);
+	const seconds = (name: string, label: string, fallback: number) => (options[name] === undefined ? fallback : toNumber(options[name], label, 0.001));
+	return {
+		concurrency: count('concurrency', 'Concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+		settings: {
+			maxRetries: count('maxRetries', 'Max Retries', DEFAULT_REQUEST_SETTINGS.maxRetries, 0, 10),
+			maxRetryWaitSeconds: seconds('maxRetryWait', 'Max Retry Wait', DEFAULT_REQUEST_SETTINGS.maxRetryWaitSeconds),
+			requestTimeoutSeconds: seconds('requestTimeout', 'Request Timeout', DEFAULT_REQUEST_SETTINGS.requestTimeoutSeconds),
+		},
+	};
+}
+
+/** A parameter's raw value for an output item, or null when it is not set. */
+export function rawParameter(ctx: IExecuteFunctions, name: string, itemIndex: number): unknown {
+	try {
+		const value = ctx.getNodeParameter(name, itemIndex, null) as unknown;
+		return value === undefined ? null : value;
+	} catch {
+		return null;
+	}
+}
+
+/** The option that lets an AI agent change the tenant through an operation (off: it may only read). */
+export function allowAsToolOption(what: string): INodeProperties {
+	return {
+		displayName: 'Allow as AI Tool',
+		name: 'allowAsTool',
+		type: 'boolean',
+		default: false,
+		description: `Whether an AI agent using this node as a tool may ${what}. Off: the agent can only read.`,
+	};
+}
+
+/** Refuses a change requested by an AI agent unless the node opts in; nothing is sent. */
+export function refuseChangeFromAgent(ctx: IExecuteFunctions, itemIndex: number, run: OperationRun, what: string): void {
+	if (!run.isToolCall) return;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	if (toBoolean(options.allowAsTool, 'Allow as AI Tool')) return;
+	throw parameterError('changeNotAllowedAsTool', `An AI agent may not ${what} through this node: tick "Allow as AI Tool" in its options to let it. Nothing was changed`);
+}

@@ -1,0 +1,114 @@
+import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
+
+import type { GraphSubject } from './transport/graphError';
+
+/**
+ * Incidents, alerts (alerts_v2) and advanced hunting, named once: the values Graph accepts for each field
+ * the node reads, writes or filters on, checked against Microsoft's own type definitions at compile time.
+ * `unknownFutureValue` is Graph's marker for "a value newer than this client", never something to set.
+ */
+
+type Settable<Union> = Exclude<Union, 'unknownFutureValue'>;
+type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [never, never] ? true : never;
+
+export const SEVERITIES = ['high', 'medium', 'low', 'informational', 'unknown'] as const;
+export const INCIDENT_STATUSES = ['active', 'inProgress', 'awaitingAction', 'resolved', 'redirected'] as const;
+export const ALERT_STATUSES = ['new', 'inProgress', 'resolved'] as const;
+export const CLASSIFICATIONS = ['truePositive', 'falsePositive', 'informationalExpectedActivity', 'unknown'] as const;
+export const DETERMINATIONS = [
+	'apt',
+	'compromisedAccount',
+	'confirmedActivity',
+	'lineOfBusinessApplication',
+	'maliciousUserActivity',
+	'malware',
+	'multiStagedAttack',
+	'notEnoughDataToValidate',
+	'notMalicious',
+	'other',
+	'phishing',
+	'securityPersonnel',
+	'securityTesting',
+	'unknown',
+	'unwantedSoftware',
+] as const;
+export const SERVICE_SOURCES = [
+	'microsoftDefenderForEndpoint',
+	'microsoftDefenderForIdentity',
+	'microsoftDefenderForOffice365',
+	'microsoftDefenderForCloudApps',
+	'microsoftDefenderForCloud',
+	'microsoft365Defender',
+	'azureAdIdentityProtection',
+	'microsoftAppGovernance',
+	'dataLossPrevention',
+	'microsoftSentinel',
+	'microsoftInsiderRiskManagement',
+	'microsoftThreatIntelligence',
+	'unknown',
+] as const;
+
+const checkedAgainstGraph: [
+	SameValues<(typeof SEVERITIES)[number], Settable<SecurityNamespace.AlertSeverity>>,
+	SameValues<(typeof INCIDENT_STATUSES)[number], Settable<SecurityNamespace.IncidentStatus>>,
+	// An alert's `unknown` status is Graph's "not set", which nobody chooses.
+	SameValues<(typeof ALERT_STATUSES)[number], Exclude<Settable<SecurityNamespace.AlertStatus>, 'unknown'>>,
+	SameValues<(typeof CLASSIFICATIONS)[number], Settable<SecurityNamespace.AlertClassification>>,
+	SameValues<(typeof DETERMINATIONS)[number], Settable<SecurityNamespace.AlertDetermination>>,
+	SameValues<(typeof SERVICE_SOURCES)[number], Settable<SecurityNamespace.ServiceSource>>,
+] = [true, true, true, true, true, true];
+void checkedAgainstGraph;
+
+/** n8n options from Graph values: "compromisedAccount" reads "Compromised Account", except where a label is given. */
+export function choices(values: readonly string[], labels: Record<string, string> = {}): Array<{ name: string; value: string }> {
+	return values.map((value) => ({ value, name: labels[value] ?? value.replace(/([A-Z0-9]+)/g, ' $1').replace(/^./, (first) => first.toUpperCase()) }));
+}
+
+export const SERVICE_SOURCE_LABELS: Record<string, string> = {
+	microsoftDefenderForEndpoint: 'Microsoft Defender for Endpoint',
+	microsoftDefenderForIdentity: 'Microsoft Defender for Identity',
+	microsoftDefenderForOffice365: 'Microsoft Defender for Office 365',
+	microsoftDefenderForCloudApps: 'Microsoft Defender for Cloud Apps',
+	microsoftDefenderForCloud: 'Microsoft Defender for Cloud',
+	microsoft365Defender: 'Microsoft Defender XDR',
+	azureAdIdentityProtection: 'Microsoft Entra ID Protection',
+	microsoftAppGovernance: 'App Governance',
+	dataLossPrevention: 'Data Loss Prevention',
+	microsoftSentinel: 'Microsoft Sentinel',
+	microsoftInsiderRiskManagement: 'Insider Risk Management',
+	microsoftThreatIntelligence: 'Microsoft Threat Intelligence',
+	unknown: 'Unknown',
+};
+
+/** Graph's largest pages: incidents 50, alerts 2,000 (alerts_v2 `$top`). */
+export const INCIDENT_PAGE_SIZE = 50;
+export const ALERT_PAGE_SIZE = 2000;
+
+export const INCIDENT_SUBJECT: GraphSubject = {
+	name: 'incident',
+	permission: 'SecurityIncident.ReadWrite.All (SecurityIncident.Read.All to read only)',
+	unknownOutcome: 'the change may or may not have been made. Check the incident in the Defender portal before sending it again.',
+	globalCloudOnly: false,
+};
+
+export const ALERT_SUBJECT: GraphSubject = {
+	name: 'alert',
+	permission: 'SecurityAlert.ReadWrite.All (SecurityAlert.Read.All to read only)',
+	unknownOutcome: 'the change may or may not have been made. Check the alert in the Defender portal before sending it again.',
+	globalCloudOnly: false,
+};
+
+export const HUNTING_SUBJECT: GraphSubject = {
+	name: 'hunting query',
+	permission: 'ThreatHunting.Read.All',
+	unknownOutcome: 'the query may or may not have run.',
+	globalCloudOnly: false,
+};
+
+/** A comment that was sent and whose answer was lost may be there already: it is reported, never sent twice. */
+export function commentUnknownOutcome(subject: GraphSubject): GraphSubject {
+	return {
+		...subject,
+		unknownOutcome: `the comment may or may not have been added. Check the ${subject.name}'s comments in the Defender portal before adding it again.`,
+	};
+}
