@@ -1,4 +1,4 @@
-import { Workflow } from 'n8n-workflow';
+import { Workflow, type ICredentialDataDecryptedObject, type INode, type INodeType } from 'n8n-workflow';
 
 import { MicrosoftDefenderXdrOAuth2Api } from '../../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
 import { startSimulator, type Simulator } from '../../simulator';
@@ -20,10 +20,11 @@ function testedRoot(credentials: Record<string, unknown>): string {
  * A declarative node whose one property sends the credential's test request: the shape of the temporary node
  * n8n's credential tester builds, run here by n8n-core's routing engine with n8n's OAuth2 client-credentials flow.
  */
-const credentialTestNode = {
+const credentialTestNode: INodeType = {
 	description: {
 		displayName: 'Credential test',
 		name: 'credentialTest',
+		description: 'The request of the credential test',
 		group: ['transform'],
 		version: 1,
 		defaults: {},
@@ -34,21 +35,19 @@ const credentialTestNode = {
 	},
 };
 
-const workflow = {
-	nodes: [
-		{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{
-			id: '2',
-			name: 'Test',
-			type: 'credentialTest',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: {},
-			credentials: { [credentialType.name]: { id: '1', name: 'Defender' } },
-		},
-	],
-	connections: { Start: { main: [[{ node: 'Test', type: 'main', index: 0 }]] } },
-};
+const nodes: INode[] = [
+	{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+	{
+		id: '2',
+		name: 'Test',
+		type: 'credentialTest',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: {},
+		credentials: { [credentialType.name]: { id: '1', name: 'Defender' } },
+	},
+];
+const workflow = { nodes, connections: { Start: { main: [[{ node: 'Test', type: 'main' as const, index: 0 }]] } } };
 
 describe('the credential test', () => {
 	it.each([
@@ -86,7 +85,7 @@ describe('the credential test', () => {
 		});
 		beforeEach(() => sim.reset());
 
-		async function runTest(credential: Record<string, unknown>) {
+		async function runTest(credential: ICredentialDataDecryptedObject) {
 			const engine = createEngine({ credential, extraNodeTypes: { credentialTest: credentialTestNode } });
 			try {
 				return await engine.runWorkflow(workflow);

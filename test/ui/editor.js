@@ -32,11 +32,8 @@ const CHROMIUM_ARGS = [
 ];
 const STEP_TIMEOUT_MS = 90_000;
 
-const EXAMPLES = {
-	executePending: { file: 'execute-pending-tasks.json', executeNode: 'Execute response action', success: 'Executed', error: 'Needs attention' },
-	approval: { file: 'approval-gated-isolation.json' },
-	trigger: { file: 'new-task-trigger-execute.json' },
-};
+/** The example the test runs, and the nodes behind its Execute node's Success and Error outputs. */
+const RUN_EXAMPLE = { file: 'execute-pending-tasks.json', executeNode: 'Execute response action', success: 'Executed', error: 'Needs attention' };
 
 /** @param {string} text */
 const say = (text) => console.log(`[ui] ${text}`);
@@ -187,7 +184,7 @@ async function main() {
 			await waitFor(async () => (await page.locator('[data-test-id="edge"] path.vue-flow__edge-path').count()) > 0, 'the edges to be drawn');
 			await page.waitForTimeout(1000);
 		};
-		const example = EXAMPLES.executePending;
+		const example = RUN_EXAMPLE;
 		const executeNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${example.executeNode}"]`);
 		/** @param {string} target */
 		const edgeLabel = (target) => page.locator(`[data-test-id="edge-label"][data-source-node-name="${example.executeNode}"][data-target-node-name="${target}"]`);
@@ -332,7 +329,7 @@ async function main() {
 			await dialog.getByText('Connection tested successfully').waitFor();
 		});
 
-		for (const { file } of Object.values(EXAMPLES)) {
+		for (const { file } of dev.examples) {
 			await step(`No edge crosses a node in ${file}`, async () => {
 				await page.keyboard.press('Escape');
 				await openWorkflow(file);
