@@ -199,6 +199,9 @@ async function main() {
 			await page.locator('[data-test-id="execute-workflow-button"]').click();
 			await waitFor(async () => (await page.locator('[data-test-id="stop-execution-button"]').count()) > 0 || sim.executions.length > executedBefore, 'the run to start');
 			await waitFor(async () => (await page.locator('[data-test-id="stop-execution-button"]').count()) === 0, 'the run to finish', 80_000);
+			// The canvas writes the item counts on the edges a moment after the run ends; an edge that
+			// carried no items stays blank, which the caller's check then reports.
+			await waitFor(async () => (await itemCount(example.success)) > 0 && (await itemCount(example.error)) > 0, 'the item counts on both edges', 15_000).catch(() => {});
 			return { success: await itemCount(example.success), error: await itemCount(example.error) };
 		};
 
