@@ -142,8 +142,11 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		expect(ids(await trigger.poll())).toBeNull();
 	});
 
-	test('Executable Only off: every new task triggers, whatever its action type', async () => {
-		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly: false });
+	test.each([
+		['off', false],
+		['"false" from an expression', '={{ "false" }}'],
+	])('Executable Only %s: every new task triggers, whatever its action type', async (_name, executableOnly) => {
+		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly });
 		await trigger.poll();
 		sim.addTask({ id: 'task-text', actionType: 'text', createdDateTime: instant(1) });
 		sim.addTask({ id: 'task-disable-user', actionType: 'disableUser', createdDateTime: instant(2) });
@@ -458,7 +461,8 @@ describe(`Microsoft Defender XDR Trigger: entities Graph lists late (look-back o
 
 	test('a cursor saved before the look-back existed carries on from its exact position: no replay, nothing lost at its instant', async () => {
 		const trigger = activeTrigger({ event: 'newIncidentTask' });
-		const at = instant(1);
+		// In the past: the cursor never moves past the time of the poll, so exact positions need past instants.
+		const at = instant(-5);
 		addEntity.newIncidentTask('task-emitted-before-upgrade', at);
 		addEntity.newIncidentTask('task-same-instant', at);
 		addEntity.newIncidentTask('task-after', secondsAfter(at, 1));

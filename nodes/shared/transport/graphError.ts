@@ -154,7 +154,7 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 
 /** A failed sign-in: nothing reached Graph, so nothing was executed. */
 export function describeTokenFailure(loginRoot: string, detail: string, timeoutSeconds?: number): DefenderXdrError {
-	const what = timeoutSeconds !== undefined ? `did not answer within ${timeoutSeconds} s (Request Timeout)` : `failed: ${detail}`;
+	const what = timeoutSeconds !== undefined ? `did not answer within ${timeoutSeconds} s (Request Timeout)` : `failed: ${detail.replace(/[.\s]+$/, '')}`;
 	return new DefenderXdrError({
 		code: 'tokenRequestFailed',
 		message: `Getting an access token from ${loginRoot} ${what}. Nothing was sent to Graph. Check the credential's tenant ID, client ID and client secret (and the secret's expiry), and that the login endpoint is reachable.`,

@@ -1,29 +1,13 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
-import { identifierProblem, parameterError, toBoolean, toChoice, toInteger } from '../../../shared/parameters';
-import { DefenderXdrError } from '../../../shared/transport/graphError';
+import { identifierProblem, parameterError, toBoolean, toChoice } from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { optionsProperty, type OperationResult } from '../operation';
+import { collect, LISTING_PROPERTIES, optionsProperty, readLimit, type OperationResult } from '../operation';
 import { taskSubject } from './common';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...LISTING_PROPERTIES,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -74,8 +58,7 @@ export function subject(this: IExecuteFunctions, itemIndex: number) {
 }
 
 export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
-	const returnAll = toBoolean(this.getNodeParameter('returnAll', itemIndex, false), 'Return All');
-	const limit = returnAll ? Infinity : toInteger(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1);
+	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// Filter values go into an OData string: only known values, so an expression cannot rewrite the query.
 	const conditions: string[] = [];
@@ -94,19 +77,6 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)) };
 	if (conditions.length) query.$filter = conditions.join(' and ');
 
-	const tasks: IncidentTask[] = [];
-	for await (const page of graph.pages<IncidentTask>('beta', '/security/incidentTasks', query)) {
-		for (const task of page.items) {
-			if (executableOnly && !isExecutableActionType(task.actionType)) continue;
-			tasks.push(task);
-			if (tasks.length >= limit) return { items: tasks };
-		}
-		if (page.nextLinkRefused) {
-			throw new DefenderXdrError({
-				code: 'foreignNextLink',
-				message: `Graph sent a next-page link to another origin than ${graph.endpoints.graphRoot}; it was not followed, so the token is not sent there. ${tasks.length} tasks had been read; the list is incomplete, so none are returned.`,
-			});
-		}
-	}
-	return { items: tasks };
+	const pages = graph.pages<IncidentTask>('beta', '/security/incidentTasks', query);
+	return { items: await collect(graph, pages, limit, 'tasks', (task) => !executableOnly || isExecutableActionType(task.actionType)) };
 }
