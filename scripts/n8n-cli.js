@@ -495,7 +495,7 @@ function buildAndPack(destination) {
 		return result.stdout;
 	};
 	npm(['run', 'build']);
-	// Built just above, so the prepack build (whose output would mix into the JSON) is skipped.
+	// Built just above: without --ignore-scripts, prepack would build again and print into the JSON on stdout.
 	const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', destination]));
 	return path.join(destination, packed[0].filename);
 }

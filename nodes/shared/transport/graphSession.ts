@@ -5,6 +5,7 @@ import { sleep } from 'n8n-workflow';
 
 import { resolveCloudEndpoints, type CloudEndpoints } from '../cloud';
 import { DefenderXdrError, describeFailedRequest, describeTokenFailure, redactSecrets, settle, type GraphSubject } from './graphError';
+import { RequestPacer } from './requestPacer';
 import { backoffSeconds, DEFAULT_REQUEST_SETTINGS, parseRetryAfter, type RequestSettings } from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
@@ -54,6 +55,8 @@ export class GraphSession {
 	private tokenProven = false;
 	/** A failed login fails every later request at once: one sign-in attempt, not one per item. */
 	private tokenFailure: DefenderXdrError | undefined;
+	/** Spaces requests at the rate a 429 revealed. */
+	private readonly pacer = new RequestPacer();
 
 	private constructor(
 		private readonly ctx: N8nContext,
@@ -157,6 +160,8 @@ export class GraphSession {
 		for (let attempt = 0; ; attempt++) {
 			if (this.tokenFailure) throw this.tokenFailure;
 			const isProbe = await this.waitForTurn();
+			const paceMs = this.pacer.nextDelayMs();
+			if (paceMs > 0) await this.pause(paceMs / 1000);
 			const generation = this.tokenGeneration;
 			const sent = await settle(this.send(method, url, body, clientRequestId));
 			if (isProbe) this.endProbe();
@@ -174,6 +179,7 @@ export class GraphSession {
 			this.tokenProven = true;
 			const answer = sent.value;
 			const { statusCode } = answer;
+			if (statusCode !== 429) this.pacer.answered();
 			if (statusCode >= 200 && statusCode < 300) {
 				const warning = headerOf(answer.headers, 'warning');
 				if (statusCode === 206 || warning) this.ctx.logger.warn(`${what} answered ${statusCode}${warning ? ` with the warning "${redactSecrets(warning)}"` : ''}: the answer may be partial`);
@@ -189,6 +195,7 @@ export class GraphSession {
 			const retryable = statusCode === 429 || ((statusCode === 503 || statusCode === 504) && options.safeToRepeat === true);
 			if (retryable && attempt < maxRetries) {
 				const retryAfter = parseRetryAfter(headerOf(answer.headers, 'retry-after'));
+				if (statusCode === 429 && retryAfter !== undefined) this.learnRate(retryAfter);
 				// Graph's Retry-After is binding: longer than Max Retry Wait fails the item. Our own backoff is capped instead.
 				const waitSeconds = retryAfter ?? Math.min(backoffSeconds(attempt), maxRetryWaitSeconds);
 				if (waitSeconds <= maxRetryWaitSeconds) {
@@ -316,6 +323,14 @@ export class GraphSession {
 		}
 		await this.refreshing;
 		if (this.tokenFailure) throw this.tokenFailure;
+	}
+
+	/** From a 429's Retry-After, the pace this run keeps from now on. */
+	private learnRate(retryAfterSeconds: number): void {
+		const before = this.pacer.ratePerSecond;
+		this.pacer.throttled(retryAfterSeconds);
+		const after = this.pacer.ratePerSecond;
+		if (after !== undefined && after !== before) this.ctx.logger.info(`Graph throttles this app at about ${after.toFixed(2)} requests/s; this run's requests are spaced to match`);
 	}
 
 	/** A 429 holds every request of this run until Graph's wait is over, then lets one go first. */

@@ -12,6 +12,7 @@ import { DefenderXdrError, settle } from '../../../shared/transport/graphError';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { defaultsOf, optionsProperty, rawParameter, type OperationResult, type OperationRun } from '../operation';
 import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
+import { taskListingFor } from './taskListing';
 
 const IF_ALREADY_STARTED = ['skip', 'error', 'executeAgain'] as const;
 const ON_UNKNOWN_OUTCOME = ['verifyAndResend', 'fail'] as const;
@@ -77,7 +78,8 @@ const executeOptions = optionsProperty([
 		name: 'verifyTask',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to read the task first and execute only if it prescribes the selected action type and has not been started',
+		description:
+			'Whether to read the task first and execute only if it prescribes the selected action type and has not been started. From 100 items on, tasks are read from Graph\'s task listing, 500 per request.',
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -193,7 +195,8 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 
 	let task: IncidentTask | undefined;
 	if (options.verifyTask || dryRun) {
-		task = await readTask(graph, path);
+		// A large batch is verified from the run's task listing; a task it does not hold is read on its own.
+		task = (await taskListingFor(this, graph)?.take(incidentTaskId)) ?? (await readTask(graph, path));
 		audit.actionStatusBefore = task.actionStatus;
 		if (task.actionType !== actionType) {
 			throw new DefenderXdrError({
