@@ -1,6 +1,9 @@
-import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { computedGraphRoot, computedLoginRoot, NATIONAL_CLOUDS } from '../nodes/shared/cloud';
+
+// n8n's credential tester resolves its request against the credential's values as `$credentials`, not `$self`.
+const testedGraphRoot = computedGraphRoot.replace(/\$self\./g, '$credentials.');
 
 export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 	name = 'microsoftDefenderXdrOAuth2Api';
@@ -104,4 +107,47 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 			default: 'body',
 		},
 	];
+
+	// One cheap read that needs both a token and the permission the node needs: list at most one incident task.
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'GET',
+			baseURL: `={{ ${testedGraphRoot} }}`,
+			url: '/beta/security/incidentTasks',
+			qs: { $top: 1 },
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Microsoft Graph did not accept the token (401): check the Tenant ID, the Client ID and the Client Secret (a new or expired secret, or an app from another tenant), and that the Cloud matches the tenant',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'Signed in, but the app may not read incident tasks (403): add the Microsoft Graph application permission SecurityIncident.ReadWrite.All (SecurityIncident.Read.All for read-only) to the app registration and grant admin consent',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'Signed in, but Graph has no incident tasks at this address (404): incident tasks are documented for the Global cloud only; check the Cloud and, for Custom, the Custom Graph URL',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 429,
+					message: 'Signed in and allowed, but Graph is throttling this app right now (429): test again in a minute',
+				},
+			},
+		],
+	};
 }

@@ -10,6 +10,8 @@ const path = require('node:path');
 const { startSimulator } = require('../simulator');
 const { createEngine, simulatorCredential } = require('../test/harness/n8n-engine');
 
+/** @typedef {import('n8n-workflow').IDataObject} IDataObject @typedef {import('n8n-workflow').INodeExecutionData} INodeExecutionData */
+
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'execute-pending-tasks.json');
 const EXECUTE_NODE = 'Execute response action';
 // One task the app may not touch, so the demo shows the Error branch as a tenant would (403 on the POST).
@@ -33,16 +35,16 @@ async function main() {
 		log(`listed ${listed.length} open executable tasks; ${success.length} on Success, ${error.length} on Error\n`);
 
 		const rows = [
-			...success.map((item) => ({ index: item.pairedItem.item, output: 'Success', json: item.json })),
-			...error.map((item) => ({ index: item.pairedItem.item, output: 'Error', json: item.json })),
+			...success.map((item) => ({ index: inputIndex(item), output: 'Success', json: item.json })),
+			...error.map((item) => ({ index: inputIndex(item), output: 'Error', json: item.json })),
 		].sort((a, b) => a.index - b.index);
 		printTable(
 			['task', 'action type', 'output', 'outcome'],
 			rows.map(({ output, json }) => [
-				json.incidentTaskId,
-				json.actionType,
+				String(json.incidentTaskId),
+				String(json.actionType),
 				output,
-				output === 'Success' ? describeSuccess(json) : `${json.error.code} (executed: ${json.error.executed}): ${shorten(json.error.message, 70)}`,
+				output === 'Success' ? describeSuccess(json) : describeError(json),
 			]),
 		);
 		const executed = sim.executions.length;
@@ -54,10 +56,35 @@ async function main() {
 	}
 }
 
-/** @param {any} json */
+/**
+ * The input item an output item answers (the node pairs each with exactly one).
+ * @param {INodeExecutionData} item
+ */
+function inputIndex(item) {
+	const { pairedItem } = item;
+	if (pairedItem === undefined || typeof pairedItem === 'number' || Array.isArray(pairedItem)) throw new Error('an output item is not paired with one input item');
+	return pairedItem.item;
+}
+
+/** @param {IDataObject} json */
 function describeSuccess(json) {
-	if (json.outcome === 'skipped') return `skipped: ${shorten(json.reason, 60)}`;
+	if (json.outcome === 'skipped') return `skipped: ${shorten(String(json.reason), 60)}`;
 	return `${json.outcome} (HTTP ${json.statusCode}, request ${String(json.requestId).slice(0, 8)}…)`;
+}
+
+/** @param {IDataObject} json */
+function describeError(json) {
+	const { error } = json;
+	if (!isDataObject(error)) throw new Error('an Error item has no error details');
+	return `${error.code} (executed: ${error.executed}): ${shorten(String(error.message), 70)}`;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is IDataObject}
+ */
+function isDataObject(value) {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** @param {string} text @param {number} max */
@@ -68,6 +95,7 @@ function shorten(text, max) {
 /** @param {string[]} header @param {string[][]} rows */
 function printTable(header, rows) {
 	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+	/** @param {string[]} cells */
 	const line = (cells) => cells.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
 	console.log(line(header));
 	console.log(line(widths.map((width) => '-'.repeat(width))));

@@ -31,7 +31,7 @@ const { simulatorCredential } = require('../simulator/credential');
 const {
 	scenarios,
 	exampleScenarios,
-	triggerScenario,
+	triggerScenarios,
 	checkEveryRun,
 	checkTokenRequests,
 	checkLoadedTypes,
@@ -269,7 +269,7 @@ async function executeWorkflows({ install, folder, sim, workflows, report, print
 			continue;
 		}
 		if (!runsFromTheCli(workflow)) {
-			if (file !== triggerScenario.workflow) console.log(`  - ${file}: imported only (it needs a trigger or a person to run)`);
+			if (!triggerScenarios.some((t) => t.workflow === file)) console.log(`  - ${file}: imported only (it needs a trigger or a person to run)`);
 			continue;
 		}
 		await report.group(`${scenario.title} [${file}]`, async (check) => {
@@ -292,14 +292,15 @@ async function executeWorkflows({ install, folder, sim, workflows, report, print
  * @param {LineRun} run
  */
 async function runServer({ install, folder, sim, workflows, report, printed, tokenRequests }) {
-	const trigger = workflows.find((w) => w.kind === 'example' && w.file === triggerScenario.workflow);
+	const triggers = triggerScenarios.map((scenario) => ({ scenario, imported: workflows.find((w) => w.kind === 'example' && w.file === scenario.workflow) }));
 	/** @type {Awaited<ReturnType<typeof cli.startN8n>> | undefined} */
 	let server;
 	try {
 		await report.group('n8n start: the editor serves the node, its AI tool, the trigger and the credential', async (check) => {
-			if (trigger) {
-				const activated = await cli.activateWorkflow(install, folder, trigger.workflow.id);
-				printed.push({ where: 'n8n activate', text: activated.stdout + activated.stderr });
+			for (const { imported } of triggers) {
+				if (!imported) continue;
+				const activated = await cli.activateWorkflow(install, folder, imported.workflow.id);
+				printed.push({ where: `n8n activate ${imported.file}`, text: activated.stdout + activated.stderr });
 			}
 			sim.reset();
 			server = await cli.startN8n(install, folder);
@@ -309,17 +310,20 @@ async function runServer({ install, folder, sim, workflows, report, printed, tok
 			});
 			checkLoadedTypes(await cli.loadedTypes(folder), workflows.map((w) => w.workflow), check);
 		});
-		if (!trigger || !server) return;
-		await report.group(`${triggerScenario.title} [${trigger.file}]`, async (check) => {
-			/** @param {() => boolean} what @param {number} timeoutMs */
-			const waitFor = async (what, timeoutMs) => {
-				const deadline = Date.now() + timeoutMs;
-				while (!what() && Date.now() < deadline) await sleep(250);
-				return what();
-			};
-			await triggerScenario.run({ sim, check, waitFor });
-			tokenRequests.push(...sim.requests.filter(isTokenRequest));
-		});
+		if (!server) return;
+		/** @param {() => boolean} what @param {number} timeoutMs */
+		const waitFor = async (what, timeoutMs) => {
+			const deadline = Date.now() + timeoutMs;
+			while (!what() && Date.now() < deadline) await sleep(250);
+			return what();
+		};
+		for (const { scenario, imported } of triggers) {
+			if (!imported) continue;
+			await report.group(`${scenario.title} [${imported.file}]`, async (check) => {
+				await scenario.run({ sim, check, waitFor });
+				tokenRequests.push(...sim.requests.filter(isTokenRequest));
+			});
+		}
 	} finally {
 		if (server) {
 			await server.stop();

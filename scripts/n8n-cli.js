@@ -506,6 +506,55 @@ function typesDir(folder) {
 }
 
 /**
+ * A long-running n8n process: its output collected (and passed to `onOutput`), and a `stop()` that asks
+ * it to shut down gracefully (SIGTERM, which also stops its task runners) and kills it after 15 s.
+ * @param {import('node:child_process').ChildProcess} child @param {(chunk: string) => void} [onOutput]
+ */
+function watchProcess(child, onOutput) {
+	let log = '';
+	/** @param {Buffer} chunk */
+	const onData = (chunk) => {
+		const text = chunk.toString('utf8');
+		log += text;
+		if (onOutput) onOutput(text);
+	};
+	child.stdout?.on('data', onData);
+	child.stderr?.on('data', onData);
+	const stop = async () => {
+		if (child.exitCode !== null || child.signalCode !== null) return;
+		const closed = new Promise((resolve) => child.once('close', resolve));
+		killGroup(child, 'SIGTERM');
+		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15_000);
+		await closed;
+		clearTimeout(timer);
+	};
+	return { stop, log: () => log, exited: () => child.exitCode !== null || child.signalCode !== null };
+}
+
+/**
+ * Polls `url + probe` for each probe in turn until it answers 200, while the process lives.
+ * @param {import('node:child_process').ChildProcess} child @param {ReturnType<typeof watchProcess>} watched
+ * @param {string} url @param {string[]} probes @param {number} timeoutMs @param {string} what e.g. 'n8n start'
+ */
+async function waitUntilReady(child, watched, url, probes, timeoutMs, what) {
+	const deadline = Date.now() + timeoutMs;
+	for (const probe of probes) {
+		for (;;) {
+			if (watched.exited()) {
+				throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(watched.log())}`);
+			}
+			const res = await httpGet(`${url}${probe}`).catch(() => undefined);
+			if (res && res.status === 200) break;
+			if (Date.now() > deadline) {
+				await watched.stop();
+				throw new Error(`${what} did not answer ${probe} on ${url} in time:\n${tail(watched.log())}`);
+			}
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
+}
+
+/**
  * Starts `n8n start` on a loopback port and waits until it is ready: database
  * migrated (`/healthz/readiness`) and the editor served (`/` answers 200).
  * @param {N8nInstall} install @param {UserFolder} folder
@@ -516,43 +565,33 @@ async function startN8n(install, folder, options = {}) {
 	// Types written by an earlier start would make loadedTypes() answer too early.
 	fs.rmSync(typesDir(folder), { recursive: true, force: true });
 	const child = await spawnN8n(install, ['start'], folder, { N8N_PORT: String(port), ...(options.env || {}) });
-	let log = '';
-	/** @param {Buffer} chunk */
-	const onData = (chunk) => {
-		const text = chunk.toString('utf8');
-		log += text;
-		if (options.onOutput) options.onOutput(text);
-	};
-	child.stdout?.on('data', onData);
-	child.stderr?.on('data', onData);
+	const watched = watchProcess(child, options.onOutput);
 	const url = `http://127.0.0.1:${port}`;
-	const stop = async () => {
-		if (child.exitCode !== null || child.signalCode !== null) return;
-		const closed = new Promise((resolve) => child.once('close', resolve));
-		// SIGTERM: n8n shuts down gracefully (and stops its task runners).
-		killGroup(child, 'SIGTERM');
-		const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15_000);
-		await closed;
-		clearTimeout(timer);
-	};
-	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	// Readiness (database migrated) is not enough: n8n 1.x answers it before it has
 	// mounted its REST API and editor, which then answer 404 for a few seconds.
-	for (const probe of ['/healthz/readiness', '/']) {
-		for (;;) {
-			if (child.exitCode !== null || child.signalCode !== null) {
-				throw new Error(`n8n start exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(log)}`);
-			}
-			const res = await httpGet(`${url}${probe}`).catch(() => undefined);
-			if (res && res.status === 200) break;
-			if (Date.now() > deadline) {
-				await stop();
-				throw new Error(`n8n start did not answer ${probe} on ${url} in time:\n${tail(log)}`);
-			}
-			await new Promise((r) => setTimeout(r, 500));
-		}
-	}
-	return { url, port, process: child, stop, log: () => log };
+	await waitUntilReady(child, watched, url, ['/healthz/readiness', '/'], options.timeoutMs ?? 120_000, 'n8n start');
+	return { url, port, process: child, stop: watched.stop, log: watched.log };
+}
+
+/**
+ * Starts `n8n worker` (queue mode: the caller's env sets EXECUTIONS_MODE=queue, the database and Redis)
+ * with its health server on a loopback port, and waits until it reports ready (database and Redis reachable).
+ * @param {N8nInstall} install @param {UserFolder} folder
+ * @param {{ concurrency?: number, env?: Record<string, string>, timeoutMs?: number, onOutput?: (chunk: string) => void }} [options]
+ */
+async function startWorker(install, folder, options = {}) {
+	const port = await freePort();
+	const args = ['worker', `--concurrency=${options.concurrency ?? 10}`];
+	const child = await spawnN8n(install, args, folder, {
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(port),
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		...(options.env || {}),
+	});
+	const watched = watchProcess(child, options.onOutput);
+	const url = `http://127.0.0.1:${port}`;
+	await waitUntilReady(child, watched, url, ['/healthz/readiness'], options.timeoutMs ?? 120_000, 'n8n worker');
+	return { url, port, process: child, stop: watched.stop, log: watched.log };
 }
 
 /**
@@ -595,18 +634,22 @@ function httpGet(url) {
 }
 
 /**
- * Minimal JSON POST on loopback, e.g. to n8n's REST API.
- * @param {string} url @param {unknown} body @returns {Promise<{ status: number, body: string }>}
+ * Minimal JSON POST on loopback, e.g. to n8n's REST API or a webhook.
+ * @param {string} url @param {unknown} body @param {{ timeoutMs?: number }} [options] default 5 s
+ * @returns {Promise<{ status: number, body: string }>}
  */
-function httpPostJson(url, body) {
-	return httpRequest('POST', url, JSON.stringify(body));
+function httpPostJson(url, body, options = {}) {
+	return httpRequest('POST', url, JSON.stringify(body), options.timeoutMs);
 }
 
-/** @param {string} method @param {string} url @param {string} [payload] @returns {Promise<{ status: number, body: string }>} */
-function httpRequest(method, url, payload) {
+/**
+ * @param {string} method @param {string} url @param {string} [payload] @param {number} [timeoutMs]
+ * @returns {Promise<{ status: number, body: string }>}
+ */
+function httpRequest(method, url, payload, timeoutMs = 5000) {
 	return new Promise((resolve, reject) => {
 		const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
-		const req = http.request(url, { method, headers, timeout: 5000 }, (res) => {
+		const req = http.request(url, { method, headers, timeout: timeoutMs }, (res) => {
 			let body = '';
 			res.setEncoding('utf8');
 			res.on('data', (c) => (body += c));
@@ -634,6 +677,7 @@ module.exports = {
 	nodeOutput,
 	installCommunityPackage,
 	startN8n,
+	startWorker,
 	loadedTypes,
 	typesDir,
 	httpGet,

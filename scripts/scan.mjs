@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Lints the package the way n8n's community-package scan does before it verifies a package: with
 // `buildScanConfig()` from @n8n/scan-community-package, inline `eslint-disable` comments ignored, on the
 // source (package.json, nodes/, credentials/) and on the freshly packed tarball. Any error or warning fails.
@@ -16,9 +17,17 @@ const { buildScanConfig, SOURCE_FILE_PATTERNS } = await import(pathToFileURL(sca
 const { ESLint } = await import(pathToFileURL(createRequire(scannerEntry).resolve('eslint')).href);
 const glob = (await import(pathToFileURL(createRequire(scannerEntry).resolve('fast-glob')).href)).default;
 
+/** The counts the scan reads from each of ESLint's file results. @typedef {{ errorCount: number; warningCount: number }} LintCounts */
+
+/**
+ * @param {string} label @param {string} cwd @param {string[]} patterns
+ * @returns {Promise<number>} errors plus warnings
+ */
 async function lint(label, cwd, patterns) {
 	const eslint = new ESLint({ cwd, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
+	/** @type {string[]} */
 	const files = glob.sync(patterns, { cwd, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	/** @type {LintCounts[]} */
 	const results = await eslint.lintFiles(files);
 	const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
 	const warnings = results.reduce((sum, result) => sum + result.warningCount, 0);
@@ -33,7 +42,9 @@ function packTarball() {
 	// `npm pack` runs the prepack build, so the tarball is what a fresh clone would publish.
 	const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', folder], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 	if (pack.status !== 0) throw new Error(`npm pack failed (exit ${pack.status})`);
-	const tarball = path.join(folder, pack.stdout.trim().split('\n').pop());
+	const tarballName = pack.stdout.trim().split('\n').pop();
+	if (!tarballName) throw new Error('npm pack printed no tarball name');
+	const tarball = path.join(folder, tarballName);
 	const untar = spawnSync('tar', ['-xzf', tarball, '-C', folder]);
 	if (untar.status !== 0) throw new Error(`could not extract ${tarball}`);
 	return { folder, packageDir: path.join(folder, 'package') };

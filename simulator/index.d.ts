@@ -377,3 +377,5 @@ export const SEEDED_TASK_IDS: {
 	/** status inProgress, actionStatus partiallyCompleted */
 	readonly partiallyCompleted: string;
 };
+
+export * from './faultProxy';

@@ -270,4 +270,5 @@ module.exports = {
 	FAULT_KINDS,
 	...model,
 	...seed,
+	...require('./faultProxy'),
 };

@@ -10,7 +10,7 @@ import type { EntityListing, GraphEntity } from './events';
 export interface PollCursor {
 	/** The event the cursor belongs to; after switching events the trigger starts over without replaying. */
 	event: string;
-	/** Newest `createdDateTime` seen, as `YYYY-MM-DDTHH:mm:ss.fffffffZ`; null when nothing existed at activation. */
+	/** Newest `createdDateTime` seen, at most the time of the poll, as `YYYY-MM-DDTHH:mm:ss.fffffffZ`; null when nothing existed at activation. */
 	createdDateTime: string | null;
 	/** Entities created before this are never emitted; null when there is no bound yet. */
 	windowStart: string | null;
@@ -86,6 +86,8 @@ function shiftKey(key: string, ticks: number): string {
 
 const lookBackFrom = (newest: string) => shiftKey(newest, -LOOK_BACK_MINUTES * 60 * TICKS_PER_SECOND);
 const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
+const earlier = (a: string | null, b: string) => (a === null || a > b ? b : a);
+const keyOfTime = (timeMs: number) => createdKey(new Date(timeMs).toISOString()) as string;
 
 interface Seen {
 	entity: GraphEntity;
@@ -131,9 +133,12 @@ async function scan(
 	}
 }
 
-/** First activation: remember the end of the list and the IDs within the look-back, so the backlog is not replayed. */
-export async function activate(graph: GraphSession, listing: EntityListing, event: string): Promise<PollCursor> {
-	const lookBack = new LookBack({ event, createdDateTime: null, windowStart: null, seenIds: {} });
+/**
+ * First activation: remember the end of the list and the IDs within the look-back, so the backlog is not replayed.
+ * `nowMs` is the time of the poll: no entity, whatever its `createdDateTime`, moves the cursor past it.
+ */
+export async function activate(graph: GraphSession, listing: EntityListing, event: string, nowMs = Date.now()): Promise<PollCursor> {
+	const lookBack = new LookBack({ event, createdDateTime: null, windowStart: null, seenIds: {} }, nowMs);
 	await scan(
 		graph,
 		listing,
@@ -149,9 +154,10 @@ export async function catchUp(
 	graph: GraphSession,
 	listing: EntityListing,
 	cursor: PollCursor,
+	nowMs = Date.now(),
 ): Promise<{ fresh: GraphEntity[]; cursor: PollCursor }> {
-	const { windowStart } = cursor;
-	const lookBack = new LookBack(cursor);
+	const lookBack = new LookBack(cursor, nowMs);
+	const windowStart = lookBack.start;
 	const fresh: Seen[] = [];
 	await scan(
 		graph,
@@ -182,17 +188,25 @@ export async function newestMatching(graph: GraphSession, listing: EntityListing
 	return newest?.entity;
 }
 
-/** The newest instant seen and the IDs seen within the look-back from it, bounded by `MAX_SEEN_IDS`. */
+/**
+ * The newest instant seen and the IDs seen within the look-back from it, bounded by `MAX_SEEN_IDS`.
+ * Nothing moves past the time of the poll: one entity dated in the future (clock skew, bad data) would
+ * otherwise carry the look-back with it and skip everything created before that date. Such an entity is
+ * still emitted once; its ID is kept, under its own date, until the look-back has passed that date.
+ */
 class LookBack {
 	readonly event: string;
 	newest: string | null;
-	private readonly start: string | null;
+	/** Where the look-back starts; a start an earlier version saved in the future comes back to now. */
+	readonly start: string | null;
+	private readonly now: string;
 	private readonly seenIds: Map<string, string>;
 
-	constructor(cursor: PollCursor) {
+	constructor(cursor: PollCursor, nowMs: number) {
 		this.event = cursor.event;
-		this.newest = cursor.createdDateTime;
-		this.start = cursor.windowStart;
+		this.now = keyOfTime(nowMs);
+		this.newest = cursor.createdDateTime === null ? null : earlier(cursor.createdDateTime, this.now);
+		this.start = cursor.windowStart === null ? null : earlier(cursor.windowStart, this.now);
 		this.seenIds = new Map(Object.entries(cursor.seenIds));
 	}
 
@@ -200,7 +214,7 @@ class LookBack {
 	add({ entity, key }: Seen): boolean {
 		if (this.seenIds.has(entity.id)) return false;
 		this.seenIds.set(entity.id, key);
-		this.newest = later(this.newest, key);
+		this.newest = later(this.newest, earlier(key, this.now));
 		return true;
 	}
 

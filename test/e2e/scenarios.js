@@ -13,7 +13,7 @@
 
 const assert = require('node:assert/strict');
 
-const { EXECUTABLE_ACTION_TYPES } = require('../../simulator');
+const { EXECUTABLE_ACTION_TYPES, SEEDED_ALERT_IDS, SEEDED_HUNTING_QUERIES, SEEDED_INCIDENT_IDS, SEEDED_TASK_IDS } = require('../../simulator');
 
 const PACKAGE_NAME = 'n8n-nodes-microsoft-defender-xdr';
 const DEFENDER_NODE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
@@ -93,6 +93,9 @@ function expectedOn(table, output) {
 			: [row.output === 'Success' ? { id: row.id, outcome: row.outcome, item } : { id: row.id, outcome: 'failed', code: row.code, executed: 'no', item }],
 	);
 }
+
+/** The field of an Error item that says which input it is about, per resource. @type {Record<string, string>} */
+const SUBJECT_FIELDS = { incidentTask: 'incidentTaskId', incident: 'incidentId', alert: 'alertId', advancedHunting: 'query' };
 
 /** @type {Scenario[]} */
 const scenarios = [
@@ -265,6 +268,41 @@ const scenarios = [
 			});
 		},
 	},
+	{
+		workflow: 'security-operations.json',
+		title: 'incidents, alerts and advanced hunting',
+		verify({ run, sim, check }) {
+			check('Get Many lists high-severity incidents, newest first; Get reads an awaiting-action incident as such', () => {
+				const listed = itemsOf(run, 'High-severity incidents');
+				assert.ok(listed.length > 0, 'no incidents listed');
+				assert.ok(listed.every((i) => i.json.severity === 'high'));
+				const read = itemsOf(run, 'Get incident');
+				assert.deepEqual(read.map((i) => [i.json.id, i.json.status]), [[SEEDED_INCIDENT_IDS.awaitingAction, 'awaitingAction']]);
+			});
+			check('Update changes only the fields set, and Defender has them', () => {
+				assert.deepEqual(itemsOf(run, 'Update incident', 1), []);
+				assert.deepEqual(sim.requests.filter((r) => r.method === 'PATCH').map((r) => r.path).sort(), [
+					`/v1.0/security/alerts_v2/${SEEDED_ALERT_IDS.new}`,
+					`/v1.0/security/incidents/${SEEDED_INCIDENT_IDS.active}`,
+				]);
+				assert.equal(sim.getIncident(SEEDED_INCIDENT_IDS.active)?.classification, 'truePositive');
+				assert.equal(sim.getIncident(SEEDED_INCIDENT_IDS.active)?.assignedTo, 'analyst@contoso.com');
+				assert.equal(sim.getAlert(SEEDED_ALERT_IDS.new)?.status, 'resolved');
+			});
+			check('each comment is added once', () => {
+				assert.deepEqual(itemsOf(run, 'Comment on incident').map((i) => i.json.outcome), ['commented']);
+				assert.equal(sim.getIncident(SEEDED_INCIDENT_IDS.active)?.comments.filter((c) => c.comment === 'Checked from n8n (end-to-end)').length, 1);
+				assert.equal(sim.getAlert(SEEDED_ALERT_IDS.new)?.comments.length, 1);
+			});
+			check('a hunting query makes one item per row; a KQL error one Error item with Graph\'s message', () => {
+				assert.equal(itemsOf(run, 'Hunt devices').length, 3);
+				const refused = itemsOf(run, 'Unsupported query', 1);
+				assert.equal(refused.length, 1);
+				assert.equal(refused[0].json.error.statusCode, 400);
+				assert.match(refused[0].json.error.message, /Query could not be parsed/);
+			});
+		},
+	},
 ];
 
 /** Scenarios for the shipped examples; an example not named here gets only `checkEveryRun`. */
@@ -284,11 +322,15 @@ const exampleScenarios = {
 };
 
 /**
+ * @typedef {{ workflow: string, title: string, run: (ctx: { sim: Simulator, check: Check, waitFor: (what: () => boolean, timeoutMs: number) => Promise<boolean> }) => Promise<void> }} TriggerScenario
+ */
+
+/**
  * The trigger example, activated in a started n8n (not `n8n execute`, which runs only workflows with a
  * manual trigger). n8n polls once on activation, then every minute at a random second.
- * @type {{ workflow: string, title: string, run: (ctx: { sim: Simulator, check: Check, waitFor: (what: () => boolean, timeoutMs: number) => Promise<boolean> }) => Promise<void> }}
+ * @type {TriggerScenario}
  */
-const triggerScenario = {
+const taskTriggerScenario = {
 	workflow: 'new-task-trigger-execute.json',
 	title: 'example: new-task trigger -> execute, activated in a running n8n',
 	async run({ sim, check, waitFor }) {
@@ -310,6 +352,38 @@ const triggerScenario = {
 };
 
 /**
+ * The incident-response loop, activated beside the task trigger: a new incident's tasks (tasks that existed
+ * before activation, so the task trigger leaves them alone) are executed, the incident resolved and commented.
+ * @type {TriggerScenario}
+ */
+const incidentLoopScenario = {
+	workflow: 'incident-response-loop.json',
+	title: 'example: new incident -> hunt -> execute its tasks -> resolve -> comment, activated in a running n8n',
+	async run({ sim, check, waitFor }) {
+		const taskIds = [SEEDED_TASK_IDS.openByActionType.isolateDevice, SEEDED_TASK_IDS.openByActionType.runAntiVirusScan];
+		const incident = sim.addIncident({ severity: 'high', displayName: 'Ransomware on WS-FIN-042 (end-to-end)' });
+		for (const id of taskIds) sim.setTask(id, { incidentId: incident.id });
+		const commented = () => (sim.getIncident(incident.id)?.comments ?? []).length > 0;
+		const done = await waitFor(commented, 150_000);
+		check('the new incident\'s tasks ran once each, the incident is resolved and carries a comment with the request IDs', () => {
+			assert.ok(done, `no comment on incident ${incident.id} within 150 s`);
+			const ran = sim.executions.filter((e) => taskIds.includes(e.taskId)).map((e) => e.taskId).sort();
+			assert.deepEqual(ran, [...taskIds].sort());
+			const stored = sim.getIncident(incident.id);
+			assert.equal(stored?.status, 'resolved');
+			assert.equal(stored?.classification, 'truePositive');
+			const comment = stored?.comments[0]?.comment ?? '';
+			assert.match(comment, /n8n ran 2 response action\(s\)/);
+			assert.match(comment, /\(request [0-9a-f-]{36}\)/);
+			assert.match(comment, /Advanced hunting found 1 device\(s\)/);
+		});
+	},
+};
+
+/** Every trigger example, in the order they run in one started n8n. */
+const triggerScenarios = [taskTriggerScenario, incidentLoopScenario];
+
+/**
  * What must hold for any workflow run in real n8n.
  * @param {VerifyContext} ctx
  */
@@ -329,7 +403,8 @@ function checkEveryRun({ run, sim, workflow, check }) {
 			const paired = outputs.map((item) => item.pairedItem?.item);
 			for (const index of paired) assert.ok(Number.isInteger(index) && index >= 0 && index < inputCount, `${node.name}: pairedItem ${JSON.stringify(index)} of ${inputCount} inputs`);
 			const counts = paired.reduce((/** @type {number[]} */ acc, i) => ((acc[i] = (acc[i] ?? 0) + 1), acc), new Array(inputCount).fill(0));
-			if (node.parameters.operation === 'getMany') continue;
+			// Lists and hunting queries make one item per entity or row; every other operation one per input.
+			if (node.parameters.operation === 'getMany' || node.parameters.operation === 'runQuery') continue;
 			assert.deepEqual(counts, new Array(inputCount).fill(1), `${node.name}: items per input`);
 		}
 	});
@@ -337,7 +412,9 @@ function checkEveryRun({ run, sim, workflow, check }) {
 		for (const node of defenderNodes) {
 			for (const { json } of itemsOf(run, node.name, 1)) {
 				assert.equal(json.outcome, 'failed');
-				if (node.parameters.operation !== 'getMany') assert.ok('incidentTaskId' in json, 'incidentTaskId missing');
+				const subject = SUBJECT_FIELDS[node.parameters.resource ?? 'incidentTask'];
+				assert.ok(subject in json, `${subject} missing`);
+				if (node.parameters.operation === 'getMany') assert.equal(json[subject], null);
 				if (node.parameters.operation === 'executeResponseAction') assert.ok('actionType' in json, 'actionType missing');
 				const e = json.error;
 				assert.equal(typeof e?.message, 'string');
@@ -442,7 +519,7 @@ function checkLoadedTypes(types, workflows, check) {
 module.exports = {
 	scenarios,
 	exampleScenarios,
-	triggerScenario,
+	triggerScenarios,
 	checkEveryRun,
 	checkTokenRequests,
 	isTokenRequest,

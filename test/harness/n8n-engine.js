@@ -21,14 +21,16 @@ process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
 
 const { Logger } = require('@n8n/backend-common');
 const { Container } = require('@n8n/di');
-const { ExecutionLifecycleHooks, WorkflowExecute, PollContext, SupplyDataContext } = require('n8n-core');
+const { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute, PollContext, SupplyDataContext } = require('n8n-core');
 // How an AI agent calls a node used as a tool (n8n-core's own invocation path; not exported from its index).
 const { makeHandleToolInvocation } = require('n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data');
 // Not exported from n8n-core's index; needed to stop its cleanup interval (see shutdown()).
 const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
 const {
 	createDeferredPromise,
+	createRunExecutionData,
 	ICredentialsHelper,
+	LoggerProxy,
 	NodeHelpers,
 	WAIT_INDEFINITELY,
 	Workflow,
@@ -36,12 +38,46 @@ const {
 
 const { simulatorCredential } = require('../../simulator/credential');
 
+/**
+ * @typedef {import('n8n-workflow').ICredentialDataDecryptedObject} ICredentialDataDecryptedObject
+ * @typedef {import('n8n-workflow').ICredentials} ICredentials
+ * @typedef {import('n8n-workflow').ICredentialType} ICredentialType
+ * @typedef {import('n8n-workflow').IConnections} IConnections
+ * @typedef {import('n8n-workflow').IDataObject} IDataObject
+ * @typedef {import('n8n-workflow').IExecuteData} IExecuteData
+ * @typedef {import('n8n-workflow').IHttpRequestOptions} IHttpRequestOptions
+ * @typedef {import('n8n-workflow').INode} INode
+ * @typedef {import('n8n-workflow').INodeCredentialsDetails} INodeCredentialsDetails
+ * @typedef {import('n8n-workflow').INodeExecutionData} INodeExecutionData
+ * @typedef {import('n8n-workflow').INodeParameters} INodeParameters
+ * @typedef {import('n8n-workflow').INodeProperties} INodeProperties
+ * @typedef {import('n8n-workflow').INodeType} INodeType
+ * @typedef {import('n8n-workflow').INodeTypes} INodeTypes
+ * @typedef {import('n8n-workflow').IRun} IRun
+ * @typedef {import('n8n-workflow').IRunExecutionData} IRunExecutionData
+ * @typedef {import('n8n-workflow').IWorkflowBase} IWorkflowBase
+ * @typedef {import('n8n-workflow').IWorkflowExecuteAdditionalData} IWorkflowExecuteAdditionalData
+ * @typedef {import('n8n-workflow').IWorkflowSettings} IWorkflowSettings
+ * @typedef {import('n8n-workflow').LogLevel} LogLevel
+ * @typedef {import('n8n-workflow').WorkflowExecuteMode} WorkflowExecuteMode
+ * @typedef {import('n8n-workflow').Logger} WorkflowLogger
+ */
+
+/**
+ * A workflow as n8n exports it to JSON (the parts the engine reads).
+ * @typedef {{ id?: string; name?: string; nodes: INode[]; connections: IConnections; staticData?: IDataObject; settings?: IWorkflowSettings }} WorkflowJson
+ */
+
+const PACKAGE_JSON = require('../../package.json');
+
 const PACKAGE_DIR = path.resolve(__dirname, '../..');
-const PACKAGE_JSON = require(path.join(PACKAGE_DIR, 'package.json'));
 const PACKAGE_NAME = PACKAGE_JSON.name;
 const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
 
-/** The parent credential every OAuth2 credential extends in n8n (from n8n-nodes-base), reduced to its fields. */
+/**
+ * The parent credential every OAuth2 credential extends in n8n (from n8n-nodes-base), reduced to its fields.
+ * @type {INodeProperties[]}
+ */
 const OAUTH2_API_PROPERTIES = [
 	{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
 	{ displayName: 'Authorization URL', name: 'authUrl', type: 'string', default: '' },
@@ -54,11 +90,14 @@ const OAUTH2_API_PROPERTIES = [
 	{ displayName: 'Ignore SSL Issues', name: 'ignoreSSLIssues', type: 'boolean', default: false },
 ];
 
-/** Stand-ins for the few n8n-nodes-base nodes the example workflows use (the end-to-end run uses the real ones). */
+/**
+ * Stand-ins for the few n8n-nodes-base nodes the example workflows use (the end-to-end run uses the real ones).
+ * @type {Record<string, INodeType>}
+ */
 const BASE_NODES = {
 	// Runs as the start node: passes on the items the run starts with (one empty item, as n8n's does).
 	'n8n-nodes-base.manualTrigger': {
-		description: { displayName: 'Manual Trigger', name: 'manualTrigger', group: ['trigger'], version: 1, defaults: {}, inputs: [], outputs: ['main'], properties: [] },
+		description: { displayName: 'Manual Trigger', name: 'manualTrigger', description: 'Starts the run with one empty item', group: ['trigger'], version: 1, defaults: {}, inputs: [], outputs: ['main'], properties: [] },
 		async execute() {
 			return [this.getInputData()];
 		},
@@ -66,7 +105,7 @@ const BASE_NODES = {
 	// Waits to be resumed by its webhook; `resumeWorkflow` plays the webhook call (the real node does the same:
 	// n8n puts the execution to wait, then passes the webhook's data on from this node).
 	'n8n-nodes-base.wait': {
-		description: { displayName: 'Wait', name: 'wait', group: ['organization'], version: [1, 1.1], defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+		description: { displayName: 'Wait', name: 'wait', description: 'Pauses the run until it is resumed', group: ['organization'], version: [1, 1.1], defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
 		async execute() {
 			await this.putExecutionToWait(WAIT_INDEFINITELY);
 			return [this.getInputData()];
@@ -77,6 +116,7 @@ const BASE_NODES = {
 		description: {
 			displayName: 'If',
 			name: 'if',
+			description: 'Routes items by its conditions',
 			group: ['transform'],
 			version: [2, 2.1, 2.2],
 			defaults: {},
@@ -88,7 +128,9 @@ const BASE_NODES = {
 			],
 		},
 		async execute() {
+			/** @type {INodeExecutionData[]} */
 			const yes = [];
+			/** @type {INodeExecutionData[]} */
 			const no = [];
 			this.getInputData().forEach((item, itemIndex) => {
 				const pass = this.getNodeParameter('conditions', itemIndex, false, { extractValue: true });
@@ -98,7 +140,7 @@ const BASE_NODES = {
 		},
 	},
 	'n8n-nodes-base.noOp': {
-		description: { displayName: 'No Operation', name: 'noOp', group: ['organization'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+		description: { displayName: 'No Operation', name: 'noOp', description: 'Passes items on unchanged', group: ['organization'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
 		async execute() {
 			return [this.getInputData()];
 		},
@@ -106,26 +148,29 @@ const BASE_NODES = {
 };
 
 function loadPackage() {
-	/** @type {Record<string, any>} */
+	/** @type {Record<string, INodeType>} */
 	const nodeTypes = {};
 	for (const file of PACKAGE_JSON.n8n.nodes) {
 		const exported = require(path.join(PACKAGE_DIR, file));
 		const NodeClass = exported[path.basename(file, '.node.js')];
+		/** @type {INodeType} */
 		const instance = new NodeClass();
 		nodeTypes[`${PACKAGE_NAME}.${instance.description.name}`] = instance;
 	}
-	/** @type {Record<string, any>} */
+	/** @type {Record<string, ICredentialType>} */
 	const credentialTypes = {};
 	for (const file of PACKAGE_JSON.n8n.credentials) {
 		const exported = require(path.join(PACKAGE_DIR, file));
+		/** @type {ICredentialType} */
 		const instance = new exported[path.basename(file, '.credentials.js')]();
 		credentialTypes[instance.name] = instance;
 	}
 	return { nodeTypes, credentialTypes };
 }
 
+/** @implements {INodeTypes} */
 class NodeTypes {
-	/** @param {Record<string, any>} types */
+	/** @param {Record<string, INodeType>} types */
 	constructor(types) {
 		this.types = types;
 	}
@@ -133,7 +178,7 @@ class NodeTypes {
 	getByName(type) {
 		return this.getByNameAndVersion(type);
 	}
-	/** @param {string} type @param {number} [_version] */
+	/** @param {string} type @param {number} [_version] @returns {INodeType} */
 	getByNameAndVersion(type, _version) {
 		if (type.endsWith('Tool') && !this.types[type]) {
 			const base = this.types[type.slice(0, -'Tool'.length)];
@@ -148,30 +193,40 @@ class NodeTypes {
 	}
 }
 
-/** The `usableAsTool` variant n8n builds from a node: same execute, named `<name>Tool`. */
+/**
+ * The `usableAsTool` variant n8n builds from a node: same execute, named `<name>Tool`.
+ * @param {INodeType} base
+ * @returns {INodeType}
+ */
 function toolVariant(base) {
 	return { ...base, execute: base.execute, description: { ...base.description, name: `${base.description.name}Tool` } };
 }
 
 class CredentialsHelper extends ICredentialsHelper {
-	/** @param {Record<string, any>} credentialTypes @param {NodeTypes} nodeTypes */
+	/** @param {Record<string, ICredentialType>} credentialTypes @param {NodeTypes} nodeTypes */
 	constructor(credentialTypes, nodeTypes) {
 		super();
 		this.credentialTypes = credentialTypes;
 		this.nodeTypes = nodeTypes;
-		/** @type {Record<string, Record<string, any>>} stored credential data by type, as n8n keeps it in its database */
+		/** @type {Record<string, ICredentialDataDecryptedObject>} stored credential data by type, as n8n keeps it in its database */
 		this.stored = {};
 		/** How often n8n wrote new OAuth2 token data back (a token fetch or refresh each). */
 		this.tokenWrites = 0;
 	}
+	/** @param {string} name */
 	getParentTypes(name) {
 		return this.credentialTypes[name]?.extends ?? [];
 	}
+	/** @param {string} type */
 	getCredentialsProperties(type) {
 		const own = this.credentialTypes[type]?.properties ?? [];
 		const merged = [...OAUTH2_API_PROPERTIES.filter((p) => !own.some((o) => o.name === p.name)), ...own];
 		return merged;
 	}
+	/**
+	 * OAuth2 credentials sign requests in n8n's OAuth2 client, so the request passes through unchanged.
+	 * @param {ICredentialDataDecryptedObject} _credentials @param {string} _typeName @param {IHttpRequestOptions} requestOptions
+	 */
 	async authenticate(_credentials, _typeName, requestOptions) {
 		return requestOptions;
 	}
@@ -181,23 +236,36 @@ class CredentialsHelper extends ICredentialsHelper {
 	async runPreAuthentication() {
 		return undefined;
 	}
+	/** @returns {Promise<ICredentials>} */
 	async getCredentials() {
 		throw new Error('not used in-process');
 	}
+	/**
+	 * @param {IWorkflowExecuteAdditionalData} _additionalData @param {INodeCredentialsDetails} _nodeCredentials
+	 * @param {string} type @param {WorkflowExecuteMode} mode
+	 * @returns {Promise<ICredentialDataDecryptedObject>}
+	 */
 	async getDecrypted(_additionalData, _nodeCredentials, type, mode) {
 		const stored = this.stored[type];
 		if (!stored) throw new Error(`Credential of type ${type} is not set`);
 		const properties = this.getCredentialsProperties(type);
-		const withDefaults = NodeHelpers.getNodeParameters(properties, { ...stored }, true, false, null, null);
+		// n8n keeps a credential's fields as parameter values and resolves them as such (its CredentialsHelper does too).
+		const withDefaults = NodeHelpers.getNodeParameters(properties, /** @type {INodeParameters} */ ({ ...stored }), true, false, null, null);
+		if (!withDefaults) throw new Error(`Credential of type ${type} has no parameters`);
+		/** @type {INode} */
 		const mockNode = { id: 'credential', name: 'credential', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
 		const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: this.nodeTypes });
+		/** @type {unknown} */
 		const resolved = workflow.expression.getComplexParameterValue(mockNode, withDefaults, mode ?? 'internal', {}, undefined, undefined, withDefaults);
+		if (!isCredentialData(resolved)) throw new Error(`Credential of type ${type} did not resolve to an object`);
 		if (stored.oauthTokenData !== undefined) resolved.oauthTokenData = stored.oauthTokenData;
 		return resolved;
 	}
+	/** @param {INodeCredentialsDetails} _nodeCredentials @param {string} type @param {ICredentialDataDecryptedObject} data */
 	async updateCredentials(_nodeCredentials, type, data) {
 		this.stored[type] = { ...data };
 	}
+	/** @param {INodeCredentialsDetails} _nodeCredentials @param {string} type @param {ICredentialDataDecryptedObject} data */
 	async updateCredentialsOauthTokenData(_nodeCredentials, type, data) {
 		this.tokenWrites++;
 		this.stored[type] = { ...this.stored[type], oauthTokenData: data.oauthTokenData };
@@ -208,12 +276,32 @@ class CredentialsHelper extends ICredentialsHelper {
 	isCredentialUsableByNode() {
 		return true;
 	}
+	/**
+	 * The OAuth2 access token n8n last stored for `type`, if any.
+	 * @param {string} type
+	 */
+	accessToken(type) {
+		const tokenData = this.stored[type]?.oauthTokenData;
+		if (typeof tokenData !== 'object' || Array.isArray(tokenData)) return undefined;
+		const token = tokenData.access_token;
+		return typeof token === 'string' ? token : undefined;
+	}
+}
+
+/**
+ * Resolved credential data is a plain object of field values (not null, not an array).
+ * @param {unknown} value
+ * @returns {value is ICredentialDataDecryptedObject}
+ */
+function isCredentialData(value) {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Silent logger unless DEFENDER_XDR_LOG=1; tests read `logs` to check what a person would see. */
 function createLogger() {
 	/** @type {Array<{ level: string; message: string }>} */
 	const logs = [];
+	/** @param {LogLevel | 'verbose'} level @returns {(message: string) => void} */
 	const log = (level) => (message) => {
 		logs.push({ level, message: String(message) });
 		if (process.env.DEFENDER_XDR_LOG) process.stderr.write(`[${level}] ${message}\n`);
@@ -222,7 +310,13 @@ function createLogger() {
 }
 
 /**
- * @param {{ credential?: Record<string, any>; extraNodeTypes?: Record<string, any> }} [options]
+ * The key n8n-core's node contexts look `this.logger` up by, seen as the n8n-workflow Logger that nodes call.
+ * @type {import('@n8n/di').Constructable<WorkflowLogger>}
+ */
+const NODE_LOGGER = Logger;
+
+/**
+ * @param {{ credential?: ICredentialDataDecryptedObject; extraNodeTypes?: Record<string, INodeType> }} [options]
  */
 function createEngine(options = {}) {
 	const { nodeTypes: packageNodes, credentialTypes } = loadPackage();
@@ -231,14 +325,19 @@ function createEngine(options = {}) {
 	if (options.credential) credentialsHelper.stored[CREDENTIAL_TYPE] = { ...options.credential };
 	const { logs, logger } = createLogger();
 	// Nodes log through `this.logger`, which n8n-core takes from its DI container; the engine logs through LoggerProxy.
-	Container.set(Logger, logger);
-	require('n8n-workflow').LoggerProxy.init(logger);
+	Container.set(NODE_LOGGER, logger);
+	LoggerProxy.init(logger);
 
+	/**
+	 * @param {InstanceType<typeof ExecutionLifecycleHooks>} [hooks]
+	 * @returns {IWorkflowExecuteAdditionalData}
+	 */
 	function additionalData(hooks) {
 		return {
 			hooks,
 			credentialsHelper,
 			executionId: hooks?.executionId ?? 'poll',
+			currentNodeExecutionIndex: 0,
 			currentNodeParameters: undefined,
 			restApiUrl: 'http://127.0.0.1/rest',
 			instanceBaseUrl: 'http://127.0.0.1/',
@@ -250,6 +349,13 @@ function createEngine(options = {}) {
 			executeWorkflow: async () => {
 				throw new Error('sub-workflows are not available in-process');
 			},
+			getRunExecutionData: async () => {
+				throw new Error('other executions are not available in-process');
+			},
+			startRunnerTask: async () => {
+				throw new Error('task runners are not available in-process');
+			},
+			externalSecretsProxy: new ExternalSecretsProxy(),
 			setExecutionStatus() {},
 			sendDataToUI() {},
 			logAiEvent() {},
@@ -258,8 +364,8 @@ function createEngine(options = {}) {
 
 	/**
 	 * Runs a workflow (n8n workflow JSON) from its start node, as "Execute workflow" does.
-	 * @param {any} workflowJson
-	 * @param {{ startItems?: any[]; mode?: string; cancelAfterMs?: number }} [runOptions]
+	 * @param {WorkflowJson} workflowJson
+	 * @param {{ startItems?: INodeExecutionData[]; mode?: WorkflowExecuteMode; cancelAfterMs?: number }} [runOptions]
 	 */
 	async function runWorkflow(workflowJson, runOptions = {}) {
 		// n8n mutates the nodes it runs (a resumed Wait node is disabled); keep the caller's workflow intact.
@@ -267,36 +373,32 @@ function createEngine(options = {}) {
 		const workflow = workflowOf(workflowJson);
 		const startNode = workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ?? workflow.getStartNode();
 		if (!startNode) throw new Error('The workflow has no start node');
-		const runExecutionData = {
-			startData: {},
-			resultData: { runData: {} },
+		const runExecutionData = createRunExecutionData({
 			executionData: {
-				contextData: {},
-				metadata: {},
-				waitingExecution: {},
-				waitingExecutionSource: null,
 				nodeExecutionStack: [{ node: startNode, data: { main: [runOptions.startItems ?? [{ json: {} }]] }, source: null }],
 			},
-		};
+		});
 		return await execute(workflow, workflowJson, runExecutionData, runOptions.mode ?? 'manual', runOptions.cancelAfterMs);
 	}
 
 	/**
 	 * Resumes a run that waits on a Wait node, as n8n does when the node's resume URL is called: the
 	 * webhook's data leaves the Wait node and the run goes on.
-	 * @param {any} workflowJson
-	 * @param {{ run: any }} waiting the result of runWorkflow whose status is 'waiting'
-	 * @param {{ body?: any; query?: any; headers?: any }} webhookCall
+	 * @param {WorkflowJson} workflowJson
+	 * @param {{ run: IRun }} waiting the result of runWorkflow whose status is 'waiting'
+	 * @param {{ body?: IDataObject; query?: IDataObject; headers?: IDataObject }} webhookCall
 	 */
 	async function resumeWorkflow(workflowJson, waiting, webhookCall) {
 		workflowJson = structuredClone(workflowJson);
 		const runExecutionData = waiting.run.data;
-		const [waitingNode] = runExecutionData.executionData.nodeExecutionStack;
+		const waitingNode = runExecutionData.executionData?.nodeExecutionStack[0];
+		if (!waitingNode) throw new Error('The run is not waiting on a node');
 		waitingNode.data.main = [[{ json: { headers: {}, params: {}, query: {}, body: {}, ...webhookCall } }]];
 		runExecutionData.waitTill = waiting.run.waitTill ?? runExecutionData.waitTill;
 		return await execute(workflowOf(workflowJson), workflowJson, runExecutionData, 'webhook');
 	}
 
+	/** @param {WorkflowJson} workflowJson */
 	function workflowOf(workflowJson) {
 		return new Workflow({
 			id: workflowJson.id ?? 'test',
@@ -310,9 +412,13 @@ function createEngine(options = {}) {
 		});
 	}
 
-	/** @param {number} [cancelAfterMs] stops the run as n8n's "Stop execution" does */
+	/**
+	 * @param {Workflow} workflow @param {WorkflowJson} workflowJson @param {IRunExecutionData} runExecutionData
+	 * @param {WorkflowExecuteMode} mode @param {number} [cancelAfterMs] stops the run as n8n's "Stop execution" does
+	 */
 	async function execute(workflow, workflowJson, runExecutionData, mode, cancelAfterMs) {
-		const hooks = new ExecutionLifecycleHooks(mode, String(Date.now()), workflowJson);
+		const hooks = new ExecutionLifecycleHooks(mode, String(Date.now()), workflowRecord(workflowJson));
+		/** @type {import('n8n-workflow').IDeferredPromise<IRun>} */
 		const finished = createDeferredPromise();
 		hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
 		const running = new WorkflowExecute(additionalData(hooks), mode, runExecutionData).processRunExecutionData(workflow);
@@ -326,15 +432,19 @@ function createEngine(options = {}) {
 
 	/**
 	 * Calls a node's `poll()` through n8n's PollContext, as the trigger scheduler does.
-	 * @param {any} node workflow node JSON of the trigger
-	 * @param {{ mode?: 'trigger' | 'manual'; staticData?: any }} [pollOptions]
+	 * @param {INode} node workflow node JSON of the trigger
+	 * @param {{ mode?: 'trigger' | 'manual'; staticData?: IDataObject }} [pollOptions]
 	 */
 	async function poll(node, pollOptions = {}) {
 		const staticData = pollOptions.staticData ?? {};
 		const workflow = new Workflow({ id: 'poll', nodes: [node], connections: {}, active: true, nodeTypes, staticData });
 		const mode = pollOptions.mode ?? 'trigger';
-		const context = new PollContext(workflow, workflow.getNode(node.name), additionalData(undefined), mode, 'trigger');
+		const pollNode = workflow.getNode(node.name);
+		if (!pollNode) throw new Error(`The workflow has no node ${node.name}`);
+		// Activated by a user for scheduled polls; 'manual' for "Fetch test event", as n8n passes them.
+		const context = new PollContext(workflow, pollNode, additionalData(undefined), mode, mode === 'manual' ? 'manual' : 'activate');
 		const nodeType = nodeTypes.getByNameAndVersion(node.type);
+		if (!nodeType.poll) throw new Error(`${node.type} does not poll`);
 		const result = await nodeType.poll.call(context);
 		return { result, staticData: workflow.staticData };
 	}
@@ -342,10 +452,11 @@ function createEngine(options = {}) {
 	/**
 	 * Calls a node the way an AI agent calls it as a tool (`usableAsTool`): the node's `<name>Tool` variant runs
 	 * with the agent's arguments as its input item, and the agent receives the string this returns.
-	 * @param {any} toolNode workflow node JSON whose type ends in `Tool`
-	 * @param {Record<string, unknown>} toolArgs
+	 * @param {INode} toolNode workflow node JSON whose type ends in `Tool`
+	 * @param {IDataObject} toolArgs
 	 */
 	async function callTool(toolNode, toolArgs) {
+		/** @type {INode} */
 		const agentNode = { id: 'agent', name: 'AI Agent', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
 		const workflow = new Workflow({
 			id: 'tool',
@@ -354,10 +465,13 @@ function createEngine(options = {}) {
 			active: false,
 			nodeTypes,
 		});
-		const hooks = new ExecutionLifecycleHooks('manual', `tool-${Date.now()}`, { nodes: [], connections: {} });
-		const runExecutionData = { resultData: { runData: {} }, executionData: { contextData: {}, metadata: {}, nodeExecutionStack: [], waitingExecution: {}, waitingExecutionSource: null } };
+		const hooks = new ExecutionLifecycleHooks('manual', `tool-${Date.now()}`, workflowRecord({ nodes: [], connections: {} }));
+		const runExecutionData = createRunExecutionData();
+		/** @type {IExecuteData} */
 		const executeData = { node: agentNode, data: { main: [[{ json: {} }]] }, source: null };
 		const node = workflow.getNode(toolNode.name);
+		if (!node) throw new Error(`The workflow has no node ${toolNode.name}`);
+		/** @param {number} runIndex */
 		const contextFactory = (runIndex) =>
 			new SupplyDataContext(workflow, node, additionalData(hooks), 'manual', runExecutionData, runIndex, [], {}, 'ai_tool', executeData, [], undefined, agentNode);
 		const invoke = makeHandleToolInvocation(contextFactory, node, nodeTypes.getByNameAndVersion(toolNode.type), runExecutionData);
@@ -373,9 +487,20 @@ function createEngine(options = {}) {
 }
 
 /**
+ * The stored workflow n8n hands its execution hooks, for workflow JSON that never was saved.
+ * @param {WorkflowJson} workflowJson
+ * @returns {IWorkflowBase}
+ */
+function workflowRecord(workflowJson) {
+	const now = new Date();
+	return { ...workflowJson, id: workflowJson.id ?? 'test', name: workflowJson.name ?? '', active: false, isArchived: false, activeVersionId: null, createdAt: now, updatedAt: now };
+}
+
+/**
  * Manual Trigger -> Microsoft Defender XDR (`parameters`) -> Success to "Executed", Error to "Needs attention".
- * @param {Record<string, unknown>} parameters
+ * @param {INodeParameters} parameters
  * @param {string} [nodeType]
+ * @returns {WorkflowJson}
  */
 function defenderWorkflow(parameters, nodeType = `${PACKAGE_NAME}.microsoftDefenderXdr`) {
 	return {
@@ -401,12 +526,15 @@ function defenderWorkflow(parameters, nodeType = `${PACKAGE_NAME}.microsoftDefen
 	};
 }
 
-/** Outputs of every node by name: `outputs[node][outputIndex]` is the list of items. */
+/**
+ * Outputs of every node by name: `outputs[node][outputIndex]` is the list of items.
+ * @param {IRun} run
+ */
 function describeRun(run) {
 	const runData = run.data.resultData.runData;
-	/** @type {Record<string, any[][]>} */
+	/** @type {Record<string, INodeExecutionData[][]>} */
 	const outputs = {};
-	/** @type {Record<string, any>} */
+	/** @type {Record<string, import('n8n-workflow').ExecutionError>} */
 	const errors = {};
 	for (const [nodeName, taskData] of Object.entries(runData)) {
 		const last = taskData[taskData.length - 1];

@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import type { INode, INodeParameters } from 'n8n-workflow';
+
 import { LOOK_BACK_MINUTES, MAX_SEEN_IDS } from '../../nodes/MicrosoftDefenderXdrTrigger/pollCursor';
 import { isExecutableActionType, startSimulator, type Simulator } from '../../simulator';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createEngine, simulatorCredential } = require('../harness/n8n-engine.js');
+import { createEngine, simulatorCredential } from '../harness/n8n-engine';
 
 const TRIGGER_TYPE = 'n8n-nodes-microsoft-defender-xdr.microsoftDefenderXdrTrigger';
 const TRIGGER_NAME = 'Defender XDR Trigger';
@@ -15,7 +16,7 @@ interface Poll {
 }
 
 let sim: Simulator;
-let engine: any;
+let engine: ReturnType<typeof createEngine>;
 
 beforeAll(async () => {
 	const built = path.resolve(__dirname, '../../dist/nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.js');
@@ -35,8 +36,8 @@ beforeEach(() => {
 });
 
 /** One trigger node in an active workflow: its static data lives across polls as n8n keeps it. */
-function activeTrigger(parameters: Record<string, unknown>) {
-	const node = {
+function activeTrigger(parameters: INodeParameters) {
+	const node: INode = {
 		id: 'defender-xdr-trigger',
 		name: TRIGGER_NAME,
 		type: TRIGGER_TYPE,
@@ -59,7 +60,7 @@ function activeTrigger(parameters: Record<string, unknown>) {
 			const own = staticData[`node:${TRIGGER_NAME}`];
 			return own === undefined ? undefined : (JSON.parse(JSON.stringify(own)) as Record<string, any>);
 		},
-		setParameters: (changes: Record<string, unknown>) => Object.assign(node.parameters, changes),
+		setParameters: (changes: INodeParameters) => Object.assign(node.parameters, changes),
 		/** Puts static data in place as an earlier version of the trigger left it. */
 		restore: (own: Record<string, unknown>) => (staticData[`node:${TRIGGER_NAME}`] = own),
 	};
@@ -87,6 +88,7 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 			.state()
 			.tasks.sort((a: any, b: any) => Date.parse(a.createdDateTime) - Date.parse(b.createdDateTime))
 			.pop();
+		if (!newestSeeded) throw new Error('The simulator seeds incident tasks');
 		const newestKey = graphKey(newestSeeded.createdDateTime);
 		// The seeded tasks are 17 minutes apart, so only the newest is within the look-back.
 		expect(trigger.saved()).toEqual({
@@ -140,8 +142,11 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		expect(ids(await trigger.poll())).toBeNull();
 	});
 
-	test('Executable Only off: every new task triggers, whatever its action type', async () => {
-		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly: false });
+	test.each([
+		['off', false],
+		['"false" from an expression', '={{ "false" }}'],
+	])('Executable Only %s: every new task triggers, whatever its action type', async (_name, executableOnly) => {
+		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly });
 		await trigger.poll();
 		sim.addTask({ id: 'task-text', actionType: 'text', createdDateTime: instant(1) });
 		sim.addTask({ id: 'task-disable-user', actionType: 'disableUser', createdDateTime: instant(2) });
@@ -267,6 +272,20 @@ describe('Microsoft Defender XDR Trigger: new incidents', () => {
 		const filters = graphGets('incidents').map((request: any) => decodeURIComponent(String(request.path)));
 		// The time and the single status go to Graph; two severities are more than Graph's documented `eq`.
 		expect(filters.some((filter: string) => /createdDateTime ge \S+ and status eq 'active'/.test(filter))).toBe(true);
+	});
+
+	test('fires on an incident awaiting action: Graph names that status only to a client that asks for it', async () => {
+		const trigger = activeTrigger({ event: 'newIncident', status: ['awaitingAction'] });
+		expect(ids(await trigger.poll())).toBeNull();
+		sim.addIncident({ id: '3101', severity: 'high', status: 'awaitingAction', createdDateTime: instant(1) });
+		sim.addIncident({ id: '3102', severity: 'high', status: 'active', createdDateTime: instant(2) });
+
+		const poll = await trigger.poll();
+		expect(ids(poll)).toEqual(['3101']);
+		expect(poll.items?.[0]).toMatchObject({ id: '3101', status: 'awaitingAction' });
+		const preferred = sim.requests.filter((request: any) => request.path.includes('/security/incidents'));
+		expect(preferred.length).toBeGreaterThan(0);
+		expect(preferred.every((request: any) => String(request.headers?.prefer ?? '').includes('include-unknown-enum-members'))).toBe(true);
 	});
 
 	test('pages through @odata.nextLink and stops once the newest-first list reaches the look-back', async () => {
@@ -442,7 +461,8 @@ describe(`Microsoft Defender XDR Trigger: entities Graph lists late (look-back o
 
 	test('a cursor saved before the look-back existed carries on from its exact position: no replay, nothing lost at its instant', async () => {
 		const trigger = activeTrigger({ event: 'newIncidentTask' });
-		const at = instant(1);
+		// In the past: the cursor never moves past the time of the poll, so exact positions need past instants.
+		const at = instant(-5);
 		addEntity.newIncidentTask('task-emitted-before-upgrade', at);
 		addEntity.newIncidentTask('task-same-instant', at);
 		addEntity.newIncidentTask('task-after', secondsAfter(at, 1));

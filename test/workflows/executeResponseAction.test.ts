@@ -1,4 +1,5 @@
 import { SEEDED_TASK_IDS as IDS } from '../../simulator';
+import { createEngine } from '../harness/n8n-engine';
 import {
 	execute,
 	graphRequests,
@@ -303,7 +304,6 @@ describe('tokens', () => {
 
 	it('says which credential fields to check when the token endpoint refuses the secret, without the secret', async () => {
 		const { sim: badSim } = await startWorld();
-		const { createEngine } = await import('../harness/n8n-engine');
 		const badEngine = createEngine({
 			credential: { grantType: 'clientCredentials', tenantId: badSim.tenantId, clientId: badSim.clientId, clientSecret: 'wrong-secret-value', cloud: 'custom', customGraphUrl: badSim.url, customLoginUrl: badSim.url },
 		});
@@ -353,7 +353,7 @@ describe('every item accounted for', () => {
 	it('puts no token or secret in outputs or logs', async () => {
 		world.sim.injectFault({ fault: '401' });
 		await runDefender(world.engine, execute(), [isolate, { id: 'missing', actionType: 'isolateDevice' }]);
-		const token = world.engine.credentialsHelper.stored.microsoftDefenderXdrOAuth2Api.oauthTokenData.access_token as string;
+		const token = world.engine.credentialsHelper.accessToken('microsoftDefenderXdrOAuth2Api');
 		const run = await runDefender(world.engine, execute(), [isolate]);
 
 		const everything = JSON.stringify(run.raw.run) + JSON.stringify(world.engine.logs);

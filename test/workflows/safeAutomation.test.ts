@@ -1,3 +1,5 @@
+import type { INode, INodeParameters } from 'n8n-workflow';
+
 import { SEEDED_TASK_IDS as IDS } from '../../simulator';
 import { DEFENDER_NODE_TYPE, defenderWorkflow, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
@@ -103,7 +105,7 @@ describe('Dry Run', () => {
 });
 
 describe('AI-agent tool', () => {
-	const toolNode = (parameters: Record<string, unknown>) => ({
+	const toolNode = (parameters: INodeParameters): INode => ({
 		id: 'tool',
 		name: 'Defender XDR tool',
 		type: `${DEFENDER_NODE_TYPE}Tool`,

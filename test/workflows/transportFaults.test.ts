@@ -66,7 +66,8 @@ describe('token failures', () => {
 
 			expect(run.error.map((item) => item.error.code)).toEqual(Array(4).fill('tokenRequestFailed'));
 			expect(run.error[0].error.message).toContain('did not answer within 1 s');
-			expect(seconds).toBeLessThan(15);
+			// The sign-in gets the request timeout (1 s); the rest is the engine's own start.
+			expect(seconds).toBeLessThan(4);
 			expect(tokenRequests(world.sim)).toHaveLength(1);
 		} finally {
 			await world.stop();

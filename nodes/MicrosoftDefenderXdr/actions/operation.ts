@@ -5,6 +5,7 @@ import { DEFAULT_REQUEST_SETTINGS, type RequestSettings } from '../../shared/tra
 
 // The defaults below are written out because n8n's editor reads them as literals; a test holds them equal to
 // the transport's own defaults, which the trigger uses.
+import { DefenderXdrError } from '../../shared/transport/graphError';
 import type { GraphSession } from '../../shared/transport/graphSession';
 
 /** How the node was called: by a workflow, or by an AI agent using it as a tool. */
@@ -126,4 +127,57 @@ export function refuseChangeFromAgent(ctx: IExecuteFunctions, itemIndex: number,
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	if (toBoolean(options.allowAsTool, 'Allow as AI Tool')) return;
 	throw parameterError('changeNotAllowedAsTool', `An AI agent may not ${what} through this node: tick "Allow as AI Tool" in its options to let it. Nothing was changed`);
+}
+
+/** Return All and Limit, as every Get Many shows them. */
+export const LISTING_PROPERTIES: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
+
+/** How many entities an item of Get Many asks for: Infinity for Return All. */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	return toBoolean(ctx.getNodeParameter('returnAll', itemIndex, false), 'Return All') ? Infinity : toInteger(ctx.getNodeParameter('limit', itemIndex, 50), 'Limit', 1);
+}
+
+/**
+ * Reads pages until `limit` entities are kept. A next-page link to another origin is not followed (it would
+ * carry the token there), and then nothing is returned: an incomplete list is not passed off as the list.
+ */
+export async function collect<T extends IDataObject>(
+	graph: GraphSession,
+	pages: AsyncIterable<{ items: T[]; nextLinkRefused: boolean }>,
+	limit: number,
+	noun: string,
+	keep: (entity: T) => boolean = () => true,
+): Promise<T[]> {
+	const kept: T[] = [];
+	for await (const page of pages) {
+		for (const entity of page.items) {
+			if (!keep(entity)) continue;
+			kept.push(entity);
+			if (kept.length >= limit) return kept;
+		}
+		if (page.nextLinkRefused) {
+			throw new DefenderXdrError({
+				code: 'foreignNextLink',
+				message: `Graph sent a next-page link to another origin than ${graph.endpoints.graphRoot}; it was not followed, so the token is not sent there. ${kept.length} ${noun} had been read; the list is incomplete, so none are returned.`,
+			});
+		}
+	}
+	return kept;
 }

@@ -1,12 +1,6 @@
+import { ALERT_STATUSES } from '../../shared/security';
 import type { TriggerEvent } from './event';
 import { securityFilters, securityListing } from './securityFilters';
-
-/** `microsoft.graph.security.alertStatus`. */
-const ALERT_STATUSES = [
-	{ name: 'In Progress', value: 'inProgress' },
-	{ name: 'New', value: 'new' },
-	{ name: 'Resolved', value: 'resolved' },
-];
 
 export const newAlert: TriggerEvent = {
 	value: 'newAlert',

@@ -1,14 +1,6 @@
+import { INCIDENT_STATUSES } from '../../shared/security';
 import type { TriggerEvent } from './event';
 import { securityFilters, securityListing } from './securityFilters';
-
-/** `microsoft.graph.security.incidentStatus`. */
-const INCIDENT_STATUSES = [
-	{ name: 'Active', value: 'active' },
-	{ name: 'Awaiting Action', value: 'awaitingAction' },
-	{ name: 'In Progress', value: 'inProgress' },
-	{ name: 'Redirected', value: 'redirected' },
-	{ name: 'Resolved', value: 'resolved' },
-];
 
 export const newIncident: TriggerEvent = {
 	value: 'newIncident',

@@ -6,6 +6,7 @@ import {
 	isExecutableActionType,
 	MAX_PAGE_SIZE,
 } from '../../shared/incidentTask';
+import { toBoolean } from '../../shared/parameters';
 import type { EntityListing, TriggerEvent } from './event';
 
 const show = { event: ['newIncidentTask'] };
@@ -40,7 +41,8 @@ const properties: INodeProperties[] = [
  * promises no order, so every poll reads the whole list (one request of up to 500 tasks for most tenants).
  */
 function listing(ctx: IPollFunctions): EntityListing {
-	const executableOnly = ctx.getNodeParameter('executableOnly', true) as boolean;
+	// An expression may hand over "false" as text, which must not count as true.
+	const executableOnly = toBoolean(ctx.getNodeParameter('executableOnly', true), 'Executable Only');
 	const actionTypes = ctx.getNodeParameter('actionTypes', []) as string[];
 	return {
 		version: 'beta',

@@ -1,25 +1,19 @@
 import type { INodeProperties, IPollFunctions } from 'n8n-workflow';
 
+import { choices, SEVERITIES } from '../../shared/security';
 import type { EntityListing } from './event';
 
-/** `microsoft.graph.security.alertSeverity`, shared by incidents and alerts. */
-const SEVERITIES = [
-	{ name: 'High', value: 'high' },
-	{ name: 'Informational', value: 'informational' },
-	{ name: 'Low', value: 'low' },
-	{ name: 'Medium', value: 'medium' },
-	{ name: 'Unknown', value: 'unknown' },
-];
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
 /** Incidents and alerts share their filters: severity and status, each a multi-select. */
-export function securityFilters(event: string, statuses: Array<{ name: string; value: string }>): INodeProperties[] {
+export function securityFilters(event: string, statuses: readonly string[]): INodeProperties[] {
 	const show = { event: [event] };
 	return [
 		{
 			displayName: 'Severity',
 			name: 'severity',
 			type: 'multiOptions',
-			options: SEVERITIES,
+			options: choices(SEVERITIES).sort(byName),
 			default: [],
 			description: 'Trigger only on these severities; none selected means any',
 			displayOptions: { show },
@@ -28,7 +22,7 @@ export function securityFilters(event: string, statuses: Array<{ name: string; v
 			displayName: 'Status',
 			name: 'status',
 			type: 'multiOptions',
-			options: statuses,
+			options: choices(statuses).sort(byName),
 			default: [],
 			description: 'Trigger only on these statuses (as they are when the trigger polls); none selected means any',
 			displayOptions: { show },

@@ -74,7 +74,8 @@ export interface FailedRequest {
 export function describeFailedRequest(failure: FailedRequest): DefenderXdrError {
 	const { statusCode, graphCode, requestId } = failure;
 	const subject = failure.subject ?? INCIDENT_TASK_SUBJECT;
-	const graphSays = failure.graphMessage ? `: ${failure.graphMessage}` : '';
+	// Graph's sentence ends where ours begins: one full stop between them, not two.
+	const graphSays = failure.graphMessage ? `: ${failure.graphMessage.replace(/[.\s]+$/, '')}` : '';
 	// A change whose answer was lost may have happened: it is reported, never assumed either way.
 	const isChange = !(failure.safeToRepeat ?? failure.method !== 'POST');
 	const base = { statusCode: statusCode ?? null, requestId: requestId ?? null };
@@ -153,7 +154,7 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 
 /** A failed sign-in: nothing reached Graph, so nothing was executed. */
 export function describeTokenFailure(loginRoot: string, detail: string, timeoutSeconds?: number): DefenderXdrError {
-	const what = timeoutSeconds !== undefined ? `did not answer within ${timeoutSeconds} s (Request Timeout)` : `failed: ${detail}`;
+	const what = timeoutSeconds !== undefined ? `did not answer within ${timeoutSeconds} s (Request Timeout)` : `failed: ${detail.replace(/[.\s]+$/, '')}`;
 	return new DefenderXdrError({
 		code: 'tokenRequestFailed',
 		message: `Getting an access token from ${loginRoot} ${what}. Nothing was sent to Graph. Check the credential's tenant ID, client ID and client secret (and the secret's expiry), and that the login endpoint is reachable.`,

@@ -222,8 +222,6 @@ export class GraphSession {
 	/** The n8n call, bounded in time (n8n's token fetch has no timeout of its own) and by the execution's cancel signal. */
 	private async send(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, clientRequestId: string): Promise<HttpAnswer> {
 		const timeoutMs = this.settings.requestTimeoutSeconds * 1000;
-		// Before a token is proven, the call may first fetch one: that gets a timeout of its own.
-		const deadlineMs = this.tokenProven ? timeoutMs + 5000 : 2 * timeoutMs + 5000;
 		const call = this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
 			method,
 			url,
@@ -234,11 +232,18 @@ export class GraphSession {
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,
 		}) as Promise<HttpAnswer>;
-		return await this.bounded(call, deadlineMs, 'deadline');
+		// n8n's own timeout ends the Graph request; this deadline is the safety net behind it.
+		if (this.tokenProven) return await this.bounded(call, timeoutMs + 5000);
+		// Before a token is proven the call may first sign in: the sign-in gets the request timeout, and once a
+		// token is stored the Graph request gets its own.
+		const signIn = await settle(this.bounded(call, timeoutMs));
+		if (signIn.ok) return signIn.value;
+		if (!codesOf(signIn.error).includes('deadline') || !(await this.hasAccessToken())) throw signIn.error;
+		return await this.bounded(call, timeoutMs + 5000);
 	}
 
 	/** Races a promise with a deadline and the cancel signal; the loser is left to settle on its own. */
-	private async bounded<T>(promise: Promise<T>, deadlineMs: number, code: string): Promise<T> {
+	private async bounded<T>(promise: Promise<T>, deadlineMs: number): Promise<T> {
 		const cancel = this.cancelSignal();
 		const deadline = AbortSignal.timeout(deadlineMs);
 		let stop: (() => void) | undefined;
@@ -246,7 +251,7 @@ export class GraphSession {
 			return await Promise.race([
 				promise,
 				new Promise<never>((_resolve, reject) => {
-					stop = () => reject(cancel?.aborted ? cancelled() : Object.assign(new Error(`no answer within ${Math.round(deadlineMs / 1000)} s`), { code }));
+					stop = () => reject(cancel?.aborted ? cancelled() : Object.assign(new Error(`no answer within ${Math.round(deadlineMs / 1000)} s`), { code: 'deadline' }));
 					if (cancel?.aborted) stop();
 					cancel?.addEventListener('abort', stop, { once: true });
 					deadline.addEventListener('abort', stop, { once: true });
@@ -303,7 +308,7 @@ export class GraphSession {
 			this.refreshing ??= (async () => {
 				this.ctx.logger.info('Graph rejected the access token (401); getting a new one through n8n, once for the whole run');
 				const refreshed = await settle(
-					this.bounded(this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE) as Promise<unknown>, this.settings.requestTimeoutSeconds * 1000, 'deadline'),
+					this.bounded(this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE) as Promise<unknown>, this.settings.requestTimeoutSeconds * 1000),
 				);
 				this.refreshing = undefined;
 				if (!refreshed.ok) {
@@ -426,9 +431,10 @@ function codesOf(error: unknown): string[] {
 	return codes;
 }
 
+/** What an error says, fit for a message: no secrets, no control characters, bounded. */
 function messageOf(error: unknown): string {
 	const text = error instanceof Error ? error.message : String(error);
-	return redactSecrets(text).slice(0, 500);
+	return redactSecrets(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 500);
 }
 
 function pathOf(url: string): string {

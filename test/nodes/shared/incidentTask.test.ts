@@ -3,7 +3,11 @@ import {
 	EXECUTABLE_ACTION_TYPES,
 	incidentTaskIdProblem,
 	isExecutableActionType,
+	type IncidentTask,
 } from '../../../nodes/shared/incidentTask';
+
+/** The two fields that say whether a task's action has started. */
+type TaskProgress = Pick<IncidentTask, 'actionStatus' | 'status'>;
 
 describe('incident task ID rule', () => {
 	it.each(['213213', 'task-isolate-open-001', 'a_b.c:d', 'A'.repeat(128), '..a', 'a..b'])('accepts %s', (id) => {
@@ -65,7 +69,7 @@ describe('executable action types', () => {
 });
 
 describe('already started', () => {
-	it.each([
+	it.each<[TaskProgress, string]>([
 		[{ actionStatus: 'inProgress', status: 'open' }, 'already inProgress'],
 		[{ actionStatus: 'completed', status: 'open' }, 'already completed'],
 		[{ actionStatus: 'partiallyCompleted', status: 'open' }, 'already partiallyCompleted'],
@@ -75,7 +79,7 @@ describe('already started', () => {
 		expect(alreadyStartedReason({ id: 't', ...fields })).toContain(reason);
 	});
 
-	it.each([
+	it.each<TaskProgress>([
 		{ actionStatus: 'notStarted', status: 'open' },
 		{ actionStatus: 'failed', status: 'inProgress' },
 		{ status: 'open' },

@@ -110,6 +110,14 @@ const properties: INodeProperties[] = [
 		description: 'The response action the task prescribes. Only these eight can be executed through Graph.',
 		hint: 'To take it from the task, switch to Expression and enter {{ $json.actionType }}',
 	},
+	{
+		// The options collection starts empty in the editor, so the safe defaults are said here.
+		displayName:
+			'Each task is read first and executed only if it prescribes this action type and has not started (Verify Task, on by default). A lost answer is settled by reading the task, never by sending blindly again.',
+		name: 'safeDefaultsNotice',
+		type: 'notice',
+		default: '',
+	},
 	executeOptions,
 ];
 

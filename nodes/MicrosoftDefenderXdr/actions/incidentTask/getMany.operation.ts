@@ -1,29 +1,13 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
-import { toBoolean, toChoice, toInteger } from '../../../shared/parameters';
-import { DefenderXdrError } from '../../../shared/transport/graphError';
+import { identifierProblem, parameterError, toBoolean, toChoice } from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { optionsProperty, type OperationResult } from '../operation';
+import { collect, LISTING_PROPERTIES, optionsProperty, readLimit, type OperationResult } from '../operation';
 import { taskSubject } from './common';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...LISTING_PROPERTIES,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -47,6 +31,14 @@ const properties: INodeProperties[] = [
 				description: 'Whether to return only tasks whose action type can be run by Execute Response Action',
 			},
 			{
+				displayName: 'Incident ID',
+				name: 'incidentId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2972395',
+				description: 'Only the tasks of this incident',
+			},
+			{
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
@@ -66,8 +58,7 @@ export function subject(this: IExecuteFunctions, itemIndex: number) {
 }
 
 export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
-	const returnAll = toBoolean(this.getNodeParameter('returnAll', itemIndex, false), 'Return All');
-	const limit = returnAll ? Infinity : toInteger(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1);
+	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// Filter values go into an OData string: only known values, so an expression cannot rewrite the query.
 	const conditions: string[] = [];
@@ -77,23 +68,15 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	if (filters.actionType !== undefined) {
 		conditions.push(`actionType eq '${toChoice(filters.actionType, 'Action Type filter', ALL_ACTION_TYPES, 'invalidFilter')}'`);
 	}
+	if (filters.incidentId !== undefined && filters.incidentId !== '') {
+		const problem = identifierProblem(filters.incidentId, 'Incident ID filter');
+		if (problem) throw parameterError('invalidFilter', problem);
+		conditions.push(`incidentId eq '${filters.incidentId as string}'`);
+	}
 	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
 	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)) };
 	if (conditions.length) query.$filter = conditions.join(' and ');
 
-	const tasks: IncidentTask[] = [];
-	for await (const page of graph.pages<IncidentTask>('beta', '/security/incidentTasks', query)) {
-		for (const task of page.items) {
-			if (executableOnly && !isExecutableActionType(task.actionType)) continue;
-			tasks.push(task);
-			if (tasks.length >= limit) return { items: tasks };
-		}
-		if (page.nextLinkRefused) {
-			throw new DefenderXdrError({
-				code: 'foreignNextLink',
-				message: `Graph sent a next-page link to another origin than ${graph.endpoints.graphRoot}; it was not followed, so the token is not sent there. ${tasks.length} tasks had been read; the list is incomplete, so none are returned.`,
-			});
-		}
-	}
-	return { items: tasks };
+	const pages = graph.pages<IncidentTask>('beta', '/security/incidentTasks', query);
+	return { items: await collect(graph, pages, limit, 'tasks', (task) => !executableOnly || isExecutableActionType(task.actionType)) };
 }
