@@ -29,7 +29,7 @@ export interface Operation {
 }
 
 const DEFAULT_CONCURRENCY = 4;
-export const MAX_CONCURRENCY = 16;
+const MAX_CONCURRENCY = 16;
 
 /** The options every operation has: how its requests are sent. Their defaults are the transport's. */
 const REQUEST_OPTIONS: INodeProperties[] = [

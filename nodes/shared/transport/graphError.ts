@@ -44,7 +44,7 @@ export interface GraphSubject {
 }
 
 /** The subject of a request that does not name one: the incident-task routes the node started with. */
-export const INCIDENT_TASK_SUBJECT: GraphSubject = {
+const INCIDENT_TASK_SUBJECT: GraphSubject = {
 	name: 'incident task',
 	permission: 'SecurityIncident.ReadWrite.All',
 	unknownOutcome:

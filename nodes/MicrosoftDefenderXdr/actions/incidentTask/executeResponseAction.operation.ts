@@ -142,7 +142,7 @@ export interface ExecuteOptions {
 export const DEFAULT_EXECUTE_OPTIONS = defaultsOf(executeOptions) as unknown as ExecuteOptions;
 
 /** The options of one item, each checked: an expression that yields "false" means false, a bad value is named. */
-export function readOptions(ctx: IExecuteFunctions, itemIndex: number): ExecuteOptions {
+function readOptions(ctx: IExecuteFunctions, itemIndex: number): ExecuteOptions {
 	const given = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const options = { ...DEFAULT_EXECUTE_OPTIONS, ...given };
 	return {
@@ -259,7 +259,7 @@ const SETTLE_SECONDS = 5;
  * The settle window before the task is read after an unknown outcome. A request that timed out may still be on
  * its way to Graph, so it gets a full request timeout more; an answered or dropped one is not travelling any more.
  */
-export function settleSeconds(failureCode: string, requestTimeoutSeconds: number): number {
+function settleSeconds(failureCode: string, requestTimeoutSeconds: number): number {
 	return failureCode === 'timeout' ? requestTimeoutSeconds + SETTLE_SECONDS : SETTLE_SECONDS;
 }
 

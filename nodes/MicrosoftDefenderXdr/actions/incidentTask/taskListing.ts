@@ -4,7 +4,7 @@ import { MAX_PAGE_SIZE, type IncidentTask } from '../../../shared/incidentTask';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 
 /** From this many items on, a run verifies its tasks from Graph's task listing instead of one read per task. */
-export const LISTING_MIN_BATCH = 100;
+const LISTING_MIN_BATCH = 100;
 
 /** The listing may cost at most this share of the batch in requests; tasks beyond it are read one by one. */
 const LISTING_MAX_REQUEST_SHARE = 0.1;
@@ -16,7 +16,7 @@ type ListingPages = AsyncGenerator<{ items: IncidentTask[]; nextLinkRefused: boo
  * items need, so a large batch costs one request per 500 tasks to verify instead of one per task. A listed task
  * verifies one item only: another item for the same task reads it again, since the first may have started it.
  */
-export class TaskListing {
+class TaskListing {
 	private readonly listed = new Map<string, IncidentTask>();
 	private readonly taken = new Set<string>();
 	private pages: ListingPages | undefined;
