@@ -68,7 +68,7 @@ function inputIndex(item) {
 
 /** @param {IDataObject} json */
 function describeSuccess(json) {
-	if (json.outcome === 'skipped') return `skipped: ${shorten(String(json.reason), 60)}`;
+	if (json.outcome === 'skipped') return `skipped: ${json.reason}`;
 	return `${json.outcome} (HTTP ${json.statusCode}, request ${String(json.requestId).slice(0, 8)}…)`;
 }
 
@@ -76,7 +76,7 @@ function describeSuccess(json) {
 function describeError(json) {
 	const { error } = json;
 	if (!isDataObject(error)) throw new Error('an Error item has no error details');
-	return `${error.code} (executed: ${error.executed}): ${shorten(String(error.message), 70)}`;
+	return `${error.code} (executed: ${error.executed}): ${error.message}`;
 }
 
 /**
@@ -87,19 +87,42 @@ function isDataObject(value) {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** @param {string} text @param {number} max */
-function shorten(text, max) {
-	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** Width of the last column; longer text wraps onto the next lines, so the part that says what to fix stays. */
+const LAST_COLUMN_WIDTH = 72;
+
+/** Splits text into lines of at most `width` characters, at spaces (a longer word gets a line of its own). @param {string} text @param {number} width */
+function wrap(text, width) {
+	/** @type {string[]} */
+	const lines = [];
+	let current = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		if (current && current.length + 1 + word.length > width) {
+			lines.push(current);
+			current = word;
+		} else {
+			current = current ? `${current} ${word}` : word;
+		}
+	}
+	if (current || lines.length === 0) lines.push(current);
+	return lines;
 }
 
-/** @param {string[]} header @param {string[][]} rows */
+/** Prints the rows as columns; the last column wraps, its continuation lines indented under it. @param {string[]} header @param {string[][]} rows */
 function printTable(header, rows) {
-	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => String(row[column]).length)));
+	const last = header.length - 1;
+	const widths = header.map((title, column) =>
+		column === last ? title.length : Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
+	);
+	const indent = widths.slice(0, last).reduce((sum, width) => sum + width + 2, 0);
 	/** @param {string[]} cells */
-	const line = (cells) => cells.map((cell, column) => String(cell).padEnd(widths[column])).join('  ').trimEnd();
+	const line = (cells) => cells.map((cell, column) => (column === last ? cell : String(cell).padEnd(widths[column]))).join('  ').trimEnd();
 	console.log(line(header));
-	console.log(line(widths.map((width) => '-'.repeat(width))));
-	for (const row of rows) console.log(line(row));
+	console.log(line(widths.map((width, column) => '-'.repeat(column === last ? LAST_COLUMN_WIDTH : width))));
+	for (const row of rows) {
+		const [first, ...more] = wrap(String(row[last]), LAST_COLUMN_WIDTH);
+		console.log(line([...row.slice(0, last), first]));
+		for (const continuation of more) console.log(' '.repeat(indent) + continuation);
+	}
 }
 
 /** @param {string} message */

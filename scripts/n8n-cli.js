@@ -27,6 +27,7 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { npmEnv } = require('./n8n-install');
 
 /**
  * @typedef {import('./n8n-install').N8nInstall} N8nInstall
@@ -465,9 +466,7 @@ async function installCommunityPackage(install, folder, tarball) {
 	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
 		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
 	}
-	/** @type {Record<string, string | undefined>} */
-	const env = { ...process.env, PATH: [path.dirname(install.nodeBin), process.env.PATH || ''].join(path.delimiter) };
-	for (const key of Object.keys(env)) if (/^npm_(package_|lifecycle_|config_(local_)?prefix$)/i.test(key)) delete env[key];
+	const env = npmEnv(path.dirname(install.nodeBin));
 	const args = ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--prefer-offline', '--loglevel=error', path.resolve(tarball)];
 	const result = await new Promise((resolve, reject) => {
 		const child = spawn('npm', args, { cwd: nodesDir, env, stdio: ['ignore', 'pipe', 'pipe'] });

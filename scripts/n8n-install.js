@@ -159,19 +159,30 @@ async function acquireLock(dir, log) {
 }
 
 /**
- * Environment for npm and node-gyp: the target Node first on PATH (so install
- * scripts and node-gyp run on it), and without the npm_* variables an outer
- * `npm run` exports, which would otherwise point the inner npm at the project
- * or apply the project's settings (its .npmrc's ignore-scripts=true would turn
- * `npm rebuild sqlite3` into a silent no-op).
+ * The settings a child npm keeps from its caller: where the person's own npm
+ * config files, cache, registry, certificates and proxy are. Everything else
+ * that an outer `npm run` exports (npm_config_* from the project's .npmrc such
+ * as strict-allow-scripts, npm_package_*, npm_lifecycle_*, prefixes) belongs to
+ * this project, not to the folder the child installs into: inherited, the
+ * project's strict-allow-scripts made `npm rebuild sqlite3` refuse to run, and
+ * an ignore-scripts would turn it into a silent no-op.
+ */
+const KEPT_NPM_SETTINGS = /^npm_config_(userconfig|globalconfig|cache|registry|cafile|ca|strict_ssl|proxy|https_proxy|noproxy)$/i;
+
+/**
+ * A clean environment for a child npm (and node-gyp under it): the caller's
+ * environment without the npm_* variables above, with `nodeBinDir` (the Node
+ * that will run n8n) first on PATH when given, so install scripts and node-gyp
+ * run on it.
  * @param {string | undefined} nodeBinDir @param {Record<string, string>} [extra]
+ * @returns {Record<string, string>}
  */
 function npmEnv(nodeBinDir, extra = {}) {
 	/** @type {Record<string, string>} */
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (value === undefined) continue;
-		if (/^npm_(package_|lifecycle_|command$|config_(local_prefix|prefix|loglevel|nodedir|node_gyp|global_prefix|ignore_scripts)$)/i.test(key)) continue;
+		if (/^npm_/i.test(key) && !KEPT_NPM_SETTINGS.test(key)) continue;
 		env[key] = value;
 	}
 	if (nodeBinDir) env.PATH = [nodeBinDir, env.PATH || ''].join(path.delimiter);
@@ -480,7 +491,7 @@ async function ensureN8n(line, options = {}) {
 	}
 }
 
-module.exports = { ensureN8n, ensureNode, cacheRoot, resolveN8nVersion, N8N_LINES, NODE_VERSION, XLSX_OVERRIDE };
+module.exports = { ensureN8n, ensureNode, npmEnv, cacheRoot, resolveN8nVersion, N8N_LINES, NODE_VERSION, XLSX_OVERRIDE };
 
 if (require.main === module) {
 	const lines = process.argv.slice(2);

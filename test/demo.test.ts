@@ -14,6 +14,14 @@ describe('npm run demo', () => {
 		expect(rows.filter((row) => /\sSuccess\s+executed \(HTTP 204/.test(row)).length).toBe(listed - 1);
 		expect(rows.filter((row) => /^task-ioc-open-001\s.*\sError\s+Forbidden \(executed: no\)/.test(row))).toHaveLength(1);
 		expect(stdout).toContain(`${listed} items in, ${listed} items out; the simulator ran ${listed - 1} response actions`);
+		// The Error row wraps instead of cutting the message: its last sentence, which says what to check, is printed whole.
+		const lines = stdout.split('\n');
+		const errorRow = lines.findIndex((line) => line.startsWith('task-ioc-open-001 '));
+		const continuation = lines.slice(errorRow + 1).filter((line, i, all) => all.slice(0, i + 1).every((l) => /^\s{20,}\S/.test(l)));
+		const printedMessage = [lines[errorRow].replace(/^.*?\(executed: no\): /, ''), ...continuation.map((line) => line.trim())].join(' ');
+		expect(continuation.length).toBeGreaterThan(0);
+		expect(printedMessage).not.toContain('…');
+		expect(printedMessage).toMatch(/^Permission denied \(403\): .*\bCheck\b.*\.$/);
 		expect(stderr).toBe('');
 	});
 });
