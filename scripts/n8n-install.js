@@ -309,6 +309,29 @@ async function ensureNode(options = {}) {
 	}
 }
 
+/**
+ * sqlite3 is compiled from source (node-gyp), which needs python3, make and a C++ compiler. Said before
+ * minutes of downloading, in one line, rather than as node-gyp's error at the end.
+ */
+function requireBuildTools() {
+	const found = (/** @type {string} */ command) =>
+		(process.env.PATH || '').split(path.delimiter).some((folder) => {
+			try {
+				fs.accessSync(path.join(folder, command), fs.constants.X_OK);
+				return true;
+			} catch {
+				return false;
+			}
+		});
+	const missing = ['python3', 'make'].filter((tool) => !found(tool));
+	if (!found('c++') && !found('g++')) missing.push('a C++ compiler');
+	if (missing.length) {
+		throw new Error(
+			`${PREFIX} n8n's sqlite3 is compiled on the first install and needs ${missing.join(' and ')}, missing here: install them (Debian or Ubuntu: sudo apt-get install python3 make g++) and run the command again`,
+		);
+	}
+}
+
 /** Where sqlite3's compiled addon lives, relative to an install folder. */
 const SQLITE_ADDON = path.join('node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
 
@@ -398,6 +421,7 @@ function verifyN8n(dir, nodeBin, n8nBin, version) {
 async function ensureN8n(line, options = {}) {
 	const log = options.log || ((l) => console.error(l));
 	const version = resolveN8nVersion(line);
+	if (!fs.existsSync(path.join(cacheRoot(), `n8n-${version}`, MARKER))) requireBuildTools();
 	const node = await ensureNode({ log });
 	const dir = path.join(cacheRoot(), `n8n-${version}`);
 	/** @type {N8nInstall} */
@@ -426,7 +450,7 @@ async function ensureN8n(line, options = {}) {
 		const started = Date.now();
 		log(
 			`${PREFIX} installing n8n ${version} and Node ${node.version} into ${tildify(dir)} ` +
-				'(first time only, a few minutes; about 2-3 GB)',
+				'(first time only: 5 to 10 minutes, about 3 GB)',
 		);
 		if (fs.existsSync(dir)) log(`${PREFIX}   removing an unfinished install first`);
 		removeDir(dir);
