@@ -36,11 +36,13 @@ const PIECES = new RegExp(`${INVISIBLE.source}|[\\ud800-\\udbff][\\udc00-\\udfff
 export function printable(value: string, max = 64): string {
 	let shown = '';
 	let taken = 0;
-	for (const piece of value.match(PIECES) ?? []) {
-		const visible = escapeInvisible(piece);
+	// Piece by piece, and only as far as the excerpt goes: a huge value is not split up as a whole.
+	const pieces = new RegExp(PIECES.source, 'g');
+	for (let match = pieces.exec(value); match !== null; match = pieces.exec(value)) {
+		const visible = escapeInvisible(match[0]);
 		if (shown.length + visible.length > max) break;
 		shown += visible;
-		taken += piece.length;
+		taken += match[0].length;
 	}
 	return taken < value.length ? `${shown}… (${value.length} characters)` : shown;
 }
