@@ -1,6 +1,9 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { computedGraphRoot, computedLoginRoot, NATIONAL_CLOUDS } from '../nodes/shared/cloud';
+import { computedGraphRoot, computedLoginRoot, NATIONAL_CLOUDS, resourcesOfferedIn, type NationalCloud } from '../nodes/shared/cloud';
+
+/** What Microsoft offers in each cloud, in words from the node's own table, so the hint and the node never disagree. */
+const offeredPerCloud = (Object.keys(NATIONAL_CLOUDS) as NationalCloud[]).map((cloud) => `${NATIONAL_CLOUDS[cloud].shortName}: ${resourcesOfferedIn(cloud)}`).join('. ');
 
 // n8n's credential tester resolves its request against the credential's values as `$credentials`, not `$self`.
 const testedGraphRoot = computedGraphRoot.replace(/\$self\./g, '$credentials.');
@@ -47,12 +50,16 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 			name: 'cloud',
 			type: 'options',
 			options: [
-				...Object.entries(NATIONAL_CLOUDS).map(([value, cloud]) => ({ name: cloud.name, value })),
-				{ name: 'Custom (Simulator or Proxy)', value: 'custom' },
+				...(Object.keys(NATIONAL_CLOUDS) as NationalCloud[]).map((value) => ({
+					name: NATIONAL_CLOUDS[value].name,
+					value,
+					description: `Microsoft offers here: ${resourcesOfferedIn(value)}`,
+				})),
+				{ name: 'Custom (Simulator or Proxy)', value: 'custom', description: 'Any Graph root you run; the node sends it every request' },
 			],
 			default: 'global',
-			description:
-				'The Microsoft cloud of the tenant. Incident tasks are documented for the Global cloud only.',
+			description: 'The Microsoft cloud of the tenant',
+			hint: `What Microsoft offers in each cloud. ${offeredPerCloud}. The node refuses the rest before sending anything.`,
 		},
 		{
 			displayName: 'Custom Graph URL',
@@ -130,7 +137,7 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 				properties: {
 					value: 403,
 					message:
-						'Signed in, but the app may not read incident tasks (403): add the Microsoft Graph application permission SecurityIncident.ReadWrite.All (SecurityIncident.Read.All for read-only) to the app registration and grant admin consent',
+						'Signed in, but the app may not read incident tasks (403). Microsoft publishes no Graph permission for incident tasks yet; what to try: the application permission SecurityIncident.ReadWrite.All with admin consent, and check that the tenant has Defender Experts for XDR',
 				},
 			},
 			{

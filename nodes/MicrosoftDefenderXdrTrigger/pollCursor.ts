@@ -109,7 +109,7 @@ async function scan(
 	const visitedIds = new Set<string>();
 	let previousKey: string | undefined;
 	let newestFirst = listing.newestFirst;
-	for await (const page of graph.pages<GraphEntity>(listing.version, listing.path, listing.query(since))) {
+	for await (const page of graph.pages<GraphEntity>(listing.version, listing.path, listing.query(since), { subject: listing.subject })) {
 		let oldestKeyOnPage: string | undefined;
 		for (const entity of page.items) {
 			const key = createdKey(entity?.createdDateTime);

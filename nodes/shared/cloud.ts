@@ -1,28 +1,62 @@
 /** The national clouds: one table, read by the credential's computed URLs and by the node. */
 export const NATIONAL_CLOUDS = {
 	global: {
+		shortName: 'Global',
 		name: 'Global (graph.microsoft.com)',
 		graphRoot: 'https://graph.microsoft.com',
 		loginRoot: 'https://login.microsoftonline.com',
 	},
 	usGovL4: {
+		shortName: 'US Government L4',
 		name: 'US Government L4 (graph.microsoft.us)',
 		graphRoot: 'https://graph.microsoft.us',
 		loginRoot: 'https://login.microsoftonline.us',
 	},
 	usGovL5: {
+		shortName: 'US Government L5 (DoD)',
 		name: 'US Government L5 / DoD (dod-graph.microsoft.us)',
 		graphRoot: 'https://dod-graph.microsoft.us',
 		loginRoot: 'https://login.microsoftonline.us',
 	},
 	china: {
+		shortName: 'China (21Vianet)',
 		name: 'China, operated by 21Vianet (microsoftgraph.chinacloudapi.cn)',
 		graphRoot: 'https://microsoftgraph.chinacloudapi.cn',
 		loginRoot: 'https://login.chinacloudapi.cn',
 	},
 } as const;
 
+export type NationalCloud = keyof typeof NATIONAL_CLOUDS;
 export type CloudName = keyof typeof NATIONAL_CLOUDS | 'custom';
+
+/**
+ * Which national clouds Microsoft offers each Graph resource of the node in, as the national-cloud table at the foot
+ * of each resource's Graph API pages says. A custom root (the simulator, a proxy) is taken to serve them all.
+ */
+export const RESOURCE_CLOUDS = {
+	incidentTasks: { resource: 'incident tasks', clouds: ['global'] },
+	incidents: { resource: 'incidents', clouds: ['global', 'usGovL4', 'usGovL5'] },
+	alerts: { resource: 'alerts', clouds: ['global', 'usGovL4', 'usGovL5'] },
+	advancedHunting: { resource: 'advanced hunting', clouds: ['global', 'usGovL4', 'usGovL5'] },
+} as const satisfies Record<string, { resource: string; clouds: readonly NationalCloud[] }>;
+
+export type ResourceClouds = (typeof RESOURCE_CLOUDS)[keyof typeof RESOURCE_CLOUDS];
+
+/** "a", "a and b", "a, b and c". */
+export function listed(words: readonly string[]): string {
+	return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** Whether Microsoft offers a resource in a cloud; custom roots are trusted to serve everything. */
+export function isOfferedIn(offered: ResourceClouds, cloud: CloudName): boolean {
+	return cloud === 'custom' || (offered.clouds as readonly string[]).includes(cloud);
+}
+
+/** What a cloud offers, in words, for the credential's hint: "incidents, alerts and advanced hunting". */
+export function resourcesOfferedIn(cloud: NationalCloud): string {
+	const offered = Object.values(RESOURCE_CLOUDS).filter((entry) => isOfferedIn(entry, cloud));
+	return offered.length ? listed(offered.map((entry) => entry.resource)) : 'none of the resources of this node';
+}
 
 export interface CloudEndpoints {
 	cloud: CloudName;

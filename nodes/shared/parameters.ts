@@ -8,10 +8,43 @@ import { DefenderXdrError } from './transport/graphError';
  * value, and sends nothing.
  */
 
-/** Shortens and de-controls a user-supplied value before it is echoed in a message. */
+/**
+ * Characters a reader cannot see or that reorder what they see: controls, zero-width and joiner characters,
+ * bidirectional marks, embeddings, overrides and isolates, separators, the byte-order mark, invisible tag
+ * characters and lone surrogates. A message shows each as its escape (`\u202E`), so a value cannot hide or
+ * reverse text in a refusal.
+ */
+const INVISIBLE =
+	/[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|\udb40[\udc00-\udcff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The escape of one invisible character: `\u200B`, or `\u{E0041}` beyond the basic plane. */
+function escapeOf(character: string): string {
+	const codePoint = character.codePointAt(0) ?? 0;
+	const hex = codePoint.toString(16).toUpperCase();
+	return codePoint > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
+}
+
+/** Text with every invisible or reordering character written as its escape; everything else unchanged. */
+export function escapeInvisible(text: string): string {
+	return text.replace(INVISIBLE, escapeOf);
+}
+
+// One unit each: an invisible character, a surrogate pair, or any other single character.
+const PIECES = new RegExp(`${INVISIBLE.source}|[\\ud800-\\udbff][\\udc00-\\udfff]|[\\s\\S]`, 'g');
+
+/** Shortens a user-supplied value and escapes what cannot be seen before it is echoed in a message. */
 export function printable(value: string, max = 64): string {
-	const visible = value.replace(/[\u0000-\u001f\u007f]/g, '?');
-	return visible.length > max ? `${visible.slice(0, max)}… (${value.length} characters)` : visible;
+	let shown = '';
+	let taken = 0;
+	// Piece by piece, and only as far as the excerpt goes: a huge value is not split up as a whole.
+	const pieces = new RegExp(PIECES.source, 'g');
+	for (let match = pieces.exec(value); match !== null; match = pieces.exec(value)) {
+		const visible = escapeInvisible(match[0]);
+		if (shown.length + visible.length > max) break;
+		shown += visible;
+		taken += match[0].length;
+	}
+	return taken < value.length ? `${shown}… (${value.length} characters)` : shown;
 }
 
 /** How a value reads in a message: text as an excerpt, anything else by its kind. */
@@ -38,16 +71,78 @@ export function identifierProblem(value: unknown, label: string): string | undef
 	return undefined;
 }
 
+/**
+ * An ID as it may be sent, or why it may not. With `acceptNumbers` (incident and alert IDs, which Graph writes as
+ * digits and upstream JSON often carries as numbers, e.g. 5001) a whole number is read as its digits; a number JSON
+ * could not carry exactly (a fraction, a negative, or beyond 2^53, where digits were already lost) is refused
+ * rather than sent as another entity's ID.
+ */
+export function checkedIdentifier(value: unknown, label: string, acceptNumbers = false): { id: string } | { problem: string } {
+	if (acceptNumbers && typeof value === 'number') {
+		if (Number.isSafeInteger(value) && value >= 0) return { id: String(value) };
+		return { problem: `${label} is the number ${String(value)}, which cannot be an ID exactly: give the ID as text, as Defender shows it` };
+	}
+	const problem = identifierProblem(value, label);
+	return problem === undefined ? { id: value as string } : { problem };
+}
+
 /** A refused parameter value: nothing was sent, so nothing was executed. */
 export function parameterError(code: string, message: string): DefenderXdrError {
 	return new DefenderXdrError({ code, message: `${message}. No request was sent.` });
 }
 
-export function readIdentifier(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number, code: string): string {
+export function readIdentifier(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number, code: string, acceptNumbers = false): string {
 	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
-	const problem = identifierProblem(value, label);
-	if (problem) throw parameterError(code, problem);
-	return value as string;
+	const checked = checkedIdentifier(value, label, acceptNumbers);
+	if ('problem' in checked) throw parameterError(code, checked.problem);
+	return checked.id;
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Why a text with ISO 8601's date shape (`YYYY-MM-DD`, optionally `THH:mm[:ss[.f]]` and a zone) names no real
+ * moment, or undefined when it does. JavaScript's own parsing rolls an impossible date over (February 30 becomes
+ * March 2), so a filter or a time range would quietly mean another day.
+ */
+export function impossibleDateReason(text: string): string | undefined {
+	const [year, month, day] = [text.slice(0, 4), text.slice(5, 7), text.slice(8, 10)].map(Number);
+	if (month < 1 || month > 12) return `there is no month ${month}`;
+	const isLeapYear = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+	const days = [31, isLeapYear ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+	if (day < 1 || day > days) return `${MONTHS[month - 1]} ${year} has ${days} days`;
+	const time = /^T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text.slice(10));
+	if (time) {
+		const [, hour, minute, second = '0'] = time;
+		if (Number(hour) > 23) return `there is no hour ${hour}`;
+		if (Number(minute) > 59 || Number(second) > 59) return `${time[0].slice(1)} is not a time of day`;
+	}
+	const zone = /([+-])(\d{2}):(\d{2})$/.exec(text.slice(10));
+	if (zone && (Number(zone[2]) > 14 || Number(zone[3]) > 59)) return `${zone[0]} is not a time zone offset`;
+	return undefined;
+}
+
+/** Whether a value says nothing: empty or blank text, or an expression that yielded nothing. */
+export function isBlank(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * A filter that was added but says nothing. Leaving it out would read the whole unfiltered list as if it were the
+ * filtered one, so it is refused instead.
+ */
+export function emptyFilterError(label: string): DefenderXdrError {
+	return parameterError(
+		'invalidFilter',
+		`${label} is empty (its value or expression gave nothing), and an empty filter is not left out, since that would return everything unfiltered. Give it a value, or remove the filter`,
+	);
+}
+
+/** A list of values from a fixed set (a multi-select, or one value given by an expression); an empty expression is refused. */
+export function toChoices<T extends string>(value: unknown, label: string, allowed: readonly T[], code = 'invalidFilter'): T[] {
+	if (Array.isArray(value)) return value.map((entry) => toChoice(entry, label, allowed, code));
+	if (isBlank(value)) throw emptyFilterError(label);
+	return [toChoice(value, label, allowed, code)];
 }
 
 /** One of a fixed set of values; an expression that yields anything else is refused by name. */

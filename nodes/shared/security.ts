@@ -1,5 +1,6 @@
 import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
 
+import { RESOURCE_CLOUDS } from './cloud';
 import type { GraphSubject } from './transport/graphError';
 
 /**
@@ -86,23 +87,32 @@ export const ALERT_PAGE_SIZE = 2000;
 
 export const INCIDENT_SUBJECT: GraphSubject = {
 	name: 'incident',
-	permission: 'SecurityIncident.ReadWrite.All (SecurityIncident.Read.All to read only)',
+	onBadRequest: 'the incident ID and the values sent',
+	onNotFound: "the incident ID and that the credential's tenant is the one the incident belongs to",
+	onForbidden:
+		'Check that the app registration has the Graph application permission SecurityIncident.Read.All (to read incidents) or SecurityIncident.ReadWrite.All (to update them or add comments), with admin consent',
 	unknownOutcome: 'the change may or may not have been made. Check the incident in the Defender portal before sending it again.',
-	globalCloudOnly: false,
+	offeredIn: RESOURCE_CLOUDS.incidents,
 };
 
 export const ALERT_SUBJECT: GraphSubject = {
 	name: 'alert',
-	permission: 'SecurityAlert.ReadWrite.All (SecurityAlert.Read.All to read only)',
+	onBadRequest: 'the alert ID and the values sent',
+	onNotFound: "the alert ID and that the credential's tenant is the one the alert belongs to",
+	onForbidden:
+		'Check that the app registration has the Graph application permission SecurityAlert.Read.All (to read alerts) or SecurityAlert.ReadWrite.All (to update them or add comments), with admin consent',
 	unknownOutcome: 'the change may or may not have been made. Check the alert in the Defender portal before sending it again.',
-	globalCloudOnly: false,
+	offeredIn: RESOURCE_CLOUDS.alerts,
 };
 
 export const HUNTING_SUBJECT: GraphSubject = {
 	name: 'hunting query',
-	permission: 'ThreatHunting.Read.All',
+	// A query has no ID: what Graph refuses is its KQL or its time range.
+	onBadRequest: "the query's KQL and the Timespan",
+	onNotFound: "that the credential's Cloud (and, for Custom, its Graph URL) reaches Microsoft Graph",
+	onForbidden: 'Check that the app registration has the Graph application permission ThreatHunting.Read.All with admin consent',
 	unknownOutcome: 'the query may or may not have run.',
-	globalCloudOnly: false,
+	offeredIn: RESOURCE_CLOUDS.advancedHunting,
 };
 
 /** A comment that was sent and whose answer was lost may be there already: it is reported, never sent twice. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+import { INCIDENT_TASK_SUBJECT } from '../../nodes/shared/transport/graphError';
 import type { GraphSession } from '../../nodes/shared/transport/graphSession';
 import type { EntityListing, GraphEntity } from '../../nodes/MicrosoftDefenderXdrTrigger/events';
 import { activate, catchUp, LOOK_BACK_MINUTES, type PollCursor } from '../../nodes/MicrosoftDefenderXdrTrigger/pollCursor';
@@ -18,7 +19,7 @@ function listedGraph(items: GraphEntity[]) {
 	} as unknown as GraphSession;
 }
 
-const unorderedList: EntityListing = { version: 'beta', path: '/security/incidentTasks', query: () => ({}), matches: () => true, newestFirst: false };
+const unorderedList: EntityListing = { version: 'beta', path: '/security/incidentTasks', subject: INCIDENT_TASK_SUBJECT, query: () => ({}), matches: () => true, newestFirst: false };
 const task = (id: string, createdDateTime: string): GraphEntity => ({ id, createdDateTime });
 const NOW = Date.parse('2026-03-01T10:00:00Z');
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();

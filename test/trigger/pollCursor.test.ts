@@ -1,5 +1,6 @@
 import type { GraphSession } from '../../nodes/shared/transport/graphSession';
 import type { EntityListing, GraphEntity } from '../../nodes/MicrosoftDefenderXdrTrigger/events';
+import { ALERT_SUBJECT } from '../../nodes/shared/security';
 import {
 	activate,
 	catchUp,
@@ -25,7 +26,7 @@ function pagedGraph(pages: GraphEntity[][]) {
 	return { graph, read };
 }
 
-const newestFirstList: EntityListing = { version: 'v1.0', path: '/security/alerts_v2', query: () => ({}), matches: () => true, newestFirst: true };
+const newestFirstList: EntityListing = { version: 'v1.0', path: '/security/alerts_v2', subject: ALERT_SUBJECT, query: () => ({}), matches: () => true, newestFirst: true };
 const unorderedList: EntityListing = { ...newestFirstList, newestFirst: false };
 const task = (id: string, createdDateTime: string): GraphEntity => ({ id, createdDateTime });
 /** A cursor at `createdDateTime` whose look-back starts there too, having seen `ids` at that instant. */

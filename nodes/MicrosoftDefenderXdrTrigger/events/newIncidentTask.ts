@@ -6,7 +6,8 @@ import {
 	isExecutableActionType,
 	MAX_PAGE_SIZE,
 } from '../../shared/incidentTask';
-import { toBoolean } from '../../shared/parameters';
+import { emptyFilterError, isBlank, toBoolean, toChoices } from '../../shared/parameters';
+import { INCIDENT_TASK_SUBJECT } from '../../shared/transport/graphError';
 import type { EntityListing, TriggerEvent } from './event';
 
 const show = { event: ['newIncidentTask'] };
@@ -42,15 +43,19 @@ const properties: INodeProperties[] = [
  */
 function listing(ctx: IPollFunctions): EntityListing {
 	// An expression may hand over "false" as text, which must not count as true.
-	const executableOnly = toBoolean(ctx.getNodeParameter('executableOnly', true), 'Executable Only');
-	const actionTypes = ctx.getNodeParameter('actionTypes', []) as string[];
+	// An expression that yields nothing is refused: read as false, it would trigger on every task.
+	const executableOnlyValue = ctx.getNodeParameter('executableOnly', true);
+	if (isBlank(executableOnlyValue)) throw emptyFilterError('Executable Only');
+	const executableOnly = toBoolean(executableOnlyValue, 'Executable Only');
+	// Only known values, checked before any request, go into the OData string.
+	const actionTypes: readonly string[] = toChoices(ctx.getNodeParameter('actionTypes', []), 'Action Types filter', ALL_ACTION_TYPES);
 	return {
 		version: 'beta',
 		path: '/security/incidentTasks',
+		subject: INCIDENT_TASK_SUBJECT,
 		query: () => {
 			const query: Record<string, string> = { $top: String(MAX_PAGE_SIZE) };
-			// Only a known value goes into the OData string; anything else is filtered by `matches` alone.
-			if (actionTypes.length === 1 && (ALL_ACTION_TYPES as readonly string[]).includes(actionTypes[0])) query.$filter = `actionType eq '${actionTypes[0]}'`;
+			if (actionTypes.length === 1) query.$filter = `actionType eq '${actionTypes[0]}'`;
 			return query;
 		},
 		matches: (task) =>

@@ -1,6 +1,8 @@
 import type { INodeProperties, IPollFunctions } from 'n8n-workflow';
 
+import { toChoices } from '../../shared/parameters';
 import { choices, SEVERITIES } from '../../shared/security';
+import type { GraphSubject } from '../../shared/transport/graphError';
 import type { EntityListing } from './event';
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
@@ -30,31 +32,30 @@ export function securityFilters(event: string, statuses: readonly string[]): INo
 	];
 }
 
-const PLAIN_VALUE = /^[A-Za-z]+$/;
-
 /**
  * `GET /v1.0/security/{incidents|alerts_v2}`: documented newest first, with `$filter` but no `$orderby`.
  * Graph documents `eq` (and `ge` on dates), so a single value is filtered by Graph, several by the trigger.
+ * Each value is one Graph knows, checked before any request: an expression cannot widen or rewrite the filter.
  */
-export function securityListing(ctx: IPollFunctions, path: string): EntityListing {
-	const severities = ctx.getNodeParameter('severity', []) as string[];
-	const statuses = ctx.getNodeParameter('status', []) as string[];
+export function securityListing(ctx: IPollFunctions, path: string, subject: GraphSubject, knownStatuses: readonly string[]): EntityListing {
+	const severities = toChoices(ctx.getNodeParameter('severity', []), 'Severity filter', SEVERITIES);
+	const statuses = toChoices(ctx.getNodeParameter('status', []), 'Status filter', knownStatuses);
 	return {
 		version: 'v1.0',
 		path,
+		subject,
 		query: (since) => {
 			const conditions: string[] = [];
 			if (since) conditions.push(`createdDateTime ge ${since}`);
-			// Only plain words go into the OData string; anything else is filtered by `matches` alone.
-			if (severities.length === 1 && PLAIN_VALUE.test(severities[0])) conditions.push(`severity eq '${severities[0]}'`);
-			if (statuses.length === 1 && PLAIN_VALUE.test(statuses[0])) conditions.push(`status eq '${statuses[0]}'`);
+			if (severities.length === 1) conditions.push(`severity eq '${severities[0]}'`);
+			if (statuses.length === 1) conditions.push(`status eq '${statuses[0]}'`);
 			const query: Record<string, string> = {};
 			if (conditions.length) query.$filter = conditions.join(' and ');
 			return query;
 		},
 		matches: (entity) =>
-			(severities.length === 0 || severities.includes(entity.severity as string)) &&
-			(statuses.length === 0 || statuses.includes(entity.status as string)),
+			(severities.length === 0 || (severities as readonly unknown[]).includes(entity.severity)) &&
+			(statuses.length === 0 || (statuses as readonly unknown[]).includes(entity.status)),
 		newestFirst: true,
 	};
 }

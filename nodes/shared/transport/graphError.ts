@@ -1,4 +1,4 @@
-import type { CloudName } from '../cloud';
+import { isOfferedIn, listed, NATIONAL_CLOUDS, RESOURCE_CLOUDS, type CloudName, type ResourceClouds } from '../cloud';
 
 /** Whether a response action ran: `no` is safe to retry, `unknown` needs a look at the task first. */
 export type Executed = 'no' | 'unknown' | 'yes';
@@ -31,26 +31,49 @@ export class DefenderXdrError extends Error {
 	}
 }
 
-/** What a request is about: it names the permission to check and what a lost answer means. */
+/** What a request is about: it says what to check when Graph refuses it, and where Microsoft offers it. */
 export interface GraphSubject {
 	/** e.g. "incident task", "incident", "alert", "hunting query" */
 	name: string;
-	/** The application permission a 403 should send the user to. */
-	permission: string;
+	/** What to check after a 400, e.g. "the incident ID and the values sent". */
+	onBadRequest: string;
+	/** What to check after a 404. */
+	onNotFound: string;
+	/** What to check after a 403: the permission Microsoft publishes, or what to try where it publishes none. */
+	onForbidden: string;
 	/** What the user should know when a change was sent and its answer was lost. */
 	unknownOutcome: string;
-	/** Whether Microsoft documents it for the Global cloud only. */
-	globalCloudOnly: boolean;
+	/** The national clouds Microsoft offers it in. */
+	offeredIn: ResourceClouds;
 }
 
 /** The subject of a request that does not name one: the incident-task routes the node started with. */
-const INCIDENT_TASK_SUBJECT: GraphSubject = {
+export const INCIDENT_TASK_SUBJECT: GraphSubject = {
 	name: 'incident task',
-	permission: 'SecurityIncident.ReadWrite.All',
+	onBadRequest: "the incident task ID and the values sent, and that the task's action type is one Graph can execute",
+	onNotFound: "the incident task ID and that the credential's tenant is the one the task belongs to",
+	// Every incident-task page of Microsoft's Graph reference leaves its permission table without a usable entry.
+	onForbidden:
+		'Microsoft publishes no Graph permission for incident tasks yet. What to try: the application permission SecurityIncident.ReadWrite.All with admin consent, and check that the tenant has Defender Experts for XDR, whose analysts create incident tasks',
 	unknownOutcome:
 		"the response action may or may not have run. Check the task's action status in the Defender portal before running it again (turn on \"Verify Task\" to let the node check for you).",
-	globalCloudOnly: true,
+	offeredIn: RESOURCE_CLOUDS.incidentTasks,
 };
+
+/**
+ * The refusal, before anything is sent, of a resource Microsoft does not offer in the credential's cloud; undefined
+ * where it is offered. Sending would only fetch a token for an API that is not there.
+ */
+export function notOfferedInCloud(cloud: CloudName, subject: GraphSubject = INCIDENT_TASK_SUBJECT): DefenderXdrError | undefined {
+	if (isOfferedIn(subject.offeredIn, cloud)) return undefined;
+	const offeredIn = listed(subject.offeredIn.clouds.map((known) => NATIONAL_CLOUDS[known].shortName));
+	const clouds = subject.offeredIn.clouds.length === 1 ? 'cloud' : 'clouds';
+	return new DefenderXdrError({
+		code: 'notOfferedInCloud',
+		message: `Microsoft does not offer ${subject.offeredIn.resource} in the ${NATIONAL_CLOUDS[cloud as keyof typeof NATIONAL_CLOUDS].shortName} cloud that this credential uses; its Graph documentation names the ${offeredIn} ${clouds} only. Nothing was sent. Use a credential for a tenant in the ${offeredIn} ${clouds}.`,
+		executed: 'no',
+	});
+}
 
 /** What the transport knows about a request that failed. */
 export interface FailedRequest {
@@ -79,7 +102,6 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 	// A change whose answer was lost may have happened: it is reported, never assumed either way.
 	const isChange = !(failure.safeToRepeat ?? failure.method !== 'POST');
 	const base = { statusCode: statusCode ?? null, requestId: requestId ?? null };
-	const cloud = cloudNote(failure.cloud, subject);
 
 	if (failure.networkFault) {
 		const what = failure.networkFault === 'timeout' ? 'did not answer in time' : 'dropped the connection';
@@ -99,25 +121,25 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'BadRequest',
-				message: `Graph refused the request (400)${graphSays}. Check the ${subject.name} ID and the values sent${subject === INCIDENT_TASK_SUBJECT ? ", and that the task's action type is one Graph can execute" : ''}.${cloud}`,
+				message: `Graph refused the request (400)${graphSays}. Check ${subject.onBadRequest}.`,
 			});
 		case 401:
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'Unauthorized',
-				message: `Graph rejected the access token (401) even after a refresh${graphSays}. Check the credential's tenant ID, client ID and secret, and that the app is registered in the tenant that owns the ${subject.name}.`,
+				message: `Graph rejected the access token (401) even after a refresh${graphSays}. Check the credential's tenant ID, client ID and secret, and that the app is registered in the tenant you mean to reach.`,
 			});
 		case 403:
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'Forbidden',
-				message: `Permission denied (403)${graphSays}. Check that the app registration has the Graph permission ${subject.permission} with admin consent${subject === INCIDENT_TASK_SUBJECT ? ', and that the tenant has Defender Experts for XDR' : ''}.${cloud}`,
+				message: `Permission denied (403)${graphSays}. ${subject.onForbidden}.`,
 			});
 		case 404:
 			return new DefenderXdrError({
 				...base,
 				code: graphCode ?? 'NotFound',
-				message: `Not found (404)${graphSays}. Check the ${subject.name} ID and that the credential's tenant is the one the ${subject.name} belongs to.${cloud}`,
+				message: `Not found (404)${graphSays}. Check ${subject.onNotFound}.`,
 			});
 		case 429:
 			return new DefenderXdrError({
@@ -160,11 +182,6 @@ export function describeTokenFailure(loginRoot: string, detail: string, timeoutS
 		message: `Getting an access token from ${loginRoot} ${what}. Nothing was sent to Graph. Check the credential's tenant ID, client ID and client secret (and the secret's expiry), and that the login endpoint is reachable.`,
 		executed: 'no',
 	});
-}
-
-function cloudNote(cloud: CloudName, subject: GraphSubject): string {
-	if (cloud === 'global' || cloud === 'custom' || !subject.globalCloudOnly) return '';
-	return ` Note: Microsoft documents ${subject.name}s for the Global cloud only; this credential uses the ${cloud} cloud.`;
 }
 
 const SECRET_PATTERNS: Array<[RegExp, string]> = [

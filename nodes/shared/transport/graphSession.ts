@@ -4,7 +4,8 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunction
 import { sleep } from 'n8n-workflow';
 
 import { resolveCloudEndpoints, type CloudEndpoints } from '../cloud';
-import { DefenderXdrError, describeFailedRequest, describeTokenFailure, redactSecrets, settle, type GraphSubject } from './graphError';
+import { escapeInvisible } from '../parameters';
+import { DefenderXdrError, describeFailedRequest, describeTokenFailure, notOfferedInCloud, redactSecrets, settle, type GraphSubject } from './graphError';
 import { RequestPacer } from './requestPacer';
 import { backoffSeconds, DEFAULT_REQUEST_SETTINGS, parseRetryAfter, type RequestSettings } from './retryPolicy';
 
@@ -136,6 +137,9 @@ export class GraphSession {
 	}
 
 	private async request<T>(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, options: RequestOptions): Promise<GraphResponse<T>> {
+		// Nothing goes out, not even a sign-in, for an API Microsoft does not offer in the credential's cloud.
+		const notOffered = notOfferedInCloud(this.endpoints.cloud, options.subject);
+		if (notOffered) throw notOffered;
 		const clientRequestId = randomUUID();
 		const answer = await this.gatedByFirstRequest(async () => await this.exchange(method, url, body, clientRequestId, options));
 		return { body: answer.body as T, statusCode: answer.statusCode, requestId: headerOf(answer.headers, 'request-id'), clientRequestId };
@@ -391,7 +395,7 @@ function graphErrorOf(body: unknown): { graphCode?: string; graphMessage?: strin
 	const requestId = error.innerError?.['request-id'];
 	return {
 		graphCode: typeof error.code === 'string' ? error.code : undefined,
-		graphMessage: typeof error.message === 'string' ? redactSecrets(error.message).slice(0, 1000) : undefined,
+		graphMessage: typeof error.message === 'string' ? escapeInvisible(redactSecrets(error.message)).slice(0, 1000) : undefined,
 		requestId: typeof requestId === 'string' ? requestId : undefined,
 	};
 }

@@ -112,7 +112,7 @@ module.exports = (suite, world) => {
 			let seed = 1;
 			let total = 0;
 			for (const batch of batches) {
-				// A valid value is no attack, and an empty filter (``, null, false, 0) means "no filter".
+				// A valid value is no attack; empty values (``, null, false, 0) are refused with a message of their own, checked elsewhere.
 				const values = hostileValues(batch.count * 2, seed++)
 					.filter((value) => !batch.valid.includes(/** @type {any} */ (value)) && (!batch.name.startsWith('Get Many') || Boolean(value)))
 					.slice(0, batch.count);

@@ -1,16 +1,45 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { describeValue, parameterError } from '../../../shared/parameters';
+import { describeValue, impossibleDateReason, parameterError } from '../../../shared/parameters';
 import { HUNTING_SUBJECT } from '../../../shared/security';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { optionsProperty, rawParameter, type OperationResult } from '../operation';
 
 /** Microsoft's limit on the query text is generous; this only keeps a runaway expression from being sent. */
 const MAX_QUERY_LENGTH = 100_000;
-// ISO 8601: a duration (P30D, PT12H), or an interval of start/end, start/duration or duration/end.
-const DURATION = 'P(?=\\d|T\\d)(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?';
-const INSTANT = '\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?';
-const TIMESPAN = new RegExp(`^(${DURATION}|${INSTANT}|(${INSTANT}|${DURATION})/(${INSTANT}|${DURATION}))$`);
+// ISO 8601 durations (P30D, PT12H, P2W): weeks stand alone, and a T must be followed by a time.
+const DURATION = /^P(?:\d+W|(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?)$/;
+// ISO 8601 dates and date-times, as Graph's examples write them (2024-02-01T08:00:00Z).
+const INSTANT = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+const TIMESPAN_FORMS = 'a duration (P7D), a start (2026-01-05T00:00:00Z), start/end, start/duration or duration/end';
+
+/** Why one side of a timespan is not a real date or a duration that spans time; undefined when it is. */
+function partProblem(part: string): string | undefined {
+	if (DURATION.test(part)) return /[1-9]/.test(part) ? undefined : `${part} is an empty duration`;
+	if (!INSTANT.test(part)) return `${describeValue(part)} is neither a duration nor a date`;
+	const impossible = impossibleDateReason(part);
+	return impossible && `${part} is not a real date: ${impossible}`;
+}
+
+/**
+ * Why a timespan is not one of the forms Graph documents for runHuntingQuery, or undefined when it is: a
+ * duration back from now, a start until now, start/end (start first), start/duration or duration/end. Two
+ * durations name no point in time, and a date that does not exist would be rolled over by Graph's parser.
+ */
+function timespanProblem(timespan: string): string | undefined {
+	const parts = timespan.split('/');
+	if (parts.length > 2) return 'it has more than one "/"';
+	for (const part of parts) {
+		const problem = partProblem(part);
+		if (problem) return problem;
+	}
+	if (parts.length === 2) {
+		const [start, end] = parts;
+		if (DURATION.test(start) && DURATION.test(end)) return 'two durations name no point in time; give a start or an end date';
+		if (INSTANT.test(start) && INSTANT.test(end) && Date.parse(start) >= Date.parse(end)) return 'the start is not before the end';
+	}
+	return undefined;
+}
 
 const properties: INodeProperties[] = [
 	{
@@ -47,8 +76,9 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 		throw parameterError('invalidQuery', `Query: ${describeValue(query)} is not a KQL query of 1 to ${MAX_QUERY_LENGTH} characters`);
 	}
 	const timespan = this.getNodeParameter('timespan', itemIndex, '') as unknown;
-	if (timespan !== '' && (typeof timespan !== 'string' || !TIMESPAN.test(timespan.trim()))) {
-		throw parameterError('invalidParameter', `Timespan: ${describeValue(timespan)} is not an ISO 8601 duration or interval such as P7D`);
+	if (timespan !== '') {
+		const problem = typeof timespan === 'string' ? timespanProblem(timespan.trim()) : 'it is not text';
+		if (problem) throw parameterError('invalidParameter', `Timespan: ${describeValue(timespan)} is not a time range Graph accepts (${problem}). Use ${TIMESPAN_FORMS}`);
 	}
 	const body: IDataObject = { Query: query, ...(timespan ? { Timespan: (timespan as string).trim() } : {}) };
 	const { body: results } = await graph.post<{ results?: IDataObject[] }>('v1.0', '/security/runHuntingQuery', body, { safeToRepeat: true, subject: HUNTING_SUBJECT });

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { describeValue, parameterError, readIdentifier, toChoice } from '../../../shared/parameters';
+import { describeValue, emptyFilterError, impossibleDateReason, isBlank, parameterError, readIdentifier, toChoice } from '../../../shared/parameters';
 import type { GraphSubject } from '../../../shared/transport/graphError';
 import { rawParameter } from '../operation';
 
@@ -47,8 +47,9 @@ export function idProperty(entity: SecurityEntity): INodeProperties {
 	};
 }
 
+/** The item's incident or alert ID; a whole number from upstream JSON (5001) is read as its digits. */
 export function readEntityId(ctx: IExecuteFunctions, entity: SecurityEntity, itemIndex: number): string {
-	return readIdentifier(ctx, entity.idParameter, `The ${entity.noun} ID`, itemIndex, `invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`);
+	return readIdentifier(ctx, entity.idParameter, `The ${entity.noun} ID`, itemIndex, `invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`, true);
 }
 
 export function entityPath(entity: SecurityEntity, id: string, tail = ''): string {
@@ -65,9 +66,13 @@ const USER_PRINCIPAL_NAME = /^[A-Za-z0-9._%+-]{1,128}@[A-Za-z0-9.-]{1,253}$/;
 // ISO 8601 date or date-time, with a zone when a time is given.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-/** One `$filter` condition from a user's value, or a refusal that names the filter; nothing unchecked goes in. */
+/**
+ * One `$filter` condition from a user's value, or a refusal that names the filter; nothing unchecked goes in.
+ * A filter that was added but is empty is refused too: dropping it would list everything.
+ */
 export function filterCondition(filter: EntityFilter, value: unknown): string {
 	const label = `${filter.displayName} filter`;
+	if (isBlank(value)) throw emptyFilterError(label);
 	switch (filter.kind) {
 		case 'choice':
 			return `${filter.graphProperty} eq '${toChoice(value, label, (filter.choices ?? []).map((choice) => choice.value), 'invalidFilter')}'`;
@@ -75,9 +80,14 @@ export function filterCondition(filter: EntityFilter, value: unknown): string {
 			if (typeof value === 'string' && USER_PRINCIPAL_NAME.test(value)) return `${filter.graphProperty} eq '${value}'`;
 			throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not a user principal name such as analyst@contoso.com`);
 		case 'dateAfter': {
-			const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : value;
-			const time = typeof text === 'string' && ISO_DATE.test(text) ? Date.parse(text) : NaN;
-			if (Number.isNaN(time)) throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not an ISO 8601 date such as 2026-01-05T12:00:00Z`);
+			const text = value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : typeof value === 'string' ? value.trim() : value;
+			if (typeof text !== 'string' || !ISO_DATE.test(text)) {
+				throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not an ISO 8601 date such as 2026-01-05T12:00:00Z`);
+			}
+			// Date.parse would roll an impossible date over (2026-02-30 to March 2) and filter on another day.
+			const impossible = impossibleDateReason(text);
+			if (impossible) throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not a real date (${impossible})`);
+			const time = Date.parse(text);
 			return `${filter.graphProperty} ge ${new Date(time).toISOString()}`;
 		}
 	}

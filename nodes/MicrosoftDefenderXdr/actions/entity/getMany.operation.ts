@@ -19,7 +19,8 @@ export function getManyOperation(entity: SecurityEntity): Operation {
 		async execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number) {
 			const limit = readLimit(this, itemIndex);
 			const given = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-			const conditions = entity.filters.filter((filter) => given[filter.name] !== undefined && given[filter.name] !== '').map((filter) => filterCondition(filter, given[filter.name]));
+			// Every filter that was added counts, even one whose expression gave nothing: that one is refused.
+			const conditions = entity.filters.filter((filter) => Object.prototype.hasOwnProperty.call(given, filter.name)).map((filter) => filterCondition(filter, given[filter.name]));
 			const query: Record<string, string> = { $top: String(Math.min(limit, entity.pageSize)) };
 			if (conditions.length) query.$filter = conditions.join(' and ');
 			return { items: await collect(graph, graph.pages('v1.0', entity.path, query, { subject: entity.subject }), limit, `${entity.noun}s`) };

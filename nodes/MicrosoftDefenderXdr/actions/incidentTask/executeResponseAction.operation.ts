@@ -199,9 +199,16 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 		task = (await taskListingFor(this, graph)?.take(incidentTaskId)) ?? (await readTask(graph, path));
 		audit.actionStatusBefore = task.actionStatus;
 		if (task.actionType !== actionType) {
+			const wanted = typeof task.actionType === 'string' ? describeValue(task.actionType).slice(1, -1) : describeValue(task.actionType);
+			// An agent sets parameters by calling again; a person edits the node, where the task's field can be mapped.
+			const remedy = !isExecutableActionType(task.actionType)
+				? 'Graph cannot execute that action type, so the task has to be handled in the Defender portal.'
+				: isToolCall
+					? `If ${wanted} is the action to run, call again with Action Type ${wanted}.`
+					: `Set Action Type to ${wanted}, or map it from the task with the expression {{ $json.actionType }}.`;
 			throw new DefenderXdrError({
 				code: 'actionTypeMismatch',
-				message: `The task wants ${typeof task.actionType === 'string' ? describeValue(task.actionType).slice(1, -1) : describeValue(task.actionType)}, the node is set to ${actionType}. Nothing was executed; map Action Type from the task ({{ $json.actionType }}) or pick the matching one.`,
+				message: `The task wants ${wanted}, the node is set to ${actionType}. Nothing was executed. ${remedy}`,
 			});
 		}
 		const startedReason = alreadyStartedReason(task);
@@ -223,7 +230,8 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 			items: [
 				success(audit, 'dryRun', {
 					actionStatus: task.actionStatus,
-					wouldExecute: `POST ${path}/executeResponseAction`,
+					// The request exactly as the real run sends it, Graph version included.
+					wouldExecute: `POST /beta${path}/executeResponseAction`,
 					task: dryRunSummary(task, incident.ok ? incident.value.body : null),
 				}),
 			],

@@ -1,7 +1,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
-import { identifierProblem, parameterError, toBoolean, toChoice } from '../../../shared/parameters';
+import { checkedIdentifier, emptyFilterError, isBlank, parameterError, toBoolean, toChoice } from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { collect, LISTING_PROPERTIES, optionsProperty, readLimit, type OperationResult } from '../operation';
 import { taskSubject } from './common';
@@ -60,6 +60,11 @@ export function subject(this: IExecuteFunctions, itemIndex: number) {
 export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
 	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	// A filter that was added but gave nothing is refused: left out, it would list every task.
+	const labels: Record<string, string> = { status: 'Status filter', actionType: 'Action Type filter', incidentId: 'Incident ID filter', executableOnly: 'Executable Only filter' };
+	for (const [name, label] of Object.entries(labels)) {
+		if (Object.prototype.hasOwnProperty.call(filters, name) && isBlank(filters[name])) throw emptyFilterError(label);
+	}
 	// Filter values go into an OData string: only known values, so an expression cannot rewrite the query.
 	const conditions: string[] = [];
 	if (filters.status !== undefined) {
@@ -68,10 +73,11 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	if (filters.actionType !== undefined) {
 		conditions.push(`actionType eq '${toChoice(filters.actionType, 'Action Type filter', ALL_ACTION_TYPES, 'invalidFilter')}'`);
 	}
-	if (filters.incidentId !== undefined && filters.incidentId !== '') {
-		const problem = identifierProblem(filters.incidentId, 'Incident ID filter');
-		if (problem) throw parameterError('invalidFilter', problem);
-		conditions.push(`incidentId eq '${filters.incidentId as string}'`);
+	if (filters.incidentId !== undefined) {
+		// Incident IDs are digits; one given as a number (5001) is read as its digits.
+		const incident = checkedIdentifier(filters.incidentId, 'Incident ID filter', true);
+		if ('problem' in incident) throw parameterError('invalidFilter', incident.problem);
+		conditions.push(`incidentId eq '${incident.id}'`);
 	}
 	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
 	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)) };

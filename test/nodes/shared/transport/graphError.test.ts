@@ -1,8 +1,10 @@
 import {
 	DefenderXdrError,
 	describeFailedRequest,
+	notOfferedInCloud,
 	redactSecrets,
 } from '../../../../nodes/shared/transport/graphError';
+import { ALERT_SUBJECT, HUNTING_SUBJECT, INCIDENT_SUBJECT } from '../../../../nodes/shared/security';
 
 const base = { retriesDone: 0, cloud: 'global' as const };
 
@@ -31,10 +33,39 @@ describe('error mapping', () => {
 		expect(details.message).toMatch(/admin consent/);
 	});
 
-	it('says incident tasks are Global-only when another national cloud answers 404', () => {
-		const { details } = describeFailedRequest({ ...base, cloud: 'usGovL4', method: 'GET', statusCode: 404 });
-		expect(details.message).toContain('Global cloud only');
-		expect(details.message).toContain('usGovL4');
+	it('names what Microsoft publishes on a 403: no permission for incident tasks, the documented one for the others', () => {
+		const task = describeFailedRequest({ ...base, method: 'POST', statusCode: 403 }).details.message;
+		expect(task).toContain('Microsoft publishes no Graph permission for incident tasks yet');
+		expect(task).toContain('What to try: the application permission SecurityIncident.ReadWrite.All with admin consent');
+		expect(task).toContain('Defender Experts for XDR');
+		expect(describeFailedRequest({ ...base, method: 'GET', statusCode: 403, subject: INCIDENT_SUBJECT }).details.message).toMatch(/SecurityIncident\.Read\.All .*SecurityIncident\.ReadWrite\.All/);
+		expect(describeFailedRequest({ ...base, method: 'GET', statusCode: 403, subject: ALERT_SUBJECT }).details.message).toMatch(/SecurityAlert\.Read\.All .*SecurityAlert\.ReadWrite\.All/);
+		expect(describeFailedRequest({ ...base, method: 'POST', statusCode: 403, subject: HUNTING_SUBJECT }).details.message).toContain('ThreatHunting.Read.All');
+	});
+
+	it('sends a refused hunting query to its KQL, not to an ID it does not have', () => {
+		const { details } = describeFailedRequest({ ...base, method: 'POST', statusCode: 400, graphMessage: 'Query could not be parsed', subject: HUNTING_SUBJECT, safeToRepeat: true });
+		expect(details.message).toBe("Graph refused the request (400): Query could not be parsed. Check the query's KQL and the Timespan.");
+		expect(describeFailedRequest({ ...base, method: 'POST', statusCode: 404, subject: HUNTING_SUBJECT }).details.message).not.toMatch(/\bID\b/);
+	});
+
+	it.each([
+		['incident tasks', undefined, ['usGovL4', 'usGovL5', 'china'], 'the Global cloud only'],
+		['incidents', INCIDENT_SUBJECT, ['china'], 'the Global, US Government L4 and US Government L5 (DoD) clouds only'],
+		['alerts', ALERT_SUBJECT, ['china'], 'the Global, US Government L4 and US Government L5 (DoD) clouds only'],
+		['advanced hunting', HUNTING_SUBJECT, ['china'], 'the Global, US Government L4 and US Government L5 (DoD) clouds only'],
+	] as const)('refuses %s on a cloud where Microsoft does not offer them, and allows them elsewhere', (resource, subject, refusedIn, offeredIn) => {
+		for (const cloud of ['global', 'usGovL4', 'usGovL5', 'china', 'custom'] as const) {
+			const refusal = notOfferedInCloud(cloud, subject);
+			if (!(refusedIn as readonly string[]).includes(cloud)) {
+				expect(refusal).toBeUndefined();
+				continue;
+			}
+			expect(refusal?.details).toMatchObject({ code: 'notOfferedInCloud', executed: 'no', retryable: false, statusCode: null });
+			expect(refusal?.details.message).toContain(`Microsoft does not offer ${resource} in the`);
+			expect(refusal?.details.message).toContain(offeredIn);
+			expect(refusal?.details.message).toContain('Nothing was sent');
+		}
 	});
 
 	it('marks a 504 on the POST as executed: unknown', () => {
