@@ -450,7 +450,7 @@ async function ensureN8n(line, options = {}) {
 		const started = Date.now();
 		log(
 			`${PREFIX} installing n8n ${version} and Node ${node.version} into ${tildify(dir)} ` +
-				'(first time only: 5 to 10 minutes, about 3 GB)',
+				'(first time only: 5 to 15 minutes, up to 3 GB)',
 		);
 		if (fs.existsSync(dir)) log(`${PREFIX}   removing an unfinished install first`);
 		removeDir(dir);

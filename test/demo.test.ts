@@ -21,7 +21,7 @@ describe('npm run demo', () => {
 		const printedMessage = [lines[errorRow].replace(/^.*?\(executed: no\): /, ''), ...continuation.map((line) => line.trim())].join(' ');
 		expect(continuation.length).toBeGreaterThan(0);
 		expect(printedMessage).not.toContain('…');
-		expect(printedMessage).toMatch(/^Permission denied \(403\): .*\bCheck\b.*\.$/);
+		expect(printedMessage).toMatch(/^Permission denied \(403\): .*\bcheck\b.*\.$/i);
 		expect(stderr).toBe('');
 	});
 });
