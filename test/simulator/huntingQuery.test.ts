@@ -8,6 +8,7 @@ import {
 	startSimulator,
 	type Simulator,
 } from '../../simulator';
+import { MAX_RESULT_ROWS, runHuntingQuery } from '../../simulator/hunting';
 import { expectGraphError, graphRequests, type Json } from './graphRequests';
 
 let sim: Simulator;
@@ -177,12 +178,15 @@ describe("Graph's limits on a query", () => {
 		expect(await results(SEEDED_HUNTING_QUERIES.devicesOfIncident, null)).toEqual([]);
 	});
 
-	it('returns at most 100,000 rows, while count still counts them all', async () => {
-		const rows = Array.from({ length: 100_001 }, (_, index) => ({ Timestamp: new Date().toISOString(), DeviceName: `bulk-${index}.contoso.com` }));
-		sim.addHuntingRows('DeviceInfo', rows);
-		expect(await results('DeviceInfo | where DeviceName startswith "bulk-" | project DeviceName', null)).toHaveLength(100_000);
-		expect(await results('DeviceInfo | where DeviceName startswith "bulk-" | count', null)).toEqual([{ Count: 100_001 }]);
-	}, 60_000);
+	it('returns at most 100,000 rows, while count still counts them all', () => {
+		// The query engine itself, over a table of 100,001 rows: no need to send megabytes through HTTP for this.
+		const now = Date.now();
+		const table = { schema: [{ name: 'Timestamp', type: 'DateTime' }, { name: 'DeviceName', type: 'String' }], rows: Array.from({ length: 100_001 }, (_, index) => ({ Timestamp: new Date(now - index).toISOString(), DeviceName: `bulk-${index}` })) };
+		expect(MAX_RESULT_ROWS).toBe(100_000);
+		expect(runHuntingQuery('Bulk | where DeviceName startswith "bulk-"', undefined, { Bulk: table }, now).results).toHaveLength(100_000);
+		expect(runHuntingQuery('Bulk | count', undefined, { Bulk: table }, now).results).toEqual([{ Count: 100_001 }]);
+		expect(runHuntingQuery('Bulk | take 5', undefined, { Bulk: table }, now).results).toHaveLength(5);
+	});
 
 	it('huntingQueryMs makes a query run long: its answer comes no sooner', async () => {
 		sim.configure({ huntingQueryMs: 250 });

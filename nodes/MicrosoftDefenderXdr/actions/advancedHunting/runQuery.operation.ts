@@ -24,7 +24,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'DeviceInfo\n| where DeviceName startswith "ws-fin-"\n| project DeviceId, DeviceName, OSPlatform',
-		description: 'The advanced hunting query, in Kusto Query Language (KQL)',
+		description: 'The advanced hunting query, in Kusto Query Language (KQL). Graph stops a query after 3 minutes and returns at most 100,000 rows.',
 	},
 	{
 		displayName: 'Timespan',
