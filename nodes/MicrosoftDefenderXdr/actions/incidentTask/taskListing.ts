@@ -13,8 +13,9 @@ type ListingPages = AsyncGenerator<{ items: IncidentTask[]; nextLinkRefused: boo
 
 /**
  * Graph's incident-task listing for one run, read page by page (500 tasks each, most recently updated first, as asked
- * with `$orderby`: the tasks a run acts on are usually the fresh ones) only as far as the items need, so a large batch costs one request per 500 tasks to verify instead of one per task. A listed task
- * verifies one item only: another item for the same task reads it again, since the first may have started it.
+ * with `$orderby`: the tasks a run acts on are usually the fresh ones) only as far as the items need, so a large
+ * batch costs one request per 500 tasks to verify instead of one per task. A listed task verifies one item only:
+ * another item for the same task reads it again, since the first may have started it.
  */
 class TaskListing {
 	private readonly listed = new Map<string, IncidentTask>();
