@@ -44,6 +44,9 @@ const {
 const EQ = Object.freeze(['eq']);
 const DATE_OPERATORS = Object.freeze(['eq', 'ge', 'gt', 'le', 'lt']);
 
+/** The incident statuses Graph's update page lists as values to set: not inProgress, not awaitingAction (Defender Experts set it). */
+const SETTABLE_INCIDENT_STATUSES = Object.freeze(['active', 'resolved', 'redirected', 'unknownFutureValue']);
+
 /** @type {CollectionRules} */
 const TASK_RULES = {
 	name: 'incidentTasks',
@@ -51,11 +54,15 @@ const TASK_RULES = {
 		incidentId: { kind: 'string', operators: EQ },
 		status: { kind: 'string', operators: EQ, values: [...TASK_STATUSES, 'unknownFutureValue'] },
 		actionType: { kind: 'string', operators: EQ, values: ACTION_TYPES },
-		createdDateTime: { kind: 'dateTime', operators: DATE_OPERATORS },
-		lastUpdateDateTime: { kind: 'dateTime', operators: DATE_OPERATORS, source: 'lastModifiedDateTime' },
+		// Graph documents `type` as filterable but names no property or values behind it: any quoted string is
+		// accepted and compared with a `type` a test gives a task (seeded tasks have none).
+		type: { kind: 'string', operators: EQ },
+		// Graph documents only `eq` on the task dates.
+		createdDateTime: { kind: 'dateTime', operators: EQ },
+		lastUpdateDateTime: { kind: 'dateTime', operators: EQ, source: 'lastModifiedDateTime' },
 	},
 	filterHelp:
-		"incidentTasks supports eq on incidentId, status and actionType, and eq, ge, gt, le, lt on createdDateTime and lastUpdateDateTime, joined with 'and', e.g. incidentId eq '1001' and status eq 'open'.",
+		"incidentTasks supports eq on incidentId, status, type, actionType, createdDateTime and lastUpdateDateTime, joined with 'and', e.g. incidentId eq '1001' and status eq 'open'.",
 	orderable: { lastUpdateDateTime: 'lastModifiedDateTime' },
 	selectable: [
 		'id', 'displayName', 'description', 'actionType', 'actionStatus', 'status', 'source', 'createdDateTime',
@@ -111,7 +118,8 @@ const ALERT_RULES = {
 		serviceSource: { kind: 'string', operators: EQ, values: SERVICE_SOURCES, hiddenValues: ALERT_HIDDEN.serviceSource },
 	},
 	filterHelp: `alerts_v2 can be filtered on assignedTo, classification, createdDateTime, determination, lastUpdateDateTime, serviceSource, severity and status: ${SECURITY_FILTER_HELP}`,
-	orderable: { createdDateTime: 'createdDateTime', lastUpdateDateTime: 'lastUpdateDateTime' },
+	// Graph documents $count, $filter, $skip and $top for the list: no $orderby, no $select.
+	orderable: {},
 	selectable: [
 		'id', 'providerAlertId', 'incidentId', 'status', 'severity', 'classification', 'determination', 'serviceSource',
 		'detectionSource', 'detectorId', 'tenantId', 'title', 'description', 'recommendedActions', 'category', 'assignedTo',
@@ -119,7 +127,7 @@ const ALERT_RULES = {
 		'createdDateTime', 'lastUpdateDateTime', 'resolvedDateTime', 'firstActivityDateTime', 'lastActivityDateTime',
 		'comments', 'evidence', 'systemTags',
 	],
-	options: ['$filter', '$top', '$skip', '$skiptoken', '$count', '$orderby', '$select'],
+	options: ['$filter', '$top', '$skip', '$skiptoken', '$count'],
 	defaultPageSize: 100,
 	maxTop: 2000,
 };
@@ -127,7 +135,7 @@ const ALERT_RULES = {
 /**
  * @typedef {{ type: 'string' | 'nullableString' | 'stringArray' } | { type: 'enum', members: readonly string[] }} FieldRule
  * @type {Record<'incidents' | 'alerts', { typeName: string, fields: Record<string, FieldRule>, hidden: HiddenMembers }>}
- * The properties Graph documents as updatable by PATCH.
+ * The properties, and for enums the values, that Graph's update pages list as updatable by PATCH.
  */
 const WRITABLE = {
 	incidents: {
@@ -141,7 +149,8 @@ const WRITABLE = {
 			displayName: { type: 'string' },
 			resolvingComment: { type: 'nullableString' },
 			severity: { type: 'enum', members: ALERT_SEVERITIES },
-			status: { type: 'enum', members: INCIDENT_STATUSES },
+			status: { type: 'enum', members: SETTABLE_INCIDENT_STATUSES },
+			summary: { type: 'nullableString' },
 		},
 		hidden: INCIDENT_HIDDEN,
 	},
@@ -157,8 +166,14 @@ const WRITABLE = {
 	},
 };
 
-/** Lists are newest first unless $orderby says otherwise. */
+/** Incidents and alerts are documented as newest first unless $orderby says otherwise. */
 const NEWEST_FIRST = [{ property: 'createdDateTime', descending: true }];
+/**
+ * Graph promises no order for incident tasks without $orderby; the simulator serves them as stored (oldest first),
+ * so a client that takes the first page for the newest tasks is caught.
+ */
+/** @type {{ property: string, descending: boolean }[]} */
+const AS_STORED = [];
 
 const EXECUTE_ACTION_NAMES = ['executeresponseaction', 'microsoft.graph.security.executeresponseaction'];
 const HUNTING_ACTION_NAMES = ['runhuntingquery', 'microsoft.graph.security.runhuntingquery'];
@@ -240,7 +255,7 @@ function routeGraph(store, request) {
 		};
 		if (route.id === undefined) {
 			onlyMethod('GET');
-			const page = pageCollection(store.listTasks(), query, TASK_RULES, paging(request, NEWEST_FIRST), preferences);
+			const page = pageCollection(store.listTasks(), query, TASK_RULES, paging(request, AS_STORED), preferences);
 			const value = page.value.map((task) => expandTask(task, page.expand));
 			return list(context('security/incidentTasks'), value, page);
 		}

@@ -18,6 +18,10 @@ const { GraphError } = require('./responses');
 const SUPPORTED = 'The simulator runs a subset of KQL: a table, then where, project, take, limit, top, order by, sort by and count.';
 const STRING_OPERATORS = ['==', '!=', '=~', '!~', 'contains', '!contains', 'contains_cs', 'has', '!has', 'startswith', '!startswith', 'endswith', '!endswith'];
 const ORDER_OPERATORS = ['<', '<=', '>', '>='];
+/** Graph's window when the request has no Timespan. */
+const DEFAULT_TIMESPAN = 'P30D';
+/** Graph returns at most this many rows of a query's result. */
+const MAX_RESULT_ROWS = 100_000;
 const TIMESPAN_UNITS = /** @type {Record<string, number>} */ ({ d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 });
 
 /** @param {string} message */
@@ -124,8 +128,9 @@ function runHuntingQuery(query, timespan, tables, now = Date.now()) {
 
 	let schema = table.schema.slice();
 	let rows = table.rows.slice();
-	const window = timespan === undefined ? null : parseTimespan(timespan, now);
-	if (window && schema.some((column) => column.name === 'Timestamp')) {
+	// Without a Timespan Graph looks back 30 days, so older rows need a Timespan that reaches them.
+	const window = parseTimespan(timespan ?? DEFAULT_TIMESPAN, now);
+	if (schema.some((column) => column.name === 'Timestamp')) {
 		rows = rows.filter((row) => {
 			const time = Date.parse(String(row.Timestamp));
 			return time >= window.start && time <= window.end;
@@ -264,7 +269,7 @@ function runHuntingQuery(query, timespan, tables, now = Date.now()) {
 		}
 		if (position < tokens.length && !isSymbol('|')) throw parseError(peek());
 	}
-	return { schema: schema.map(({ name, type }) => ({ name, type })), results: rows.map((row) => ({ ...row })) };
+	return { schema: schema.map(({ name, type }) => ({ name, type })), results: rows.slice(0, MAX_RESULT_ROWS).map((row) => ({ ...row })) };
 }
 
 /**
@@ -402,4 +407,4 @@ function parseTimespan(timespan, now) {
 	throw invalid();
 }
 
-module.exports = { runHuntingQuery };
+module.exports = { runHuntingQuery, DEFAULT_TIMESPAN, MAX_RESULT_ROWS };

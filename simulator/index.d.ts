@@ -137,6 +137,8 @@ export interface SimulatorSettings {
 	tokenLifetimeSeconds: number;
 	/** Time from a 204 execute to the task's terminal actionStatus. Default 300. */
 	actionDelayMs: number;
+	/** How long runHuntingQuery takes to answer (a long query; Graph allows up to 3 minutes). Default 0. */
+	huntingQueryMs: number;
 	/** Server page size when $top is absent or larger; null = per collection (incidentTasks 500, incidents 20, alerts_v2 100). */
 	pageSize: number | null;
 	/** Seed for the random fault draws; null = Math.random. */
@@ -316,6 +318,8 @@ export function isExecutableActionType(actionType: string): boolean;
 
 /** Fixed base of every seeded date. */
 export const SEED_BASE_TIME: string;
+/** A runHuntingQuery Timespan covering every seeded hunting row (Graph's default window is the last 30 days). */
+export const SEEDED_HUNTING_TIMESPAN: string;
 /** The tenantId property of seeded incidents and alerts. */
 export const SEED_TENANT_GUID: string;
 /** Graph-shaped seeded tasks, oldest first. */

@@ -299,13 +299,16 @@ function pageCollection(entities, query, rules, paging, preferences) {
 	const { filter } = options;
 	const filtered = filter ? entities.filter((entity) => matches(filter, entity, rules.filterable)) : entities.slice();
 	const order = options.orderBy ?? paging.defaultOrder;
-	filtered.sort((a, b) => {
-		for (const { property, descending } of order) {
-			const difference = compareForSort(a[property], b[property]);
-			if (difference !== 0) return descending ? -difference : difference;
-		}
-		return String(a.id).localeCompare(String(b.id));
-	});
+	// No order at all keeps the stored order (a collection Graph promises no order for).
+	if (order.length > 0) {
+		filtered.sort((a, b) => {
+			for (const { property, descending } of order) {
+				const difference = compareForSort(a[property], b[property]);
+				if (difference !== 0) return descending ? -difference : difference;
+			}
+			return String(a.id).localeCompare(String(b.id));
+		});
+	}
 	const pageSize = Math.min(options.top ?? Infinity, paging.pageSize ?? rules.defaultPageSize);
 	const start = options.skip + options.offset;
 	const page = filtered.slice(start, start + pageSize);

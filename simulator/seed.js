@@ -9,6 +9,8 @@ const { RESPONSE_ACTION_TYPES } = require('./model');
 
 /** Fixed clock for every seeded date; entities added at runtime default to the real "now", so they are always newer. */
 const SEED_BASE_TIME = '2026-01-05T08:00:00.000Z';
+/** A runHuntingQuery Timespan that covers every seeded hunting row: they are older than Graph's default 30 days. */
+const SEEDED_HUNTING_TIMESPAN = '2026-01-05T00:00:00Z/P1D';
 const SEED_TENANT_GUID = '4f6a2c1e-8d3b-4b7a-9c55-2e1d0f3a7b60';
 
 const BASE_MS = Date.parse(SEED_BASE_TIME);
@@ -829,6 +831,7 @@ function deepFreeze(value) {
 
 module.exports = {
 	SEED_BASE_TIME,
+	SEEDED_HUNTING_TIMESPAN,
 	SEED_TENANT_GUID,
 	SEED_TASKS,
 	SEED_TASK_OUTCOMES,

@@ -23,6 +23,7 @@ const { handleGraph } = require('./graph');
  *   faultRates: { status503: number, status504AfterExecute: number, dropBeforeExecute: number, dropAfterExecute: number },
  *   tokenLifetimeSeconds: number,
  *   actionDelayMs: number,
+ *   huntingQueryMs: number,
  *   pageSize: number | null,
  *   randomSeed: number | null,
  *   nextLinkOrigin: string | null,
@@ -44,6 +45,7 @@ const { handleGraph } = require('./graph');
 
 const LOGIN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/(token|authorize)$/i;
 const EXECUTE_PATH = /\/executeResponseAction$/i;
+const HUNTING_PATH = /\/security\/(microsoft\.graph\.security\.)?runHuntingQuery$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
 const REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
 
@@ -164,6 +166,12 @@ async function handle(core, req, res) {
 		} catch (error) {
 			if (!(error instanceof GraphError)) throw error;
 			reply = graphErrorReply(error, ids);
+		}
+
+		// A long query: the answer comes after huntingQueryMs, or never when the client has given up by then.
+		if (method === 'POST' && HUNTING_PATH.test(url.pathname) && core.settings.huntingQueryMs > 0) {
+			await sleep(core.settings.huntingQueryMs);
+			if (core.stopped || res.destroyed) return done();
 		}
 
 		let after = scripted?.fault;

@@ -67,7 +67,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 					{ name: 'Add Comment', value: 'addComment', description: "Add a comment to an incident's audit trail", action: 'Add a comment to an incident' },
 					{ name: 'Get', value: 'get', description: 'Read one incident by its ID, with its status, severity, classification and alerts', action: 'Get an incident' },
 					{ name: 'Get Many', value: 'getMany', description: 'List incidents, newest first, optionally by status, severity, classification, assignee or date', action: 'Get many incidents' },
-					{ name: 'Update', value: 'update', description: "Change an incident's status, classification, determination, assignee, tags or resolving comment", action: 'Update an incident' },
+					{ name: 'Update', value: 'update', description: "Change an incident's status, classification, determination, assignee, tags, severity, name, description, summary or resolving comment", action: 'Update an incident' },
 				],
 				default: 'get',
 			},

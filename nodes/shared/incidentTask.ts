@@ -69,6 +69,12 @@ void [actionTypesMatchGraph, statusesMatchGraph, actionStatusesMatchGraph];
 export const MAX_PAGE_SIZE = 500;
 
 /**
+ * Graph promises no order for the task list unless asked; `lastUpdateDateTime` is the one property it documents for
+ * `$orderby`, so lists that should start with the most recent tasks ask for it.
+ */
+export const RECENTLY_UPDATED_FIRST = 'lastUpdateDateTime desc';
+
+/**
  * A task as Graph serves it: Microsoft's model, with the fields the node relies on named. Graph may send more, and
  * `responseAction` is deprecated and may be absent, so nothing depends on it.
  */

@@ -14,6 +14,8 @@ type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsof
 
 export const SEVERITIES = ['high', 'medium', 'low', 'informational', 'unknown'] as const;
 export const INCIDENT_STATUSES = ['active', 'inProgress', 'awaitingAction', 'resolved', 'redirected'] as const;
+/** The statuses Graph's incident update page lists as values to set; Defender Experts alone set awaitingAction. */
+export const INCIDENT_SETTABLE_STATUSES = ['active', 'resolved', 'redirected'] as const satisfies ReadonlyArray<(typeof INCIDENT_STATUSES)[number]>;
 export const ALERT_STATUSES = ['new', 'inProgress', 'resolved'] as const;
 export const CLASSIFICATIONS = ['truePositive', 'falsePositive', 'informationalExpectedActivity', 'unknown'] as const;
 export const DETERMINATIONS = [
@@ -105,13 +107,16 @@ export const ALERT_SUBJECT: GraphSubject = {
 	offeredIn: RESOURCE_CLOUDS.alerts,
 };
 
+/** Graph lets one advanced hunting request run for up to 3 minutes. */
+export const HUNTING_TIME_LIMIT_SECONDS = 180;
+
 export const HUNTING_SUBJECT: GraphSubject = {
 	name: 'hunting query',
 	// A query has no ID: what Graph refuses is its KQL or its time range.
 	onBadRequest: "the query's KQL and the Timespan",
 	onNotFound: "that the credential's Cloud (and, for Custom, its Graph URL) reaches Microsoft Graph",
 	onForbidden: 'Check that the app registration has the Graph application permission ThreatHunting.Read.All with admin consent',
-	unknownOutcome: 'the query may or may not have run.',
+	unknownOutcome: `the query may still be running in Defender and counting against the tenant's advanced hunting quota, so it was not sent again. Narrow the query (Graph stops one after ${HUNTING_TIME_LIMIT_SECONDS / 60} minutes), or give Request Timeout more than ${HUNTING_TIME_LIMIT_SECONDS} s, before running it again.`,
 	offeredIn: RESOURCE_CLOUDS.advancedHunting,
 };
 

@@ -13,7 +13,7 @@
 
 const assert = require('node:assert/strict');
 
-const { EXECUTABLE_ACTION_TYPES, SEEDED_ALERT_IDS, SEEDED_HUNTING_QUERIES, SEEDED_INCIDENT_IDS, SEEDED_TASK_IDS } = require('../../simulator');
+const { EXECUTABLE_ACTION_TYPES, SEED_HUNTING_TABLES, SEEDED_ALERT_IDS, SEEDED_HUNTING_QUERIES, SEEDED_INCIDENT_IDS, SEEDED_TASK_IDS } = require('../../simulator');
 
 const PACKAGE_NAME = 'n8n-nodes-microsoft-defender-xdr';
 const DEFENDER_NODE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
@@ -65,13 +65,13 @@ function requestsFor(sim, method, taskId) {
 	return sim.requests.filter((r) => r.method === method && taskIdOf(r.path) === taskId);
 }
 
-/** Open tasks Graph can execute, newest first, as the simulator lists them. @param {VerifyContext['before']} state */
+/** Open tasks Graph can execute, most recently updated first, as the node asks Graph to list them. @param {VerifyContext['before']} state */
 function openExecutableTasks(state) {
 	/** @type {Set<string>} */
 	const executable = new Set(EXECUTABLE_ACTION_TYPES);
 	return state.tasks
 		.filter((t) => t.status === 'open' && executable.has(t.actionType))
-		.sort((a, b) => b.createdDateTime.localeCompare(a.createdDateTime) || a.id.localeCompare(b.id));
+		.sort((a, b) => Date.parse(b.lastModifiedDateTime) - Date.parse(a.lastModifiedDateTime) || a.id.localeCompare(b.id));
 }
 
 /** The items of execute-mixed-items.json's Code node, in order, and the output, outcome or error code each must get. */
@@ -246,7 +246,7 @@ const scenarios = [
 		workflow: 'manage-tasks.json',
 		title: 'get, getMany and update',
 		verify({ run, sim, before, check }) {
-			check('Get Many returns the 3 newest open executable tasks, all paired to the one input', () => {
+			check('Get Many returns the 3 most recently updated open executable tasks, all paired to the one input', () => {
 				const listed = itemsOf(run, 'List 3 open executable tasks');
 				assert.deepEqual(listed.map((i) => i.json.id), openExecutableTasks(before).slice(0, 3).map((t) => t.id));
 				assert.deepEqual(listed.map((i) => i.pairedItem?.item), [0, 0, 0]);
@@ -363,6 +363,10 @@ const incidentLoopScenario = {
 		const taskIds = [SEEDED_TASK_IDS.openByActionType.isolateDevice, SEEDED_TASK_IDS.openByActionType.runAntiVirusScan];
 		const incident = sim.addIncident({ severity: 'high', displayName: 'Ransomware on WS-FIN-042 (end-to-end)' });
 		for (const id of taskIds) sim.setTask(id, { incidentId: incident.id });
+		// The device reported today: the example hunts with Graph's default window, the last 30 days.
+		const deviceId = sim.getTask(taskIds[0])?.responseAction?.identifierValue;
+		const seen = SEED_HUNTING_TABLES.DeviceInfo.rows.find((row) => row.DeviceId === deviceId);
+		sim.addHuntingRows('DeviceInfo', [{ ...seen, Timestamp: new Date().toISOString() }]);
 		const commented = () => (sim.getIncident(incident.id)?.comments ?? []).length > 0;
 		const done = await waitFor(commented, 150_000);
 		check('the new incident\'s tasks ran once each, the incident is resolved and carries a comment with the request IDs', () => {

@@ -1,5 +1,6 @@
 import {
 	SEEDED_HUNTING_QUERIES,
+	SEEDED_HUNTING_TIMESPAN,
 	SEED_ALERTS,
 	SEED_HUNTING_TABLES,
 	SEED_TASKS,
@@ -7,6 +8,7 @@ import {
 	startSimulator,
 	type Simulator,
 } from '../../simulator';
+import { MAX_RESULT_ROWS, runHuntingQuery } from '../../simulator/hunting';
 import { expectGraphError, graphRequests, type Json } from './graphRequests';
 
 let sim: Simulator;
@@ -18,8 +20,10 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 beforeEach(() => sim.reset());
 
-const hunt = (Query: string, Timespan?: string) => post('/v1.0/security/runHuntingQuery', Timespan === undefined ? { Query } : { Query, Timespan });
-const results = async (Query: string, Timespan?: string) => {
+// The seeded rows are dated January 2026, older than Graph's default window of 30 days: queries on them send a
+// Timespan that reaches them, as a client of Graph must; `null` sends none.
+const hunt = (Query: string, Timespan: string | null = SEEDED_HUNTING_TIMESPAN) => post('/v1.0/security/runHuntingQuery', Timespan === null ? { Query } : { Query, Timespan });
+const results = async (Query: string, Timespan: string | null = SEEDED_HUNTING_TIMESPAN) => {
 	const answer = await hunt(Query, Timespan);
 	if (answer.status !== 200) throw new Error(`${Query} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
 	return answer.body.results as Json[];
@@ -51,8 +55,8 @@ describe('POST /security/runHuntingQuery', () => {
 	});
 
 	it('works on v1.0 and beta, with Query in any case as Graph binds action parameters', async () => {
-		expect((await post('/beta/security/runHuntingQuery', { Query: 'AlertInfo | count' })).body.results).toEqual([{ Count: SEED_ALERTS.length }]);
-		expect((await post('/v1.0/security/runHuntingQuery', { query: 'AlertInfo | count' })).body.results).toEqual([{ Count: SEED_ALERTS.length }]);
+		expect((await post('/beta/security/runHuntingQuery', { Query: 'AlertInfo | count', Timespan: SEEDED_HUNTING_TIMESPAN })).body.results).toEqual([{ Count: SEED_ALERTS.length }]);
+		expect((await post('/v1.0/security/runHuntingQuery', { query: 'AlertInfo | count', timespan: SEEDED_HUNTING_TIMESPAN })).body.results).toEqual([{ Count: SEED_ALERTS.length }]);
 	});
 });
 
@@ -80,7 +84,7 @@ describe('the KQL subset', () => {
 		expect(await results('DeviceNetworkEvents | where RemotePort < 443')).toHaveLength(1);
 		// ago() counts back from the real clock; the seed has fixed dates in January 2026.
 		sim.addHuntingRows('DeviceInfo', [{ Timestamp: new Date().toISOString(), DeviceName: 'fresh-laptop.contoso.com', DeviceId: 'f'.repeat(40) }]);
-		expect(names(await results('DeviceInfo | where Timestamp > ago(1h)'))).toEqual(['fresh-laptop.contoso.com']);
+		expect(names(await results('DeviceInfo | where Timestamp > ago(1h)', null))).toEqual(['fresh-laptop.contoso.com']);
 	});
 
 	it('take, limit, top, order by, sort by, project and count', async () => {
@@ -151,12 +155,48 @@ describe('what the simulator refuses, as Graph does, with 400 BadRequest', () =>
 
 describe('addHuntingRows', () => {
 	it('adds rows a later query finds, fills omitted columns and refuses unknown tables and columns', async () => {
-		const [added] = sim.addHuntingRows('DeviceNetworkEvents', [{ Timestamp: '2026-02-01T10:00:00Z', DeviceName: 'ws-fin-042.contoso.com', RemoteIP: '192.0.2.99', RemotePort: 8443 }]);
+		const [added] = sim.addHuntingRows('DeviceNetworkEvents', [{ Timestamp: new Date().toISOString(), DeviceName: 'ws-fin-042.contoso.com', RemoteIP: '192.0.2.99', RemotePort: 8443 }]);
 		expect(added).toMatchObject({ RemoteUrl: '', LocalPort: null });
-		expect(await results('DeviceNetworkEvents | where RemoteIP == "192.0.2.99" | project DeviceName, RemotePort')).toEqual([{ DeviceName: 'ws-fin-042.contoso.com', RemotePort: 8443 }]);
+		expect(await results('DeviceNetworkEvents | where RemoteIP == "192.0.2.99" | project DeviceName, RemotePort', null)).toEqual([{ DeviceName: 'ws-fin-042.contoso.com', RemotePort: 8443 }]);
 		expect(() => sim.addHuntingRows('EmailEvents' as never, [])).toThrow(/No hunting table EmailEvents/);
 		expect(() => sim.addHuntingRows('DeviceInfo', [{ Colour: 'red' }])).toThrow(/no column Colour/);
 		sim.reset();
-		expect(await results('DeviceNetworkEvents | where RemoteIP == "192.0.2.99"')).toEqual([]);
+		expect(await results('DeviceNetworkEvents | where RemoteIP == "192.0.2.99"', null)).toEqual([]);
+	});
+});
+
+describe("Graph's limits on a query", () => {
+	const DAY_MS = 86_400_000;
+	const deviceSeen = (daysAgo: number, DeviceName: string) => ({ Timestamp: new Date(Date.now() - daysAgo * DAY_MS).toISOString(), DeviceName, DeviceId: 'e'.repeat(40) });
+
+	it('without a Timespan looks back 30 days only; a Timespan reaches older rows', async () => {
+		sim.addHuntingRows('DeviceInfo', [deviceSeen(1, 'recent.contoso.com'), deviceSeen(29, 'last-month.contoso.com'), deviceSeen(31, 'older.contoso.com')]);
+		const query = 'DeviceInfo | where DeviceId == "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee" | project DeviceName';
+		expect((await results(query, null)).map((row) => row.DeviceName).sort()).toEqual(['last-month.contoso.com', 'recent.contoso.com']);
+		expect((await results(query, 'P60D')).map((row) => row.DeviceName).sort()).toEqual(['last-month.contoso.com', 'older.contoso.com', 'recent.contoso.com']);
+		// The seeded story (January 2026) is outside the default window.
+		expect(await results(SEEDED_HUNTING_QUERIES.devicesOfIncident, null)).toEqual([]);
+	});
+
+	it('returns at most 100,000 rows, while count still counts them all', () => {
+		// The query engine itself, over a table of 100,001 rows: no need to send megabytes through HTTP for this.
+		const now = Date.now();
+		const table = { schema: [{ name: 'Timestamp', type: 'DateTime' }, { name: 'DeviceName', type: 'String' }], rows: Array.from({ length: 100_001 }, (_, index) => ({ Timestamp: new Date(now - index).toISOString(), DeviceName: `bulk-${index}` })) };
+		expect(MAX_RESULT_ROWS).toBe(100_000);
+		expect(runHuntingQuery('Bulk | where DeviceName startswith "bulk-"', undefined, { Bulk: table }, now).results).toHaveLength(100_000);
+		expect(runHuntingQuery('Bulk | count', undefined, { Bulk: table }, now).results).toEqual([{ Count: 100_001 }]);
+		expect(runHuntingQuery('Bulk | take 5', undefined, { Bulk: table }, now).results).toHaveLength(5);
+	});
+
+	it('huntingQueryMs makes a query run long: its answer comes no sooner', async () => {
+		sim.configure({ huntingQueryMs: 250 });
+		try {
+			expect((await hunt('AlertInfo | count')).body.results).toEqual([{ Count: SEED_ALERTS.length }]);
+			const [query] = sim.requests.filter((request) => request.authorized);
+			expect(query.path).toBe('/v1.0/security/runHuntingQuery');
+			expect(query.durationMs).toBeGreaterThanOrEqual(250);
+		} finally {
+			sim.configure({ huntingQueryMs: 0 });
+		}
 	});
 });

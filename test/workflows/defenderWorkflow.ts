@@ -31,7 +31,7 @@ export function useWorld(options: SimulatorOptions = {}) {
 	});
 	beforeEach(() => {
 		world.sim.reset();
-		world.sim.configure({ latencyMs: 0, rateLimit: null, pageSize: null, nextLinkOrigin: null, actionDelayMs: options.actionDelayMs ?? 50 });
+		world.sim.configure({ latencyMs: 0, rateLimit: null, pageSize: null, nextLinkOrigin: null, huntingQueryMs: 0, actionDelayMs: options.actionDelayMs ?? 50 });
 	});
 	return world;
 }

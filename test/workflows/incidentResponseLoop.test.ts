@@ -5,16 +5,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { SEEDED_TASK_IDS as TASKS } from '../../simulator';
+import { SEED_HUNTING_TABLES, SEEDED_TASK_IDS as TASKS } from '../../simulator';
 import { useWorld } from './defenderWorkflow';
 
 const example = () => JSON.parse(readFileSync(path.join(__dirname, '../../examples/incident-response-loop.json'), 'utf8'));
 const world = useWorld();
 
-/** A new high-severity incident that owns two open tasks on the same device. */
+/**
+ * A new high-severity incident that owns two open tasks on the same device. The device reported to Defender today:
+ * the example hunts with Graph's default window (the last 30 days), which the seeded January rows are outside of.
+ */
 function newIncidentWithTasks() {
 	const incident = world.sim.addIncident({ severity: 'high', displayName: 'Ransomware on WS-FIN-042' });
-	for (const id of [TASKS.openByActionType.isolateDevice, TASKS.openByActionType.runAntiVirusScan]) world.sim.setTask(id, { incidentId: incident.id });
+	const tasks = [TASKS.openByActionType.isolateDevice, TASKS.openByActionType.runAntiVirusScan];
+	for (const id of tasks) world.sim.setTask(id, { incidentId: incident.id });
+	const deviceId = world.sim.getTask(tasks[0])?.responseAction?.identifierValue;
+	const seen = SEED_HUNTING_TABLES.DeviceInfo.rows.find((row) => row.DeviceId === deviceId);
+	world.sim.addHuntingRows('DeviceInfo', [{ ...seen, Timestamp: new Date().toISOString() }]);
 	return incident;
 }
 

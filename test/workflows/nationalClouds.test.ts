@@ -5,7 +5,13 @@
  */
 import net from 'node:net';
 
-import { SEEDED_ALERT_IDS as ALERTS, SEEDED_HUNTING_QUERIES as QUERIES, SEEDED_INCIDENT_IDS as INCIDENTS, SEEDED_TASK_IDS as TASKS } from '../../simulator';
+import {
+	SEEDED_ALERT_IDS as ALERTS,
+	SEEDED_HUNTING_QUERIES as QUERIES,
+	SEEDED_HUNTING_TIMESPAN,
+	SEEDED_INCIDENT_IDS as INCIDENTS,
+	SEEDED_TASK_IDS as TASKS,
+} from '../../simulator';
 import type { INode } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../harness/n8n-engine';
@@ -110,7 +116,8 @@ describe('where Microsoft offers it', () => {
 			await runDefender(world.engine, { resource: 'incidentTask', operation: 'get', incidentTaskId: TASKS.openByActionType.isolateDevice }),
 			await runDefender(world.engine, { resource: 'incident', operation: 'get', incidentId: INCIDENTS.active }),
 			await runDefender(world.engine, { resource: 'alert', operation: 'get', alertId: ALERTS.new }),
-			await runDefender(world.engine, { resource: 'advancedHunting', operation: 'runQuery', query: QUERIES.devicesOfIncident }),
+			// The seeded rows are older than Graph's default 30-day window.
+			await runDefender(world.engine, { resource: 'advancedHunting', operation: 'runQuery', query: QUERIES.devicesOfIncident, timespan: SEEDED_HUNTING_TIMESPAN }),
 		]);
 
 		expect(result.map((run) => run.error)).toEqual([[], [], [], []]);

@@ -26,13 +26,15 @@ export interface Operation {
 	/** The fields that say which input an output item is about; an Error item carries them too. */
 	subject(this: IExecuteFunctions, itemIndex: number): IDataObject;
 	execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, run: OperationRun): Promise<OperationResult>;
+	/** Request Timeout when the user sets none, for an operation whose requests may take longer than most. */
+	defaultRequestTimeoutSeconds?: number;
 }
 
 const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 16;
 
 /** The options every operation has: how its requests are sent. Their defaults are the transport's. */
-const REQUEST_OPTIONS: INodeProperties[] = [
+const requestOptions = (requestTimeoutSeconds: number): INodeProperties[] => [
 	{
 		displayName: 'Concurrency',
 		name: 'concurrency',
@@ -62,20 +64,23 @@ const REQUEST_OPTIONS: INodeProperties[] = [
 		name: 'requestTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 60,
+		default: requestTimeoutSeconds,
 		description: 'How long to wait for one answer from Graph, or for an access token',
 	},
 ];
 
-/** The `options` collection of an operation: its own options and the request options, in the order n8n shows. */
-export function optionsProperty(ownOptions: INodeProperties[] = []): INodeProperties {
+/**
+ * The `options` collection of an operation: its own options and the request options, in the order n8n shows.
+ * An operation with a longer Request Timeout default passes it here and exports it as `defaultRequestTimeoutSeconds`.
+ */
+export function optionsProperty(ownOptions: INodeProperties[] = [], requestTimeoutSeconds = 60): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...ownOptions, ...REQUEST_OPTIONS].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...ownOptions, ...requestOptions(requestTimeoutSeconds)].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
@@ -84,8 +89,14 @@ export function defaultsOf(options: INodeProperties): IDataObject {
 	return Object.fromEntries((options.options as INodeProperties[]).map((option) => [option.name, option.default]));
 }
 
-/** How this run sends its requests, from the options of the first item (a run has one Graph session). */
-export function readRequestSettings(ctx: IExecuteFunctions): { concurrency: number; settings: RequestSettings } {
+/**
+ * How this run sends its requests, from the options of the first item (a run has one Graph session);
+ * `requestTimeoutSeconds` is the operation's Request Timeout when the user set none.
+ */
+export function readRequestSettings(
+	ctx: IExecuteFunctions,
+	requestTimeoutSeconds = DEFAULT_REQUEST_SETTINGS.requestTimeoutSeconds,
+): { concurrency: number; settings: RequestSettings } {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const count = (name: string, label: string, fallback: number, min: number, max: number) =>
 		options[name] === undefined ? fallback : toInteger(options[name], label, min, max);
@@ -95,7 +106,7 @@ export function readRequestSettings(ctx: IExecuteFunctions): { concurrency: numb
 		settings: {
 			maxRetries: count('maxRetries', 'Max Retries', DEFAULT_REQUEST_SETTINGS.maxRetries, 0, 10),
 			maxRetryWaitSeconds: seconds('maxRetryWait', 'Max Retry Wait', DEFAULT_REQUEST_SETTINGS.maxRetryWaitSeconds),
-			requestTimeoutSeconds: seconds('requestTimeout', 'Request Timeout', DEFAULT_REQUEST_SETTINGS.requestTimeoutSeconds),
+			requestTimeoutSeconds: seconds('requestTimeout', 'Request Timeout', requestTimeoutSeconds),
 		},
 	};
 }

@@ -41,7 +41,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	let graph: GraphSession;
 	let concurrency: number;
 	try {
-		const requests = readRequestSettings(this);
+		const requests = readRequestSettings(this, operation.defaultRequestTimeoutSeconds);
 		concurrency = requests.concurrency;
 		graph = await GraphSession.open(this, requests.settings);
 	} catch (error) {

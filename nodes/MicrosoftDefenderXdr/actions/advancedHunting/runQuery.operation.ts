@@ -1,9 +1,12 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { describeValue, impossibleDateReason, parameterError } from '../../../shared/parameters';
-import { HUNTING_SUBJECT } from '../../../shared/security';
+import { HUNTING_SUBJECT, HUNTING_TIME_LIMIT_SECONDS } from '../../../shared/security';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { optionsProperty, rawParameter, type OperationResult } from '../operation';
+
+/** Graph may take up to 3 minutes to answer a query: the default Request Timeout waits that long and a little more. */
+export const defaultRequestTimeoutSeconds = HUNTING_TIME_LIMIT_SECONDS + 20;
 
 /** Microsoft's limit on the query text is generous; this only keeps a runaway expression from being sent. */
 const MAX_QUERY_LENGTH = 100_000;
@@ -50,7 +53,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'DeviceInfo\n| where DeviceName startswith "ws-fin-"\n| project DeviceId, DeviceName, OSPlatform',
-		description: 'The advanced hunting query, in Kusto Query Language (KQL)',
+		description: 'The advanced hunting query, in Kusto Query Language (KQL). Graph stops a query after 3 minutes and returns at most 100,000 rows.',
 	},
 	{
 		displayName: 'Timespan',
@@ -60,7 +63,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. P7D',
 		description: 'The time range to search, in ISO 8601 (a duration such as P7D, or start/end). Empty: Graph\'s default of the last 30 days.',
 	},
-	optionsProperty(),
+	optionsProperty([], defaultRequestTimeoutSeconds),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['advancedHunting'], operation: ['runQuery'] } }, properties);
@@ -69,7 +72,11 @@ export function subject(this: IExecuteFunctions, itemIndex: number): IDataObject
 	return { query: rawParameter(this, 'query', itemIndex) as string };
 }
 
-/** `POST /security/runHuntingQuery`; each result row becomes one item. A query only reads, so it may be retried. */
+/**
+ * `POST /security/runHuntingQuery`; each result row becomes one item. A 429 is waited out and sent again (Graph did
+ * not run it), but a query whose answer was lost (timeout, dropped connection, 5xx) is never sent again: it may still
+ * be running and spending the tenant's hunting quota.
+ */
 export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
 	const query = this.getNodeParameter('query', itemIndex, '') as unknown;
 	if (typeof query !== 'string' || query.trim() === '' || query.length > MAX_QUERY_LENGTH) {
@@ -81,6 +88,6 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 		if (problem) throw parameterError('invalidParameter', `Timespan: ${describeValue(timespan)} is not a time range Graph accepts (${problem}). Use ${TIMESPAN_FORMS}`);
 	}
 	const body: IDataObject = { Query: query, ...(timespan ? { Timespan: (timespan as string).trim() } : {}) };
-	const { body: results } = await graph.post<{ results?: IDataObject[] }>('v1.0', '/security/runHuntingQuery', body, { safeToRepeat: true, subject: HUNTING_SUBJECT });
+	const { body: results } = await graph.post<{ results?: IDataObject[] }>('v1.0', '/security/runHuntingQuery', body, { safeToRepeat: false, subject: HUNTING_SUBJECT });
 	return { items: results?.results ?? [] };
 }

@@ -1,4 +1,4 @@
-import { choices, INCIDENT_PAGE_SIZE, INCIDENT_STATUSES, INCIDENT_SUBJECT } from '../../../shared/security';
+import { choices, INCIDENT_PAGE_SIZE, INCIDENT_SETTABLE_STATUSES, INCIDENT_STATUSES, INCIDENT_SUBJECT, SEVERITIES } from '../../../shared/security';
 import { addCommentOperation } from '../entity/addComment.operation';
 import type { SecurityEntity } from '../entity/entity';
 import { assignedToField, assignedToFilter, classificationField, classificationFilter, createdAfterFilter, determinationField, severityFilter } from '../entity/fields';
@@ -26,6 +26,7 @@ const incident: SecurityEntity = {
 		createdAfterFilter,
 		{ name: 'lastUpdatedAfter', displayName: 'Last Updated After', graphProperty: 'lastUpdateDateTime', kind: 'dateAfter', description: 'Only incidents updated at or after this time' },
 	],
+	// Exactly the properties and values Graph's v1.0 incident update page lists.
 	updateFields: [
 		assignedToField,
 		classificationField,
@@ -37,16 +38,41 @@ const incident: SecurityEntity = {
 			placeholder: 'e.g. ransomware, finance',
 			description: 'Tags for the incident, separated by commas; they replace the current tags',
 		},
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			description: 'The description of the incident',
+		},
 		determinationField,
+		{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: "The incident's name" },
 		{
 			displayName: 'Resolving Comment',
 			name: 'resolvingComment',
 			type: 'string',
 			typeOptions: { rows: 3 },
 			default: '',
-			description: 'Why the incident is resolved; Defender shows it with the resolution',
+			description: 'Why the incident is resolved and classified as it is; Defender shows it with the resolution',
 		},
-		{ displayName: 'Status', name: 'status', type: 'options', options: statusChoices, default: 'resolved', description: "The incident's new status" },
+		{ displayName: 'Severity', name: 'severity', type: 'options', options: choices(SEVERITIES), default: 'high', description: 'The possible impact on assets' },
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			options: choices(INCIDENT_SETTABLE_STATUSES),
+			default: 'resolved',
+			description: "The incident's new status. In Progress and Awaiting Action are set by Defender, not through this update.",
+		},
+		{
+			displayName: 'Summary',
+			name: 'summary',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			description: 'The overview of the attack: what occurred, the impacted assets and the type of attack',
+		},
 	],
 };
 

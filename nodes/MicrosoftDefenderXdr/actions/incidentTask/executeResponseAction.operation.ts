@@ -7,7 +7,8 @@ import {
 	TERMINAL_ACTION_STATUSES,
 	type IncidentTask,
 } from '../../../shared/incidentTask';
-import { describeValue, parameterError, toBoolean, toChoice, toNumber } from '../../../shared/parameters';
+import { describeValue, identifierProblem, parameterError, toBoolean, toChoice, toNumber } from '../../../shared/parameters';
+import { INCIDENT_SUBJECT } from '../../../shared/security';
 import { DefenderXdrError, settle } from '../../../shared/transport/graphError';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { defaultsOf, optionsProperty, rawParameter, type OperationResult, type OperationRun } from '../operation';
@@ -224,15 +225,17 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	}
 
 	if (dryRun && task) {
-		// The incident is context for a human approver; a task whose incident cannot be read still dry-runs.
-		const incident = await settle(graph.get('beta', `${path}/incident`));
+		// The incident is context for a human approver, read through Graph's documented incident path; a task whose
+		// incident cannot be read still dry-runs.
+		const incidentId = incidentIdOf(task);
+		const incident = incidentId === undefined ? undefined : await settle(graph.get('v1.0', `/security/incidents/${encodeURIComponent(incidentId)}`, undefined, { subject: INCIDENT_SUBJECT }));
 		return {
 			items: [
 				success(audit, 'dryRun', {
 					actionStatus: task.actionStatus,
 					// The request exactly as the real run sends it, Graph version included.
 					wouldExecute: `POST /beta${path}/executeResponseAction`,
-					task: dryRunSummary(task, incident.ok ? incident.value.body : null),
+					task: dryRunSummary(task, incident?.ok ? incident.value.body : null),
 				}),
 			],
 		};
@@ -376,6 +379,14 @@ function success(audit: Audit, outcome: 'executed' | 'skipped' | 'dryRun' | 'com
 		dryRun: audit.dryRun,
 		node: audit.node,
 	};
+}
+
+/** The task's incident ID: Graph shows the `incident` relationship as `{ id }`, and filters tasks by `incidentId`. */
+function incidentIdOf(task: IncidentTask): string | undefined {
+	const related = task.incident as IDataObject | undefined;
+	const id = related && typeof related === 'object' ? related.id : task.incidentId;
+	const text = typeof id === 'number' ? String(id) : id;
+	return typeof text === 'string' && identifierProblem(text, 'incident ID') === undefined ? text : undefined;
 }
 
 function dryRunSummary(task: IncidentTask, incident: IDataObject | null): IDataObject {

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
+import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, RECENTLY_UPDATED_FIRST, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
 import { checkedIdentifier, emptyFilterError, isBlank, parameterError, toBoolean, toChoice } from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { collect, LISTING_PROPERTIES, optionsProperty, readLimit, type OperationResult } from '../operation';
@@ -80,7 +80,8 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 		conditions.push(`incidentId eq '${incident.id}'`);
 	}
 	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
-	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)) };
+	// A Limit keeps the most recently updated tasks, in the order Graph is asked for (it promises none otherwise).
+	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)), $orderby: RECENTLY_UPDATED_FIRST };
 	if (conditions.length) query.$filter = conditions.join(' and ');
 
 	const pages = graph.pages<IncidentTask>('beta', '/security/incidentTasks', query);

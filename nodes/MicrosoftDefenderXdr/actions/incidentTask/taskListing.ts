@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { MAX_PAGE_SIZE, type IncidentTask } from '../../../shared/incidentTask';
+import { MAX_PAGE_SIZE, RECENTLY_UPDATED_FIRST, type IncidentTask } from '../../../shared/incidentTask';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 
 /** From this many items on, a run verifies its tasks from Graph's task listing instead of one read per task. */
@@ -12,9 +12,10 @@ const LISTING_MAX_REQUEST_SHARE = 0.1;
 type ListingPages = AsyncGenerator<{ items: IncidentTask[]; nextLinkRefused: boolean }>;
 
 /**
- * Graph's incident-task listing for one run, read page by page (500 tasks each, newest first) only as far as the
- * items need, so a large batch costs one request per 500 tasks to verify instead of one per task. A listed task
- * verifies one item only: another item for the same task reads it again, since the first may have started it.
+ * Graph's incident-task listing for one run, read page by page (500 tasks each, most recently updated first, as asked
+ * with `$orderby`: the tasks a run acts on are usually the fresh ones) only as far as the items need, so a large
+ * batch costs one request per 500 tasks to verify instead of one per task. A listed task verifies one item only:
+ * another item for the same task reads it again, since the first may have started it.
  */
 class TaskListing {
 	private readonly listed = new Map<string, IncidentTask>();
@@ -48,7 +49,7 @@ class TaskListing {
 
 	private async readPage(): Promise<void> {
 		try {
-			this.pages ??= this.graph.pages<IncidentTask>('beta', '/security/incidentTasks', { $top: String(MAX_PAGE_SIZE) });
+			this.pages ??= this.graph.pages<IncidentTask>('beta', '/security/incidentTasks', { $top: String(MAX_PAGE_SIZE), $orderby: RECENTLY_UPDATED_FIRST });
 			const page = await this.pages.next();
 			if (page.done) {
 				this.exhausted = true;
