@@ -352,6 +352,20 @@ describe('Microsoft Defender XDR Trigger: new incidents', () => {
 		expect(ids(await trigger.poll())).toEqual(['3301']);
 	});
 
+	test('a 403 while polling alerts names the alert permission, not the incident or task one', async () => {
+		const trigger = activeTrigger({ event: 'newAlert' });
+		sim.injectFault({ path: /alerts_v2/, fault: '403' });
+
+		const refusal = await trigger.poll().then(
+			() => undefined,
+			(error: Error) => error.message,
+		);
+		expect(refusal).toMatch(/Permission denied \(403\)/);
+		expect(refusal).toContain('SecurityAlert.Read.All');
+		expect(refusal).not.toContain('SecurityIncident');
+		expect(refusal).not.toContain('Defender Experts');
+	});
+
 	test('a 403 in a manual run is shown to the user', async () => {
 		const trigger = activeTrigger({ event: 'newIncident' });
 		sim.injectFault({ path: /incidents/, fault: '403' });

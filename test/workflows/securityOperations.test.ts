@@ -212,4 +212,17 @@ describe('as an AI-agent tool', () => {
 		const allowed = JSON.parse((await world.engine.callTool(tool({ resource: 'incident', operation: 'update', incidentId: INCIDENTS.active, updateFields: { status: 'resolved' }, options: { allowAsTool: true } }), {})) as string);
 		expect(allowed[0].status).toBe('resolved');
 	});
+
+	it("refuses an agent's incident-task Update unless the node opts in, and sends nothing", async () => {
+		const update = (options: Record<string, boolean>) =>
+			tool({ resource: 'incidentTask', operation: 'update', incidentTaskId: TASKS.openByActionType.isolateDevice, status: 'completed', options });
+
+		await expect(world.engine.callTool(update({}), {})).rejects.toThrow(/An AI agent may not update incident tasks.*Allow as AI Tool.*executed: no/);
+		expect(graphRequests(world.sim, 'PATCH')).toHaveLength(0);
+		expect(world.sim.getTask(TASKS.openByActionType.isolateDevice)?.status).toBe('open');
+
+		const allowed = JSON.parse((await world.engine.callTool(update({ allowAsTool: true }), {})) as string);
+		expect(allowed[0]).toMatchObject({ id: TASKS.openByActionType.isolateDevice, status: 'completed' });
+		expect(graphRequests(world.sim, 'PATCH')).toHaveLength(1);
+	});
 });
