@@ -5,19 +5,11 @@
 import { SEEDED_TASK_IDS as TASKS } from '../../simulator';
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { DEFENDER_NODE_TYPE, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
+import { agentTool, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld();
 
-const toolNode = (parameters: INodeParameters): INode => ({
-	id: 'tool',
-	name: 'Defender XDR tool',
-	type: `${DEFENDER_NODE_TYPE}Tool`,
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: { resource: 'incidentTask', operation: 'executeResponseAction', incidentTaskId: "={{ $fromAI('incidentTaskId') }}", actionType: "={{ $fromAI('actionType') }}", ...parameters },
-	credentials: { microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
-});
+const toolNode = (parameters: INodeParameters): INode => agentTool({ resource: 'incidentTask', operation: 'executeResponseAction', incidentTaskId: "={{ $fromAI('incidentTaskId') }}", actionType: "={{ $fromAI('actionType') }}", ...parameters });
 
 /** The message an agent receives when the tool call fails. */
 async function toolFailure(parameters: INodeParameters, args: IDataObject): Promise<string> {

@@ -2,6 +2,8 @@
  * Drives the node the way a workflow does: Manual Trigger -> Microsoft Defender XDR -> its Success output to
  * "Executed" and its Error output to "Needs attention", run by the real n8n engine against the simulator.
  */
+import type { INode, INodeParameters } from 'n8n-workflow';
+
 import { createEngine, defenderWorkflow, PACKAGE_NAME, simulatorCredential } from '../harness/n8n-engine';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
@@ -9,6 +11,19 @@ export type Engine = ReturnType<typeof createEngine>;
 export type Json = Record<string, any>;
 
 export const DEFENDER_NODE_TYPE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
+
+/** The node as an AI agent's tool (n8n's `<name>Tool` variant), with the simulator credential. */
+export function agentTool(parameters: INodeParameters): INode {
+	return {
+		id: 'tool',
+		name: 'Defender XDR tool',
+		type: `${DEFENDER_NODE_TYPE}Tool`,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+		credentials: { microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
+	};
+}
 
 export { defenderWorkflow, simulatorCredential };
 

@@ -1,7 +1,7 @@
 import type { INode, INodeParameters } from 'n8n-workflow';
 
 import { SEEDED_TASK_IDS as IDS } from '../../simulator';
-import { DEFENDER_NODE_TYPE, defenderWorkflow, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
+import { agentTool, defenderWorkflow, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld({ actionDelayMs: 300 });
 
@@ -105,15 +105,7 @@ describe('Dry Run', () => {
 });
 
 describe('AI-agent tool', () => {
-	const toolNode = (parameters: INodeParameters): INode => ({
-		id: 'tool',
-		name: 'Defender XDR tool',
-		type: `${DEFENDER_NODE_TYPE}Tool`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { resource: 'incidentTask', incidentTaskId: "={{ $fromAI('incidentTaskId') }}", actionType: "={{ $fromAI('actionType') }}", ...parameters },
-		credentials: { microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
-	});
+	const toolNode = (parameters: INodeParameters): INode => agentTool({ resource: 'incidentTask', incidentTaskId: "={{ $fromAI('incidentTaskId') }}", actionType: "={{ $fromAI('actionType') }}", ...parameters });
 	const isolate = { incidentTaskId: IDS.openByActionType.isolateDevice, actionType: 'isolateDevice' };
 
 	it('refuses to execute unless Allow Execute as AI Tool is ticked, and tells the agent why', async () => {

@@ -5,7 +5,7 @@
 import { SEEDED_ALERT_IDS as ALERTS, SEEDED_HUNTING_QUERIES as QUERIES, SEEDED_HUNTING_TIMESPAN as HUNTING_TIMESPAN, SEEDED_INCIDENT_IDS as INCIDENTS, SEEDED_TASK_IDS as TASKS } from '../../simulator';
 import type { INode, INodeParameters } from 'n8n-workflow';
 
-import { DEFENDER_NODE_TYPE, graphRequests, runDefender, useWorld } from './defenderWorkflow';
+import { agentTool, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld();
 
@@ -188,15 +188,7 @@ describe('incident tasks of one incident', () => {
 });
 
 describe('as an AI-agent tool', () => {
-	const tool = (parameters: INodeParameters): INode => ({
-		id: 'tool',
-		name: 'Defender XDR tool',
-		type: `${DEFENDER_NODE_TYPE}Tool`,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters,
-		credentials: { microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
-	});
+	const tool = agentTool;
 
 	it('reads incidents and hunts, but may not update or comment unless the node opts in', async () => {
 		const read = JSON.parse((await world.engine.callTool(tool({ resource: 'incident', operation: 'get', incidentId: INCIDENTS.active }), {})) as string);
