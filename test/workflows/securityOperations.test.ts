@@ -3,7 +3,6 @@
  * what lands on Success and Error, what reached Graph, and what never did.
  */
 import { SEEDED_ALERT_IDS as ALERTS, SEEDED_HUNTING_QUERIES as QUERIES, SEEDED_HUNTING_TIMESPAN as HUNTING_TIMESPAN, SEEDED_INCIDENT_IDS as INCIDENTS, SEEDED_TASK_IDS as TASKS } from '../../simulator';
-import type { INode, INodeParameters } from 'n8n-workflow';
 
 import { agentTool, graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
