@@ -22,6 +22,7 @@ Usage: node simulator/cli.js [options]
   --random-seed <n>                 seed the fault draws (replayable runs)
   --token-lifetime <s>              access token lifetime (default 3600)
   --action-delay <ms>               execute -> terminal actionStatus delay (default 300)
+  --action-start-lag <ms>           execute -> the task shows the action started; until then a second execute runs it again (default 0)
   --page-size <n>                   server page size when $top is absent or larger
   --tenant <id>                     tenant shown in the token URL (any tenant is accepted)
   --client-id <id>                  app registration client ID
@@ -56,6 +57,7 @@ async function main() {
 			'random-seed': { type: 'string' },
 			'token-lifetime': { type: 'string' },
 			'action-delay': { type: 'string' },
+			'action-start-lag': { type: 'string' },
 			'page-size': { type: 'string' },
 			tenant: { type: 'string' },
 			'client-id': { type: 'string' },
@@ -84,6 +86,7 @@ async function main() {
 		randomSeed: number(values['random-seed'], '--random-seed'),
 		tokenLifetimeSeconds: number(values['token-lifetime'], '--token-lifetime'),
 		actionDelayMs: number(values['action-delay'], '--action-delay'),
+		actionStartLagMs: number(values['action-start-lag'], '--action-start-lag'),
 		pageSize: number(values['page-size'], '--page-size'),
 		tenantId: values.tenant,
 		clientId: values['client-id'],

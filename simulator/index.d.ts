@@ -137,6 +137,11 @@ export interface SimulatorSettings {
 	tokenLifetimeSeconds: number;
 	/** Time from a 204 execute to the task's terminal actionStatus. Default 300. */
 	actionDelayMs: number;
+	/**
+	 * Time from a 204 execute until the task shows the action started. Until then the task reads notStarted and
+	 * another execute runs the action again (both are in `executions`). Default 0 (shows at once).
+	 */
+	actionStartLagMs: number;
 	/** Server page size when $top is absent or larger; null = per collection (incidentTasks 500, incidents 20, alerts_v2 100). */
 	pageSize: number | null;
 	/** Seed for the random fault draws; null = Math.random. */

@@ -30,6 +30,7 @@ const defaultSettings = () => ({
 	faultRates: { status503: 0, status504AfterExecute: 0, dropBeforeExecute: 0, dropAfterExecute: 0 },
 	tokenLifetimeSeconds: 3600,
 	actionDelayMs: 300,
+	actionStartLagMs: 0,
 	pageSize: null,
 	randomSeed: null,
 	nextLinkOrigin: null,
@@ -203,6 +204,7 @@ function mergeSettings(current, patch) {
 	};
 	nonNegative('latencyMs', next.latencyMs);
 	nonNegative('actionDelayMs', next.actionDelayMs);
+	nonNegative('actionStartLagMs', next.actionStartLagMs);
 	nonNegative('tokenLifetimeSeconds', next.tokenLifetimeSeconds);
 	for (const [name, rate] of Object.entries(next.faultRates)) {
 		if (typeof rate !== 'number' || rate < 0 || rate > 1) throw new Error(`faultRates.${name} must be a probability between 0 and 1`);

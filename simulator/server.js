@@ -23,6 +23,7 @@ const { handleGraph } = require('./graph');
  *   faultRates: { status503: number, status504AfterExecute: number, dropBeforeExecute: number, dropAfterExecute: number },
  *   tokenLifetimeSeconds: number,
  *   actionDelayMs: number,
+ *   actionStartLagMs: number,
  *   pageSize: number | null,
  *   randomSeed: number | null,
  *   nextLinkOrigin: string | null,
@@ -158,6 +159,7 @@ async function handle(core, req, res) {
 				modifiedBy: auth.displayName,
 				pageSize: core.settings.pageSize,
 				actionDelayMs: core.settings.actionDelayMs,
+				actionStartLagMs: core.settings.actionStartLagMs,
 				preferences: { includeUnknownEnumMembers: prefers(req.headers.prefer, 'include-unknown-enum-members') },
 				onExecuted: (task) => core.executions.push({ taskId: task.id, actionType: task.actionType, at: new Date().toISOString(), requestId, clientId: auth.clientId }),
 			});
