@@ -13,13 +13,18 @@
  *  3. Fan-out, twice (without and with the simulator rate-limiting the app): 1,000 fresh open tasks,
  *     20 concurrent webhook calls of 50 tasks each to test/queue/fan-out-webhook.json. Checked from the
  *     simulator's ground truth and from the executions n8n stored in PostgreSQL.
- *  4. Trigger: the main restarts with examples/new-task-trigger-execute.json active; a task added to the
- *     simulator is emitted once (the poll runs on the main only) and executed once (on a worker).
+ *  4. Crash: a 300-task batch whose worker is SIGKILLed a third of the way in (Retry at once, the stalled
+ *     job, Retry after it, the same webhook call again), and a regular-mode `n8n start` killed mid-batch,
+ *     started again and its crashed execution retried; each task must run exactly once across all attempts.
+ *  5. Trigger: the main restarts with examples/new-task-trigger-execute.json active; a task added to the
+ *     simulator is emitted once (the poll runs on the main only) and executed once (on a worker). Then the
+ *     main is killed right after a poll that can see another new task, and restarted: executed once.
  *
  *   npm run test:queue
  *   QUEUE_TEST_VERBOSE=1   list every check, not only failures
  *   QUEUE_TEST_KEEP=1      keep the n8n user folders (the servers' data directories are always removed)
  *   QUEUE_TEST_THROTTLED_CONCURRENCY=4   the node's Concurrency in the rate-limited run (default 1)
+ *   QUEUE_TEST_ONLY=crash | trigger      the set-up and only those cases
  *
  * The last line of output is `N passed, M failed`; the exit code is 1 when anything failed. Everything it
  * started is stopped, and its temp folders removed, also when a check fails or on Ctrl-C.
@@ -56,7 +61,7 @@ const CREDENTIAL = { id: 'defender-xdr-simulator', name: 'Defender XDR (simulato
 const NODE = { webhook: 'Tasks posted', splitOut: 'One item per task', defender: 'Execute response action' };
 const TRIGGER_NODE = { trigger: 'New incident task', defender: 'Execute response action' };
 const VERBOSE = process.env.QUEUE_TEST_VERBOSE === '1';
-/** `crash` runs the set-up and the crash cases only (quicker while working on them); CI runs everything. */
+/** `crash` or `trigger` runs the set-up and those cases only (quicker while working on them); CI runs everything. */
 const ONLY = process.env.QUEUE_TEST_ONLY;
 /** Tasks in the batch whose process is killed mid-run. */
 const CRASH_TASKS = 300;
@@ -591,6 +596,32 @@ async function triggerPhase(report, setup) {
 		});
 		report.figure('trigger: task added to executed once', `${seconds(emittedMs)} (polls every minute)`);
 		report.figure('trigger: executions of the new task', executions.length);
+
+		// The main killed between a poll and the run it starts: SIGKILL as soon as the poll that can see a new task is answered.
+		const late = sim.addTask({ actionType: 'runAntiVirusScan' });
+		const listsBefore = sim.requests.filter(isList).length;
+		const polled = await waitFor(() => sim.requests.filter(isList).length > listsBefore, 90_000, 5);
+		const killed = setup.main.process;
+		if (polled && killed.pid) process.kill(-killed.pid, 'SIGKILL');
+		await new Promise((resolve) => (killed.exitCode !== null || killed.signalCode !== null ? resolve(undefined) : killed.once('close', resolve)));
+		const emittedBeforeRestart = await pg.rows(`select id from execution_entity where "workflowId" = '${triggerId}' and id > ${Number(last)} order by id`);
+		setup.main = await cli.startN8n(install, mainFolder, { timeoutMs: 300_000 });
+		const lateExecuted = await waitFor(() => sim.executions.some((e) => e.taskId === late.id), 150_000, 1000);
+		await waitFor(async () => (await pg.rows(`select id ${triggerExecutions} and "stoppedAt" is null`)).length === 0, 30_000);
+		const lateRows = await pg.rows(
+			`select e.id, e.status, d.data from execution_entity e left join execution_data d on d."executionId" = e.id where e."workflowId" = '${triggerId}' and e.id > ${Number(last)} order by e.id`,
+		);
+		const lateEmissions = lateRows.filter((row) => {
+			const runData = row.data ? parseRunData(row.data)?.resultData?.runData : undefined;
+			return itemsOf(runData, TRIGGER_NODE.trigger, 0).some((item) => item.json.id === late.id);
+		});
+		const lateRuns = sim.executions.filter((e) => e.taskId === late.id).length;
+		report.check(`main killed right after the poll that could see a new task (${late.id}), then restarted: the task was executed exactly once`, () => {
+			assert(polled, 'no poll within 90 s of adding the task');
+			assert(lateExecuted, `${late.id} not executed within 150 s of the restart (emitted ${lateEmissions.length} times): the emission was lost`);
+			assert(lateRuns === 1, `${late.id} executed ${lateRuns} times`);
+		});
+		report.figure('trigger crash: main killed after the poll', `${emittedBeforeRestart.length - executions.length} executions existed at the kill; the task was emitted ${lateEmissions.length} time(s) in all, executed ${lateRuns} time(s)`);
 	});
 }
 
@@ -887,7 +918,7 @@ async function main() {
 	}
 	try {
 		const setup = await setUp(report, teardown);
-		if (setup && ONLY !== 'crash') {
+		if (setup && !ONLY) {
 			await fanOutPhase(report, setup, { title: `fan-out: ${TASKS} tasks in ${CALLS} concurrent webhook calls, node concurrency 4 (the default)`, label: 'fan-out', prefix: 'task-queue', concurrency: 4, rateLimit: null, timeoutMs: 300_000 });
 			await fanOutPhase(report, setup, {
 				title: `fan-out, rate-limited to ${RATE_LIMIT.requests} requests per ${RATE_LIMIT.windowSeconds} s per app: ${TASKS} tasks in ${CALLS} concurrent webhook calls, node concurrency ${THROTTLED_CONCURRENCY}`,
@@ -898,7 +929,7 @@ async function main() {
 				timeoutMs: 480_000,
 			});
 		}
-		if (setup) {
+		if (setup && ONLY !== 'trigger') {
 			await queueCrashPhase(report, setup);
 			await regularCrashPhase(report, setup, teardown);
 		}
