@@ -13,13 +13,18 @@
  *  3. Fan-out, twice (without and with the simulator rate-limiting the app): 1,000 fresh open tasks,
  *     20 concurrent webhook calls of 50 tasks each to test/queue/fan-out-webhook.json. Checked from the
  *     simulator's ground truth and from the executions n8n stored in PostgreSQL.
- *  4. Trigger: the main restarts with examples/new-task-trigger-execute.json active; a task added to the
- *     simulator is emitted once (the poll runs on the main only) and executed once (on a worker).
+ *  4. Crash: a 300-task batch whose worker is SIGKILLed a third of the way in (Retry at once, the stalled
+ *     job, Retry after it, the same webhook call again), and a regular-mode `n8n start` killed mid-batch,
+ *     started again and its crashed execution retried; each task must run exactly once across all attempts.
+ *  5. Trigger: the main restarts with examples/new-task-trigger-execute.json active; a task added to the
+ *     simulator is emitted once (the poll runs on the main only) and executed once (on a worker). Then the
+ *     main is killed right after a poll that can see another new task, and restarted: executed once.
  *
  *   npm run test:queue
  *   QUEUE_TEST_VERBOSE=1   list every check, not only failures
  *   QUEUE_TEST_KEEP=1      keep the n8n user folders (the servers' data directories are always removed)
  *   QUEUE_TEST_THROTTLED_CONCURRENCY=4   the node's Concurrency in the rate-limited run (default 1)
+ *   QUEUE_TEST_ONLY=crash | trigger      the set-up and only those cases
  *
  * The last line of output is `N passed, M failed`; the exit code is 1 when anything failed. Everything it
  * started is stopped, and its temp folders removed, also when a check fails or on Ctrl-C.
@@ -27,6 +32,7 @@
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -58,6 +64,20 @@ const CREDENTIAL = { id: 'defender-xdr-simulator', name: 'Defender XDR (simulato
 const NODE = { webhook: 'Tasks posted', splitOut: 'One item per task', defender: 'Execute response action' };
 const TRIGGER_NODE = { trigger: 'New incident task', defender: 'Execute response action' };
 const VERBOSE = process.env.QUEUE_TEST_VERBOSE === '1';
+/** `crash` or `trigger` runs the set-up and those cases only (quicker while working on them); CI runs everything. */
+const ONLY = process.env.QUEUE_TEST_ONLY;
+/** Tasks in the batch whose process is killed mid-run. */
+const CRASH_TASKS = 300;
+/** Graph records a started action a moment after it answered: the simulator shows it this late (just inside the node's 5 s settle window), so a re-run inside it could execute twice. */
+const CRASH_START_LAG_MS = 4500;
+/**
+ * Bull's job lock and stalled check, shortened from n8n's 60 s lock and 30 s check so a dead worker's job is noticed
+ * in about 25 s. n8n 2.x sets Bull's maxStalledCount to 0 (QUEUE_WORKER_MAX_STALLED_COUNT is ignored): a stalled job
+ * is failed, never run again.
+ */
+const QUEUE_LOCK_ENV = { QUEUE_WORKER_LOCK_DURATION: '20000', QUEUE_WORKER_LOCK_RENEW_TIME: '5000', QUEUE_WORKER_STALLED_INTERVAL: '5000' };
+/** The owner account the test creates to press Retry through n8n's REST API, as the editor does. */
+const OWNER = Object.freeze({ email: 'queue-test@defender-xdr.local', firstName: 'Queue', lastName: 'Test', password: 'DefenderXdr-queue-1' });
 
 /** @param {number} ms */
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
@@ -187,6 +207,7 @@ function queueEnv(pg, redis) {
 		EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 		EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 		N8N_ENCRYPTION_KEY: crypto.randomBytes(24).toString('hex'),
+		...QUEUE_LOCK_ENV,
 	};
 }
 
@@ -202,6 +223,7 @@ function queueEnv(pg, redis) {
  * @property {string} fanOutId
  * @property {string} triggerId
  * @property {(data: string) => any} parseRunData n8n's own parser for stored execution data (flatted)
+ * @property {string} tarball the packed package, for the regular-mode n8n of the crash case
  */
 
 /**
@@ -271,6 +293,7 @@ async function setUp(report, teardown) {
 		teardown.add('remove the packed tarball', () => fs.rmSync(packDir, { recursive: true, force: true }));
 		started = Date.now();
 		const tarball = cli.buildAndPack(packDir);
+		setup.tarball = tarball;
 		log(`built and packed ${path.basename(tarball)} (${seconds(Date.now() - started)})`);
 
 		started = Date.now();
@@ -355,11 +378,11 @@ async function setUp(report, teardown) {
 }
 
 /**
- * Adds `TASKS` open, not-started tasks of the eight executable types to the simulator.
- * @param {import('../simulator').Simulator} sim @param {string} prefix
+ * Adds `count` open, not-started tasks of the eight executable types to the simulator.
+ * @param {import('../simulator').Simulator} sim @param {string} prefix @param {number} [count]
  */
-function seedTasks(sim, prefix) {
-	return Array.from({ length: TASKS }, (_, i) => {
+function seedTasks(sim, prefix, count = TASKS) {
+	return Array.from({ length: count }, (_, i) => {
 		const actionType = EXECUTABLE_ACTION_TYPES[i % EXECUTABLE_ACTION_TYPES.length];
 		const task = sim.addTask({ id: `${prefix}-${String(i + 1).padStart(4, '0')}`, actionType });
 		return { id: String(task.id), actionType };
@@ -502,7 +525,7 @@ async function triggerPhase(report, setup) {
 		let started = Date.now();
 		await setup.main.stop();
 		sim.reset();
-		sim.configure({ rateLimit: null });
+		sim.configure({ rateLimit: null, actionStartLagMs: 0 });
 		await cli.activateWorkflow(install, mainFolder, triggerId);
 		const [{ last }] = await pg.rows(`select coalesce(max(id), 0) as last from execution_entity`);
 		const workerLogMarks = workers.map((w) => w.log().length);
@@ -576,7 +599,310 @@ async function triggerPhase(report, setup) {
 		});
 		report.figure('trigger: task added to executed once', `${seconds(emittedMs)} (polls every minute)`);
 		report.figure('trigger: executions of the new task', executions.length);
+
+		// The main killed between a poll and the run it starts: SIGKILL as soon as the poll that can see a new task is answered.
+		const late = sim.addTask({ actionType: 'runAntiVirusScan' });
+		const listsBefore = sim.requests.filter(isList).length;
+		const polled = await waitFor(() => sim.requests.filter(isList).length > listsBefore, 90_000, 5);
+		const killed = setup.main.process;
+		if (polled && killed.pid) process.kill(-killed.pid, 'SIGKILL');
+		await new Promise((resolve) => (killed.exitCode !== null || killed.signalCode !== null ? resolve(undefined) : killed.once('close', resolve)));
+		const emittedBeforeRestart = await pg.rows(`select id from execution_entity where "workflowId" = '${triggerId}' and id > ${Number(last)} order by id`);
+		setup.main = await cli.startN8n(install, mainFolder, { timeoutMs: 300_000 });
+		const lateExecuted = await waitFor(() => sim.executions.some((e) => e.taskId === late.id), 150_000, 1000);
+		await waitFor(async () => (await pg.rows(`select id ${triggerExecutions} and "stoppedAt" is null`)).length === 0, 30_000);
+		const lateRows = await pg.rows(
+			`select e.id, e.status, d.data from execution_entity e left join execution_data d on d."executionId" = e.id where e."workflowId" = '${triggerId}' and e.id > ${Number(last)} order by e.id`,
+		);
+		const lateEmissions = lateRows.filter((row) => {
+			const runData = row.data ? parseRunData(row.data)?.resultData?.runData : undefined;
+			return itemsOf(runData, TRIGGER_NODE.trigger, 0).some((item) => item.json.id === late.id);
+		});
+		const lateRuns = sim.executions.filter((e) => e.taskId === late.id).length;
+		report.check(`main killed right after the poll that could see a new task (${late.id}), then restarted: the task was executed exactly once`, () => {
+			assert(polled, 'no poll within 90 s of adding the task');
+			assert(lateExecuted, `${late.id} not executed within 150 s of the restart (emitted ${lateEmissions.length} times): the emission was lost`);
+			assert(lateRuns === 1, `${late.id} executed ${lateRuns} times`);
+		});
+		report.figure('trigger crash: main killed after the poll', `${emittedBeforeRestart.length - executions.length} executions existed at the kill; the task was emitted ${lateEmissions.length} time(s) in all, executed ${lateRuns} time(s)`);
 	});
+}
+
+/**
+ * n8n's REST API as the editor uses it: a logged-in owner (created on first use), a browser ID, JSON.
+ * @param {string} url the main's URL
+ */
+async function restSession(url) {
+	const browserId = crypto.randomUUID();
+	/** @type {Record<string, string>} */
+	const headers = { 'browser-id': browserId };
+	let answer = await restCall('POST', `${url}/rest/owner/setup`, OWNER, headers);
+	if (answer.status !== 200) answer = await restCall('POST', `${url}/rest/login`, { emailOrLdapLoginId: OWNER.email, password: OWNER.password }, headers);
+	const cookie = [answer.headers['set-cookie'] ?? []].flat().map((c) => c.split(';')[0]).find((c) => c.startsWith('n8n-auth='));
+	assert(answer.status === 200 && cookie, `could not log in to n8n: ${answer.status} ${answer.body.slice(0, 300)}`);
+	headers.cookie = cookie;
+	return {
+		/** The editor's Retry ("retry with the original workflow"): waits until the new execution finished. @param {string} id */
+		retry: async (id) => {
+			const retried = await restCall('POST', `${url}/rest/executions/${id}/retry`, { loadWorkflow: false }, headers, 600_000);
+			assert(retried.status === 200, `retry of execution ${id}: ${retried.status} ${retried.body.slice(0, 500)}`);
+			return String(JSON.parse(retried.body).data.id);
+		},
+		/** @param {string} id @returns {Promise<{ id: string, status: string, mode: string, retryOf: string | null, data: string }>} */
+		execution: async (id) => {
+			const read = await restCall('GET', `${url}/rest/executions/${id}`, undefined, headers, 60_000);
+			assert(read.status === 200, `execution ${id}: ${read.status} ${read.body.slice(0, 300)}`);
+			return JSON.parse(read.body).data;
+		},
+	};
+}
+
+/**
+ * @param {string} method @param {string} url @param {unknown} body @param {Record<string, string>} headers @param {number} [timeoutMs]
+ * @returns {Promise<{ status: number, headers: import('node:http').IncomingHttpHeaders, body: string }>}
+ */
+function restCall(method, url, body, headers, timeoutMs = 30_000) {
+	const payload = body === undefined ? undefined : JSON.stringify(body);
+	return new Promise((resolve, reject) => {
+		const req = http.request(url, { method, timeout: timeoutMs, headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) } }, (res) => {
+			let text = '';
+			res.setEncoding('utf8');
+			res.on('data', (c) => (text += c));
+			res.on('end', () => resolve({ status: res.statusCode || 0, headers: res.headers, body: text }));
+		});
+		req.on('timeout', () => req.destroy(new Error(`${method} ${url}: timeout`)));
+		req.on('error', reject);
+		req.end(payload);
+	});
+}
+
+/** @param {import('../simulator').Simulator} sim */
+const executePosts = (sim) => sim.requests.filter((r) => executedTaskOf(r) !== undefined).length;
+
+/**
+ * Starts one batch of `tasks` through the fan-out webhook and SIGKILLs the process running it (and its task runners)
+ * once about a third of the execute POSTs reached the simulator.
+ * @param {import('../simulator').Simulator} sim @param {string} webhookUrl @param {Array<{ id: string, actionType: string }>} tasks
+ * @param {() => Promise<import('node:child_process').ChildProcess | undefined>} victim the process to kill, once the batch runs
+ */
+async function killMidBatch(sim, webhookUrl, tasks, victim) {
+	// A freshly started n8n may answer 404 (webhook not registered yet) for a moment; a 404 starts nothing.
+	const call = await waitFor(async () => {
+		const answer = await cli.httpPostJson(webhookUrl, { concurrency: 4, tasks }, { timeoutMs: 60_000 });
+		return answer.status === 404 ? undefined : answer;
+	}, 60_000, 1000);
+	assert(call && call.status === 200, `webhook call: ${call?.status ?? 404} ${call?.body.slice(0, 200) ?? 'not registered within 60 s'}`);
+	const third = Math.ceil(tasks.length / 3);
+	const reached = await waitFor(() => executePosts(sim) >= third, 180_000, 20);
+	assert(reached, `only ${executePosts(sim)} of ${tasks.length} POSTs within 180 s`);
+	const child = await victim();
+	assert(child?.pid, 'found no process running the batch');
+	process.kill(-child.pid, 'SIGKILL');
+	const postsBeforeKill = executePosts(sim);
+	await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('close', resolve)));
+	// POSTs already on the wire are answered (and executed) by the simulator after the kill; none can start after it.
+	await sleep(1000);
+	return { postsBeforeKill, postsAtAll: executePosts(sim) };
+}
+
+/**
+ * What each crash case asserts and prints: from the simulator's record of executions, every task ran exactly once
+ * across all attempts; from the final attempt's stored items, each task left the node once and says what happened.
+ * @param {Report} report @param {string} label
+ * @param {{ sim: import('../simulator').Simulator, tasks: Array<{ id: string }>, postsBeforeKill: number, attempts: number, ranBeforeRetry: Set<string>, final: { success: any[], error: any[] } }} outcome
+ */
+function crashChecks(report, label, { sim, tasks, postsBeforeKill, attempts, ranBeforeRetry, final }) {
+	const runs = new Map();
+	for (const e of sim.executions) runs.set(e.taskId, (runs.get(e.taskId) ?? 0) + 1);
+	const once = tasks.filter((t) => runs.get(t.id) === 1).length;
+	const lost = tasks.filter((t) => !runs.get(t.id));
+	const twice = tasks.filter((t) => runs.get(t.id) > 1);
+	report.check(`${label}: every one of the ${tasks.length} tasks executed exactly once across ${attempts} attempts (none lost, none twice)`, () => {
+		assert(twice.length === 0, `${twice.length} executed more than once: ${twice.slice(0, 8).map((t) => `${t.id} x${runs.get(t.id)}`).join(', ')}`);
+		assert(lost.length === 0, `${lost.length} never executed: ${lost.slice(0, 8).map((t) => t.id).join(', ')}`);
+	});
+	const items = [...final.success, ...final.error];
+	const unexplained = items.filter((item) => {
+		const json = item.json;
+		if (json.outcome === 'executed' || json.outcome === 'completed') return false;
+		if (json.outcome === 'skipped') return !json.reason;
+		return !(json.outcome === 'failed' && json.error?.executed === 'unknown' && json.error?.message);
+	});
+	report.check(`${label}: each task left the final attempt once, as executed, skipped as already started, or failed with executed: unknown`, () => {
+		const ids = items.map((item) => item.json.incidentTaskId).sort();
+		assert(JSON.stringify(ids) === JSON.stringify(tasks.map((t) => t.id).sort()), `${items.length} items (${new Set(ids).size} tasks) for ${tasks.length} tasks`);
+		assert(unexplained.length === 0, `${unexplained.length} items say something else, e.g. ${String(JSON.stringify(unexplained[0]?.json)).slice(0, 400)}`);
+	});
+	const skipped = final.success.filter((item) => item.json.outcome === 'skipped').map((item) => item.json.incidentTaskId);
+	report.check(`${label}: the final attempt skipped exactly the tasks the killed attempt had executed, and executed the others`, () => {
+		const wrongSkips = skipped.filter((id) => !ranBeforeRetry.has(id));
+		const missedSkips = [...ranBeforeRetry].filter((id) => !skipped.includes(id));
+		assert(wrongSkips.length === 0 && missedSkips.length === 0, `skipped but not run before: ${wrongSkips.slice(0, 5).join(', ')}; run before but not skipped: ${missedSkips.slice(0, 5).join(', ')}`);
+	});
+	report.figure(`${label}: tasks`, tasks.length);
+	report.figure(`${label}: POSTs before the kill`, postsBeforeKill);
+	report.figure(`${label}: attempts`, attempts);
+	report.figure(`${label}: executed once`, once);
+	report.figure(`${label}: lost`, lost.length);
+	report.figure(`${label}: executed twice`, twice.length);
+	report.figure(`${label}: final attempt`, `${final.success.filter((i) => i.json.outcome === 'executed').length} executed, ${skipped.length} skipped as already started, ${final.error.length} on Error`);
+}
+
+/**
+ * Queue mode: the worker running a 300-task batch is SIGKILLed a third of the way in. Retry at once (n8n still shows
+ * the execution running, and its API allows it), (a) what the queue does with the stalled job, (b) Retry of the
+ * execution n8n marked failed, then the same webhook call again.
+ * @param {Report} report @param {Setup} setup
+ */
+async function queueCrashPhase(report, setup) {
+	const { sim, pg, workers, fanOutId, parseRunData } = setup;
+	await report.group(`crash, queue mode: the worker running ${CRASH_TASKS} tasks is SIGKILLed a third of the way in; Retry at once, the stalled job, Retry after it, the call again`, async () => {
+		sim.reset();
+		sim.configure({ rateLimit: null, actionStartLagMs: CRASH_START_LAG_MS });
+		const tasks = seedTasks(sim, 'task-crash-queue', CRASH_TASKS);
+		const [{ last }] = await pg.rows(`select coalesce(max(id), 0) as last from execution_entity`);
+		const fanOutRows = (/** @type {string} */ where = '') => pg.rows(`select id, status, mode, "retryOf" as "retryOf" from execution_entity where "workflowId" = '${fanOutId}' and id > ${Number(last)} ${where} order by id`);
+		/** @param {string} id */
+		const finalAttempt = async (id) => {
+			const [row] = await pg.rows(`select e.id, e.status, e.mode, e."retryOf" as "retryOf", d.data from execution_entity e join execution_data d on d."executionId" = e.id where e.id = ${Number(id)}`);
+			const runData = row ? parseRunData(row.data)?.resultData?.runData : undefined;
+			return { row, final: { success: itemsOf(runData, NODE.defender, 0), error: itemsOf(runData, NODE.defender, 1) } };
+		};
+		/** @type {{ id: string, name: string, jobId: string } | undefined} */
+		let running;
+		const { postsBeforeKill, postsAtAll } = await killMidBatch(sim, `${setup.main.url}/webhook/defender-xdr-fan-out`, tasks, async () => {
+			const [row] = await fanOutRows();
+			if (!row) return undefined;
+			for (const worker of workers) {
+				const job = new RegExp(`Worker started execution ${row.id} \\(job (\\d+)\\)`).exec(worker.log())?.[1];
+				if (job) running = { id: String(row.id), name: worker.name, jobId: job };
+			}
+			return workers.find((w) => w.name === running?.name)?.process;
+		});
+		assert(running, 'no worker said it started the execution');
+		const killedAt = Date.now();
+		console.log(`    killed ${running.name} (SIGKILL) running execution ${running.id}, job ${running.jobId}, after ${postsBeforeKill} of ${CRASH_TASKS} POSTs (${postsAtAll} once the wire was empty)`);
+		const survivor = workers.find((w) => w.name !== running?.name);
+		assert(survivor, 'no second worker');
+		const [{ status: statusAtKill }] = await fanOutRows(`and id = ${running.id}`);
+
+		// Retry at once: the last POSTs of the killed attempt ran moments ago, and Graph may not show them yet.
+		const session = await restSession(setup.main.url);
+		const ranBeforeQuickRetry = new Set(sim.executions.map((e) => e.taskId));
+		const quickRetryId = await session.retry(running.id);
+		const quick = await finalAttempt(quickRetryId);
+		report.check(`Retry at once ran the batch again as execution ${quickRetryId} (mode retry, retry of ${running.id}, which n8n still showed "${statusAtKill}") on the surviving worker, and it succeeded`, () => {
+			assert(quick.row && quick.row.mode === 'retry' && String(quick.row.retryOf) === running?.id, `execution ${quickRetryId}: ${JSON.stringify(quick.row && { mode: quick.row.mode, retryOf: quick.row.retryOf })}`);
+			assert(quick.row.status === 'success', `status ${quick.row.status}`);
+			assert(new RegExp(`Worker finished execution ${quickRetryId} `).test(survivor.log()), `${survivor.name} did not run it`);
+		});
+		crashChecks(report, 'crash queue, Retry at once', { sim, tasks, postsBeforeKill, attempts: 2, ranBeforeRetry: ranBeforeQuickRetry, final: quick.final });
+		const firstRead = sim.requests.find((r) => r.method === 'GET' && !isTokenRequest(r) && Date.parse(r.at) > killedAt);
+		report.figure('crash queue, Retry at once: its first read of the tasks after the kill', firstRead ? seconds(Date.parse(firstRead.at) - killedAt) : 'none');
+
+		// (a) The stalled job: Bull notices the dead worker's lock expired. n8n 2.x fails it instead of running it again,
+		// and the main, waiting for the job, marks the execution failed.
+		const stalled = await waitFor(async () => {
+			const [row] = await pg.rows(`select e.status, d.data from execution_entity e join execution_data d on d."executionId" = e.id where e.id = ${Number(running?.id)}`);
+			return row && row.status !== 'running' && row.status !== 'new' ? { status: row.status, error: parseRunData(row.data)?.resultData?.error?.message } : undefined;
+		}, 180_000, 1000);
+		const stalledMs = Date.now() - killedAt;
+		const postsBeforeStallWait = executePosts(sim);
+		await sleep(5000);
+		report.check('(a) the queue found the job stalled and n8n marked the execution failed; no worker ran it again (n8n 2.x never re-runs a stalled job)', () => {
+			assert(stalled, `execution ${running?.id} still running 180 s after the kill`);
+			assert(stalled.status === 'error' && /too many times|maximum number of attempts/i.test(stalled.error ?? ''), `status ${stalled.status}: ${stalled.error}`);
+			assert(!new RegExp(`Worker started execution ${running?.id} `).test(survivor.log()), `${survivor.name} started execution ${running?.id}`);
+			assert(executePosts(sim) === postsBeforeStallWait, `${executePosts(sim) - postsBeforeStallWait} POSTs while the job was stalled`);
+		});
+		report.figure('crash queue: the killed execution', `"${statusAtKill}" until the queue found the job stalled, ${seconds(stalledMs)} after the kill; then "${stalled?.status}" ("${stalled?.error}"); not run again by n8n`);
+
+		// (b) Retry of the failed execution, as a person would press it in the editor.
+		const postsBeforeLateRetry = executePosts(sim);
+		const lateRetryId = await session.retry(running.id);
+		const late = await finalAttempt(lateRetryId);
+		report.check(`(b) Retry after the stall (execution ${lateRetryId}) runs nothing: n8n replaced the failed execution's data with the stall error, so it ends at once in error and sends nothing`, () => {
+			assert(late.row && late.row.mode === 'retry' && String(late.row.retryOf) === running?.id, `execution ${lateRetryId}: ${JSON.stringify(late.row && { mode: late.row.mode, retryOf: late.row.retryOf })}`);
+			assert(late.row.status === 'error', `status ${late.row.status}`);
+			assert(executePosts(sim) === postsBeforeLateRetry, `${executePosts(sim) - postsBeforeLateRetry} POSTs`);
+		});
+		report.figure('crash queue: Retry after the stall', `execution ${lateRetryId} "${late.row?.status}", ${executePosts(sim) - postsBeforeLateRetry} POSTs (nothing left to retry)`);
+
+		// So the batch runs again the way it started: the same webhook call, as a person or a scheduler would repeat it.
+		const ranBeforeResend = new Set(sim.executions.map((e) => e.taskId));
+		const [{ top }] = await pg.rows(`select max(id) as top from execution_entity`);
+		const resent = await cli.httpPostJson(`${setup.main.url}/webhook/defender-xdr-fan-out`, { concurrency: 4, tasks }, { timeoutMs: 60_000 });
+		const resentRow = await waitFor(async () => (await pg.rows(`select id from execution_entity where "workflowId" = '${fanOutId}' and id > ${Number(top)} and "stoppedAt" is not null`))[0], 240_000, 1000);
+		const again = resentRow ? await finalAttempt(String(resentRow.id)) : undefined;
+		report.check('the same webhook call again ran the batch to the end (status success)', () => {
+			assert(resent.status === 200, `webhook call: ${resent.status}`);
+			assert(again?.row?.status === 'success', `execution: ${JSON.stringify(again?.row && { id: again.row.id, status: again.row.status })}`);
+		});
+		if (again) crashChecks(report, 'crash queue, the batch sent again', { sim, tasks, postsBeforeKill, attempts: 3, ranBeforeRetry: ranBeforeResend, final: again.final });
+		setup.workers = workers.filter((w) => w.name !== running?.name);
+	});
+}
+
+/**
+ * Regular mode: `n8n start` (SQLite, runs executions itself) is SIGKILLed while a 300-task batch runs, started again,
+ * and the crashed execution retried.
+ * @param {Report} report @param {Setup} setup @param {Teardown} teardown
+ */
+async function regularCrashPhase(report, setup, teardown) {
+	const { install, sim, tarball, parseRunData } = setup;
+	await report.group(`crash, regular mode: n8n start is SIGKILLed while it runs ${CRASH_TASKS} tasks, started again, the execution retried`, async () => {
+		sim.reset();
+		sim.configure({ rateLimit: null, actionStartLagMs: CRASH_START_LAG_MS });
+		const folder = cli.makeUserFolder('defender-xdr-regular-crash-');
+		teardown.add(`remove ${folder.dir}`, () => (process.env.QUEUE_TEST_KEEP === '1' ? undefined : folder.remove()));
+		await cli.installCommunityPackage(install, folder, tarball);
+		await cli.importCredentials(install, folder, [{ ...CREDENTIAL, data: simulatorCredential(sim) }]);
+		const fanOut = { ...JSON.parse(fs.readFileSync(FAN_OUT_FILE, 'utf8')), active: false };
+		await cli.importWorkflow(install, folder, [fanOut]);
+		await cli.activateWorkflow(install, folder, fanOut.id);
+		/** @type {Awaited<ReturnType<typeof cli.startN8n>> | undefined} */
+		let n8n = await cli.startN8n(install, folder, { timeoutMs: 300_000 });
+		teardown.add('stop the regular-mode n8n', () => n8n?.stop());
+		const first = n8n;
+		const tasks = seedTasks(sim, 'task-crash-regular', CRASH_TASKS);
+		const { postsBeforeKill, postsAtAll } = await killMidBatch(sim, `${first.url}/webhook/defender-xdr-fan-out`, tasks, async () => first.process);
+		console.log(`    killed n8n start (SIGKILL) after ${postsBeforeKill} of ${CRASH_TASKS} POSTs (${postsAtAll} once the wire was empty)`);
+		const ranBeforeRetry = new Set(sim.executions.map((e) => e.taskId));
+
+		n8n = await cli.startN8n(install, folder, { timeoutMs: 300_000 });
+		const session = await restSession(n8n.url);
+		await sleep(3000);
+		report.check('after the restart, n8n did not run the batch again by itself', () => {
+			assert(executePosts(sim) === postsAtAll, `${executePosts(sim) - postsAtAll} POSTs since the restart`);
+		});
+		const crashed = await findCrashedExecution(session);
+		report.check('n8n marked the killed execution crashed when it started again', () => {
+			assert(crashed.status === 'crashed', `status ${crashed.status}`);
+		});
+		report.figure('crash regular: the killed execution', `"${crashed.status}" after the restart; not run again until Retry`);
+		const retryId = await session.retry(crashed.id);
+		const retried = await session.execution(retryId);
+		const runData = parseRunData(retried.data)?.resultData?.runData;
+		const final = { success: itemsOf(runData, NODE.defender, 0), error: itemsOf(runData, NODE.defender, 1) };
+		report.check(`Retry ran the batch again as execution ${retryId} (mode retry) and it succeeded`, () => {
+			assert(retried.mode === 'retry' && String(retried.retryOf) === String(crashed.id), `mode ${retried.mode}, retry of ${retried.retryOf}`);
+			assert(retried.status === 'success', `status ${retried.status}`);
+		});
+		crashChecks(report, 'crash regular', { sim, tasks, postsBeforeKill, attempts: 2, ranBeforeRetry, final });
+		await n8n.stop();
+	});
+}
+
+/**
+ * The one execution in a fresh regular-mode database: the batch that was killed.
+ * @param {Awaited<ReturnType<typeof restSession>>} session
+ */
+async function findCrashedExecution(session) {
+	for (let id = 1; id <= 5; id++) {
+		const execution = await session.execution(String(id)).catch(() => undefined);
+		if (execution) return { ...execution, id: String(execution.id) };
+	}
+	throw new Error('no execution found in the regular-mode n8n');
 }
 
 async function main() {
@@ -595,7 +921,7 @@ async function main() {
 	}
 	try {
 		const setup = await setUp(report, teardown);
-		if (setup) {
+		if (setup && !ONLY) {
 			await fanOutPhase(report, setup, { title: `fan-out: ${TASKS} tasks in ${CALLS} concurrent webhook calls, node concurrency 4 (the default)`, label: 'fan-out', prefix: 'task-queue', concurrency: 4, rateLimit: null, timeoutMs: 300_000 });
 			await fanOutPhase(report, setup, {
 				title: `fan-out, rate-limited to ${RATE_LIMIT.requests} requests per ${RATE_LIMIT.windowSeconds} s per app: ${TASKS} tasks in ${CALLS} concurrent webhook calls, node concurrency ${THROTTLED_CONCURRENCY}`,
@@ -605,8 +931,12 @@ async function main() {
 				rateLimit: RATE_LIMIT,
 				timeoutMs: 480_000,
 			});
-			await triggerPhase(report, setup);
 		}
+		if (setup && ONLY !== 'trigger') {
+			await queueCrashPhase(report, setup);
+			await regularCrashPhase(report, setup, teardown);
+		}
+		if (setup && ONLY !== 'crash') await triggerPhase(report, setup);
 	} finally {
 		const stopping = Date.now();
 		await teardown.run();

@@ -23,6 +23,7 @@ Usage: node simulator/cli.js [options]
   --token-lifetime <s>              access token lifetime (default 3600)
   --action-delay <ms>               execute -> terminal actionStatus delay (default 300)
   --hunting-query <ms>              how long runHuntingQuery takes to answer (default 0)
+  --action-start-lag <ms>           execute -> the task shows the action started; until then a second execute runs it again (default 0)
   --page-size <n>                   server page size when $top is absent or larger
   --tenant <id>                     tenant shown in the token URL (any tenant is accepted)
   --client-id <id>                  app registration client ID
@@ -58,6 +59,7 @@ async function main() {
 			'token-lifetime': { type: 'string' },
 			'action-delay': { type: 'string' },
 			'hunting-query': { type: 'string' },
+			'action-start-lag': { type: 'string' },
 			'page-size': { type: 'string' },
 			tenant: { type: 'string' },
 			'client-id': { type: 'string' },
@@ -87,6 +89,7 @@ async function main() {
 		tokenLifetimeSeconds: number(values['token-lifetime'], '--token-lifetime'),
 		actionDelayMs: number(values['action-delay'], '--action-delay'),
 		huntingQueryMs: number(values['hunting-query'], '--hunting-query'),
+		actionStartLagMs: number(values['action-start-lag'], '--action-start-lag'),
 		pageSize: number(values['page-size'], '--page-size'),
 		tenantId: values.tenant,
 		clientId: values['client-id'],

@@ -35,6 +35,7 @@ const {
  *   modifiedBy: string,
  *   pageSize: number | null,
  *   actionDelayMs: number,
+ *   actionStartLagMs: number,
  *   preferences: Preferences,
  *   onExecuted: (task: Record<string, any>) => void,
  * }} GraphRequest
@@ -273,7 +274,7 @@ function routeGraph(store, request) {
 		const navigation = route.navigation.toLowerCase();
 		if (EXECUTE_ACTION_NAMES.includes(navigation)) {
 			onlyMethod('POST');
-			const task = store.executeTask(route.id, request.modifiedBy, request.actionDelayMs);
+			const task = store.executeTask(route.id, request.modifiedBy, request.actionDelayMs, request.actionStartLagMs);
 			request.onExecuted(task);
 			return { status: 204 };
 		}

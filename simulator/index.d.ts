@@ -139,6 +139,11 @@ export interface SimulatorSettings {
 	actionDelayMs: number;
 	/** How long runHuntingQuery takes to answer (a long query; Graph allows up to 3 minutes). Default 0. */
 	huntingQueryMs: number;
+	/**
+	 * Time from a 204 execute until the task shows the action started. Until then the task reads notStarted and
+	 * another execute runs the action again (both are in `executions`). Default 0 (shows at once).
+	 */
+	actionStartLagMs: number;
 	/** Server page size when $top is absent or larger; null = per collection (incidentTasks 500, incidents 20, alerts_v2 100). */
 	pageSize: number | null;
 	/** Seed for the random fault draws; null = Math.random. */

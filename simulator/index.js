@@ -31,6 +31,7 @@ const defaultSettings = () => ({
 	tokenLifetimeSeconds: 3600,
 	actionDelayMs: 300,
 	huntingQueryMs: 0,
+	actionStartLagMs: 0,
 	pageSize: null,
 	randomSeed: null,
 	nextLinkOrigin: null,
@@ -205,6 +206,7 @@ function mergeSettings(current, patch) {
 	nonNegative('latencyMs', next.latencyMs);
 	nonNegative('actionDelayMs', next.actionDelayMs);
 	nonNegative('huntingQueryMs', next.huntingQueryMs);
+	nonNegative('actionStartLagMs', next.actionStartLagMs);
 	nonNegative('tokenLifetimeSeconds', next.tokenLifetimeSeconds);
 	for (const [name, rate] of Object.entries(next.faultRates)) {
 		if (typeof rate !== 'number' || rate < 0 || rate > 1) throw new Error(`faultRates.${name} must be a probability between 0 and 1`);

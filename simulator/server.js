@@ -24,6 +24,7 @@ const { handleGraph } = require('./graph');
  *   tokenLifetimeSeconds: number,
  *   actionDelayMs: number,
  *   huntingQueryMs: number,
+ *   actionStartLagMs: number,
  *   pageSize: number | null,
  *   randomSeed: number | null,
  *   nextLinkOrigin: string | null,
@@ -160,6 +161,7 @@ async function handle(core, req, res) {
 				modifiedBy: auth.displayName,
 				pageSize: core.settings.pageSize,
 				actionDelayMs: core.settings.actionDelayMs,
+				actionStartLagMs: core.settings.actionStartLagMs,
 				preferences: { includeUnknownEnumMembers: prefers(req.headers.prefer, 'include-unknown-enum-members') },
 				onExecuted: (task) => core.executions.push({ taskId: task.id, actionType: task.actionType, at: new Date().toISOString(), requestId, clientId: auth.clientId }),
 			});

@@ -9,7 +9,7 @@ const { GraphError } = require('./responses');
 
 /**
  * @typedef {Record<string, any>} Entity
- * @typedef {{ task: Entity, outcome: string, settlesAt: number | null }} TaskRecord
+ * @typedef {{ task: Entity, outcome: string, settlesAt: number | null, startsShowingAt?: number | null, startedBy?: string }} TaskRecord
  */
 
 const EXPERTS = 'Microsoft Defender Experts';
@@ -19,6 +19,14 @@ const STATUS_AFTER = /** @type {Record<string, string>} */ ({ completed: 'comple
 
 /** @param {number} ms */
 const iso = (ms) => new Date(ms).toISOString();
+
+/** The task as Graph shows it once it has recorded the action as started. @param {Entity} task @param {number} at @param {string | undefined} by */
+function showStarted(task, at, by) {
+	task.actionStatus = 'inProgress';
+	if (task.status === 'open') task.status = 'inProgress';
+	task.lastModifiedDateTime = iso(at);
+	if (by) task.lastModifiedByDisplayName = by;
+}
 
 class DefenderStore {
 	constructor() {
@@ -47,6 +55,10 @@ class DefenderStore {
 	/** Moves every executed task whose delay has passed to its outcome; called before each read. */
 	settle(now = Date.now()) {
 		for (const record of this.tasks.values()) {
+			if (record.startsShowingAt != null && record.startsShowingAt <= now) {
+				showStarted(record.task, record.startsShowingAt, record.startedBy);
+				record.startsShowingAt = null;
+			}
 			if (record.settlesAt === null || record.settlesAt > now) continue;
 			const { task } = record;
 			task.actionStatus = record.outcome;
@@ -91,12 +103,15 @@ class DefenderStore {
 	}
 
 	/**
-	 * executeResponseAction: starts the action; it settles to the task's outcome after `delayMs`.
+	 * executeResponseAction: starts the action; it settles to the task's outcome after `delayMs`. With `startLagMs`,
+	 * the task shows the start only that long after the answer: until then it reads notStarted, and another execute
+	 * runs the action again (Graph records a started action a moment after it ran it).
 	 * @param {string} id
 	 * @param {string} executedBy
 	 * @param {number} delayMs
+	 * @param {number} [startLagMs]
 	 */
-	executeTask(id, executedBy, delayMs) {
+	executeTask(id, executedBy, delayMs, startLagMs = 0) {
 		const record = this.requireTask(id);
 		const { task } = record;
 		if (!isExecutableActionType(task.actionType)) throw new GraphError(400, 'BadRequest', `Currently ${task.actionType} is not supported`);
@@ -104,11 +119,14 @@ class DefenderStore {
 			throw new GraphError(400, 'BadRequest', `The response action has already been executed for incident task '${id}' (actionStatus: ${task.actionStatus}).`);
 		}
 		const now = Date.now();
-		task.actionStatus = 'inProgress';
-		if (task.status === 'open') task.status = 'inProgress';
-		task.lastModifiedDateTime = iso(now);
-		task.lastModifiedByDisplayName = executedBy;
-		record.settlesAt = record.outcome === 'inProgress' ? null : now + delayMs;
+		if (startLagMs > 0) {
+			// The first execute of a lagging start decides when it shows; a second one ran again, unseen.
+			record.startsShowingAt ??= now + startLagMs;
+			record.startedBy = executedBy;
+		} else {
+			showStarted(task, now, executedBy);
+		}
+		record.settlesAt = record.outcome === 'inProgress' ? null : now + startLagMs + delayMs;
 		return task;
 	}
 

@@ -25,6 +25,7 @@ const TEST_SETTINGS: Partial<SimulatorSettings> = {
 	faultRates: { status503: 0, status504AfterExecute: 0, dropBeforeExecute: 0, dropAfterExecute: 0 },
 	tokenLifetimeSeconds: 3600,
 	actionDelayMs: ACTION_DELAY_MS,
+	actionStartLagMs: 0,
 	pageSize: null,
 	randomSeed: null,
 	nextLinkOrigin: null,
@@ -405,6 +406,22 @@ describe('POST executeResponseAction', () => {
 		expect(Date.parse(done.lastModifiedDateTime)).toBeGreaterThanOrEqual(Date.parse(running.lastModifiedDateTime));
 		const viaGraph = await graphJson(`/beta/security/incidentTasks/${id}`);
 		expect(viaGraph.body.actionStatus).toBe('completed');
+	});
+
+	it('with actionStartLagMs, shows notStarted until the lag has passed, and a second execute inside it runs the action again', async () => {
+		sim.configure({ actionStartLagMs: 300 });
+		const id = SEEDED_TASK_IDS.openByActionType.runAntiVirusScan;
+		expect((await execute(id)).status).toBe(204);
+		expect((await graphJson(`/beta/security/incidentTasks/${id}`)).body.actionStatus).toBe('notStarted');
+		const listed = (await graphJson('/beta/security/incidentTasks')).body.value.find((task: Json) => task.id === id);
+		expect(listed.actionStatus).toBe('notStarted');
+		expect((await execute(id)).status).toBe(204);
+		expect(sim.executions.map((execution) => execution.taskId)).toEqual([id, id]);
+		const started = await waitForTask(id, (task) => task.actionStatus !== 'notStarted');
+		expect(started.actionStatus).toBe('inProgress');
+		expect((await execute(id)).status).toBe(400);
+		expect(sim.executions).toHaveLength(2);
+		expect((await waitForTask(id, (task) => task.actionStatus !== 'inProgress')).actionStatus).toBe('completed');
 	});
 
 	it('executes every one of the eight executable action types', async () => {

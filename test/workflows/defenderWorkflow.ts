@@ -46,7 +46,7 @@ export function useWorld(options: SimulatorOptions = {}) {
 	});
 	beforeEach(() => {
 		world.sim.reset();
-		world.sim.configure({ latencyMs: 0, rateLimit: null, pageSize: null, nextLinkOrigin: null, huntingQueryMs: 0, actionDelayMs: options.actionDelayMs ?? 50 });
+		world.sim.configure({ latencyMs: 0, rateLimit: null, pageSize: null, nextLinkOrigin: null, huntingQueryMs: 0, actionDelayMs: options.actionDelayMs ?? 50, actionStartLagMs: 0 });
 	});
 	return world;
 }
@@ -65,8 +65,8 @@ export interface DefenderRun {
 }
 
 /** Runs the Defender node over `items` with `parameters`; returns what each output carried. */
-export async function runDefender(engine: Engine, parameters: Json, items: Json[] = [{}]): Promise<DefenderRun> {
-	const result = await engine.runWorkflow(defenderWorkflow(parameters), { startItems: items.map((json) => ({ json })) });
+export async function runDefender(engine: Engine, parameters: Json, items: Json[] = [{}], mode?: 'manual' | 'webhook' | 'retry'): Promise<DefenderRun> {
+	const result = await engine.runWorkflow(defenderWorkflow(parameters), { startItems: items.map((json) => ({ json })), mode });
 	const [success = [], error = []] = result.outputs.Defender ?? [];
 	return {
 		success: success.map((item: any) => item.json),
