@@ -5,6 +5,15 @@ import { globalIgnores } from 'eslint/config';
 import { config } from '@n8n/node-cli/eslint';
 
 export default [
-	globalIgnores(['bench/', 'docs/', 'examples/', 'scripts/', 'simulator/', 'test/', '*.js', '*.mjs']),
+	globalIgnores([
+		'bench/',
+		'docs/',
+		'examples/',
+		'scripts/',
+		'simulator/',
+		'test/',
+		'*.js',
+		'*.mjs',
+	]),
 	...config,
 ];
