@@ -27,29 +27,14 @@ export const LOOK_BACK_MINUTES = 10;
  */
 export const MAX_SEEN_IDS = 1000;
 
-/** The old shape, before the look-back: the IDs at exactly `createdDateTime`. */
-interface CursorWithoutLookBack {
-	event: string;
-	createdDateTime: string | null;
-	idsAtCreatedDateTime: string[];
-}
-
-/**
- * The saved cursor of this event, or undefined when there is none (first activation, another event, or unreadable).
- * A cursor saved before the look-back existed carries on from its exact position: nothing older, nothing seen twice.
- */
+/** The saved cursor of this event, or undefined when there is none (first activation, another event, or unreadable). */
 export function savedCursor(saved: unknown, event: string): PollCursor | undefined {
 	if (!saved || typeof saved !== 'object') return undefined;
-	const cursor = saved as Partial<PollCursor & CursorWithoutLookBack>;
+	const cursor = saved as Partial<PollCursor>;
 	const isKeyOrNull = (value: unknown) => value === null || createdKey(value) === value;
-	if (cursor.event !== event || !isKeyOrNull(cursor.createdDateTime)) return undefined;
-	if (cursor.idsAtCreatedDateTime !== undefined) {
-		const ids = cursor.idsAtCreatedDateTime;
-		if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return undefined;
-		const at = cursor.createdDateTime as string | null;
-		return { event, createdDateTime: at, windowStart: at, seenIds: at === null ? {} : Object.fromEntries(ids.map((id) => [id, at])) };
-	}
 	const readable =
+		cursor.event === event &&
+		isKeyOrNull(cursor.createdDateTime) &&
 		isKeyOrNull(cursor.windowStart) &&
 		typeof cursor.seenIds === 'object' &&
 		cursor.seenIds !== null &&
@@ -197,7 +182,7 @@ export async function newestMatching(graph: GraphSession, listing: EntityListing
 class LookBack {
 	readonly event: string;
 	newest: string | null;
-	/** Where the look-back starts; a start an earlier version saved in the future comes back to now. */
+	/** Where the look-back starts. */
 	readonly start: string | null;
 	private readonly now: string;
 	private readonly seenIds: Map<string, string>;
@@ -205,8 +190,8 @@ class LookBack {
 	constructor(cursor: PollCursor, nowMs: number) {
 		this.event = cursor.event;
 		this.now = keyOfTime(nowMs);
-		this.newest = cursor.createdDateTime === null ? null : earlier(cursor.createdDateTime, this.now);
-		this.start = cursor.windowStart === null ? null : earlier(cursor.windowStart, this.now);
+		this.newest = cursor.createdDateTime;
+		this.start = cursor.windowStart;
 		this.seenIds = new Map(Object.entries(cursor.seenIds));
 	}
 

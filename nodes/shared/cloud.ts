@@ -100,12 +100,6 @@ function checkedCustomRoot(value: unknown, field: string): string {
 	return root;
 }
 
-/** Whether plain http may be used with this host name (the same rule, applied to a bare host). */
-export function isLoopbackHost(hostname: string): boolean {
-	const host = hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
-	return SAFE_CUSTOM_ROOT.test(`http://${host}`);
-}
-
 // The computed fields are n8n expressions over the credential itself ($self), built from the table above.
 // A custom root that breaks the rule becomes an unroutable `.invalid` host, so n8n's own OAuth flows
 // (Connect, token refresh) never send the client secret over plain http to another host.

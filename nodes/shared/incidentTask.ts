@@ -1,10 +1,9 @@
 import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
 import type { IDataObject } from 'n8n-workflow';
 
-import { identifierProblem } from './parameters';
-
 /**
- * The incident-task domain, named once: action types, statuses and the ID rule.
+ * The incident-task domain, named once: action types and statuses (the ID rule is the one every Graph ID follows,
+ * in `parameters.ts`).
  * Facts from Graph beta `microsoft.graph.security.incidentTask` and `executeResponseAction`; the tables are
  * checked against Microsoft's own type definitions at compile time, so a value Microsoft adds or drops breaks
  * the build instead of a workflow.
@@ -82,11 +81,6 @@ export type IncidentTask = IDataObject &
 	Pick<SecurityNamespace.IncidentTask, 'actionType' | 'actionStatus' | 'status' | 'displayName' | 'description' | 'source' | 'createdDateTime' | 'lastModifiedDateTime'> & {
 		id: string;
 	};
-
-/** Why an incident task ID is refused, or undefined when it may be sent to Graph. */
-export function incidentTaskIdProblem(incidentTaskId: unknown): string | undefined {
-	return identifierProblem(incidentTaskId, 'The incident task ID');
-}
 
 export function isExecutableActionType(actionType: unknown): actionType is ExecutableActionType {
 	return EXECUTABLE_ACTION_TYPES.some((type) => type.value === actionType);

@@ -12,10 +12,33 @@ import { DefenderXdrError } from './transport/graphError';
  * Characters a reader cannot see or that reorder what they see: controls, zero-width and joiner characters,
  * bidirectional marks, embeddings, overrides and isolates, separators, the byte-order mark, invisible tag
  * characters and lone surrogates. A message shows each as its escape (`\u202E`), so a value cannot hide or
- * reverse text in a refusal.
+ * reverse text in a refusal. Listed as code point ranges (first, last) and tested by number, so no control or
+ * combining character has to be written into a pattern.
  */
-const INVISIBLE =
-	/[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]|\udb40[\udc00-\udcff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const INVISIBLE_RANGES: ReadonlyArray<readonly [number, number]> = [
+	[0x0000, 0x001f], // C0 controls
+	[0x007f, 0x009f], // delete and C1 controls
+	[0x00ad, 0x00ad], // soft hyphen
+	[0x034f, 0x034f], // combining grapheme joiner
+	[0x061c, 0x061c], // Arabic letter mark
+	[0x115f, 0x1160], // Hangul choseong and jungseong fillers
+	[0x17b4, 0x17b5], // Khmer inherent vowels
+	[0x180b, 0x180f], // Mongolian variation selectors and vowel separator
+	[0x200b, 0x200f], // zero-width space, non-joiner, joiner, left-to-right and right-to-left marks
+	[0x2028, 0x202e], // line and paragraph separators, embeddings and overrides
+	[0x2060, 0x206f], // word joiner, invisible operators, isolates, deprecated format characters
+	[0x3164, 0x3164], // Hangul filler
+	[0xd800, 0xdfff], // a surrogate standing alone (a paired one is read as the code point it encodes)
+	[0xfe00, 0xfe0f], // variation selectors
+	[0xfeff, 0xfeff], // byte-order mark
+	[0xffa0, 0xffa0], // halfwidth Hangul filler
+	[0xfff0, 0xfffb], // unassigned specials and interlinear annotation characters
+	[0xe0000, 0xe00ff], // tag characters
+];
+
+function isInvisible(codePoint: number): boolean {
+	return INVISIBLE_RANGES.some(([first, last]) => codePoint >= first && codePoint <= last);
+}
 
 /** The escape of one invisible character: `\u200B`, or `\u{E0041}` beyond the basic plane. */
 function escapeOf(character: string): string {
@@ -24,25 +47,37 @@ function escapeOf(character: string): string {
 	return codePoint > 0xffff ? `\\u{${hex}}` : `\\u${hex.padStart(4, '0')}`;
 }
 
-/** Text with every invisible or reordering character written as its escape; everything else unchanged. */
-export function escapeInvisible(text: string): string {
-	return text.replace(INVISIBLE, escapeOf);
+/** One character as a message shows it: its escape if it is invisible, else itself. */
+function shownAs(character: string): string {
+	return isInvisible(character.codePointAt(0) ?? 0) ? escapeOf(character) : character;
 }
 
-// One unit each: an invisible character, a surrogate pair, or any other single character.
-const PIECES = new RegExp(`${INVISIBLE.source}|[\\ud800-\\udbff][\\udc00-\\udfff]|[\\s\\S]`, 'g');
+/** Text with every invisible or reordering character written as its escape; everything else unchanged. */
+export function escapeInvisible(text: string): string {
+	let shown = '';
+	// A string's iterator yields code points: a surrogate pair as one character, a lone surrogate by itself.
+	for (const character of text) shown += shownAs(character);
+	return shown;
+}
+
+/** Whether text holds a C0 control character (U+0000 to U+001F) other than the ones allowed. */
+export function hasControlCharacter(text: string, allowed = ''): boolean {
+	for (let index = 0; index < text.length; index++) {
+		if (text.charCodeAt(index) < 0x20 && !allowed.includes(text[index])) return true;
+	}
+	return false;
+}
 
 /** Shortens a user-supplied value and escapes what cannot be seen before it is echoed in a message. */
 export function printable(value: string, max = 64): string {
 	let shown = '';
 	let taken = 0;
-	// Piece by piece, and only as far as the excerpt goes: a huge value is not split up as a whole.
-	const pieces = new RegExp(PIECES.source, 'g');
-	for (let match = pieces.exec(value); match !== null; match = pieces.exec(value)) {
-		const visible = escapeInvisible(match[0]);
+	// Character by character, and only as far as the excerpt goes: a huge value is not split up as a whole.
+	for (const character of value) {
+		const visible = shownAs(character);
 		if (shown.length + visible.length > max) break;
 		shown += visible;
-		taken += match[0].length;
+		taken += character.length;
 	}
 	return taken < value.length ? `${shown}… (${value.length} characters)` : shown;
 }

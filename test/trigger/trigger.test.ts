@@ -61,7 +61,7 @@ function activeTrigger(parameters: INodeParameters) {
 			return own === undefined ? undefined : (JSON.parse(JSON.stringify(own)) as Record<string, any>);
 		},
 		setParameters: (changes: INodeParameters) => Object.assign(node.parameters, changes),
-		/** Puts static data in place as an earlier version of the trigger left it. */
+		/** Puts static data in place, as a workflow saved earlier carries it. */
 		restore: (own: Record<string, unknown>) => (staticData[`node:${TRIGGER_NAME}`] = own),
 	};
 }
@@ -473,27 +473,18 @@ describe(`Microsoft Defender XDR Trigger: entities Graph lists late (look-back o
 		},
 	);
 
-	test('a cursor saved before the look-back existed carries on from its exact position: no replay, nothing lost at its instant', async () => {
+	test('a saved cursor in a shape the trigger does not write is read as none: it starts over, replays nothing, then emits what is new', async () => {
 		const trigger = activeTrigger({ event: 'newIncidentTask' });
-		// In the past: the cursor never moves past the time of the poll, so exact positions need past instants.
 		const at = instant(-5);
-		addEntity.newIncidentTask('task-emitted-before-upgrade', at);
-		addEntity.newIncidentTask('task-same-instant', at);
-		addEntity.newIncidentTask('task-after', secondsAfter(at, 1));
-		trigger.restore({ cursor: { event: 'newIncidentTask', createdDateTime: graphKey(at), idsAtCreatedDateTime: ['task-emitted-before-upgrade'] } });
+		addEntity.newIncidentTask('task-backlog', at);
+		addEntity.newIncidentTask('task-backlog-later', secondsAfter(at, 1));
+		trigger.restore({ cursor: { event: 'newIncidentTask', createdDateTime: graphKey(at), idsAtCreatedDateTime: ['task-backlog'] } });
 
-		expect(ids(await trigger.poll())).toEqual(['task-same-instant', 'task-after']);
 		expect(ids(await trigger.poll())).toBeNull();
-		expect(trigger.saved()?.cursor).toEqual({
-			event: 'newIncidentTask',
-			createdDateTime: graphKey(secondsAfter(at, 1)),
-			windowStart: graphKey(at),
-			seenIds: {
-				'task-emitted-before-upgrade': graphKey(at),
-				'task-same-instant': graphKey(at),
-				'task-after': graphKey(secondsAfter(at, 1)),
-			},
-		});
+		expect(trigger.saved()?.cursor).toMatchObject({ event: 'newIncidentTask', seenIds: { 'task-backlog': graphKey(at), 'task-backlog-later': graphKey(secondsAfter(at, 1)) } });
+		expect(trigger.saved()?.cursor).not.toHaveProperty('idsAtCreatedDateTime');
+		addEntity.newIncidentTask('task-new', instant());
+		expect(ids(await trigger.poll())).toEqual(['task-new']);
 	});
 
 	test(`${MAX_SEEN_IDS + 5} alerts in one second are emitted once and not again, though only ${MAX_SEEN_IDS} IDs are kept`, async () => {

@@ -1,12 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { parameterError, toBoolean, toInteger, toNumber } from '../../shared/parameters';
-import { DEFAULT_REQUEST_SETTINGS, type RequestSettings } from '../../shared/transport/retryPolicy';
-
-// The defaults below are written out because n8n's editor reads them as literals; a test holds them equal to
-// the transport's own defaults, which the trigger uses.
 import { DefenderXdrError } from '../../shared/transport/graphError';
 import type { GraphSession } from '../../shared/transport/graphSession';
+import { DEFAULT_REQUEST_SETTINGS, type RequestSettings } from '../../shared/transport/retryPolicy';
 
 /** How the node was called: by a workflow, or by an AI agent using it as a tool. */
 export interface OperationRun {
@@ -33,7 +30,10 @@ export interface Operation {
 const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 16;
 
-/** The options every operation has: how its requests are sent. Their defaults are the transport's. */
+/**
+ * The options every operation has: how its requests are sent. Their defaults are the transport's, written out as
+ * numbers here; a test holds them equal to the transport's own defaults, which the trigger uses.
+ */
 const requestOptions = (requestTimeoutSeconds: number): INodeProperties[] => [
 	{
 		displayName: 'Concurrency',

@@ -438,7 +438,21 @@ function codesOf(error: unknown): string[] {
 /** What an error says, fit for a message: no secrets, no control characters, bounded. */
 function messageOf(error: unknown): string {
 	const text = error instanceof Error ? error.message : String(error);
-	return redactSecrets(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').slice(0, 500);
+	return withoutControls(redactSecrets(text)).slice(0, 500);
+}
+
+/** Text with each run of control characters (U+0000 to U+001F, and U+007F) replaced by one space. */
+function withoutControls(text: string): string {
+	let result = '';
+	let inRun = false;
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		const control = code < 0x20 || code === 0x7f;
+		if (!control) result += text[index];
+		else if (!inRun) result += ' ';
+		inRun = control;
+	}
+	return result;
 }
 
 function pathOf(url: string): string {

@@ -1,13 +1,27 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { readIncidentTaskId } from '../../../nodes/MicrosoftDefenderXdr/actions/incidentTask/common';
 import {
 	alreadyStartedReason,
 	EXECUTABLE_ACTION_TYPES,
-	incidentTaskIdProblem,
 	isExecutableActionType,
 	type IncidentTask,
 } from '../../../nodes/shared/incidentTask';
 
 /** The two fields that say whether a task's action has started. */
 type TaskProgress = Pick<IncidentTask, 'actionStatus' | 'status'>;
+
+/** Why the node refuses an item's incident task ID (the message of the error it fails the item with), or undefined. */
+function incidentTaskIdProblem(incidentTaskId: unknown): string | undefined {
+	const ctx = { getNodeParameter: (name: string) => (name === 'incidentTaskId' ? incidentTaskId : undefined) } as unknown as IExecuteFunctions;
+	try {
+		expect(readIncidentTaskId(ctx, 0)).toBe(incidentTaskId);
+		return undefined;
+	} catch (error) {
+		expect(error).toMatchObject({ details: { code: 'invalidIncidentTaskId', executed: 'no' } });
+		return (error as Error).message;
+	}
+}
 
 describe('incident task ID rule', () => {
 	it.each(['213213', 'task-isolate-open-001', 'a_b.c:d', 'A'.repeat(128), '..a', 'a..b'])('accepts %s', (id) => {
@@ -34,8 +48,8 @@ describe('incident task ID rule', () => {
 	});
 
 	it('refuses a value that is not a string', () => {
-		expect(incidentTaskIdProblem(42)).toBe('The incident task ID is not text (got a number)');
-		expect(incidentTaskIdProblem(undefined)).toBe('The incident task ID is empty');
+		expect(incidentTaskIdProblem(42)).toBe('The incident task ID is not text (got a number). No request was sent.');
+		expect(incidentTaskIdProblem(undefined)).toBe('The incident task ID is empty. No request was sent.');
 	});
 
 	it('says how long a too-long ID is', () => {

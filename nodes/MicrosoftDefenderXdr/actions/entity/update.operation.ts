@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { describeValue, parameterError, printable, toChoice } from '../../../shared/parameters';
+import { describeValue, hasControlCharacter, parameterError, printable, toChoice } from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { allowAsToolOption, optionsProperty, refuseChangeFromAgent, type Operation } from '../operation';
 import { entityPath, entitySubject, idProperty, readEntityId, type SecurityEntity } from './entity';
@@ -49,7 +49,7 @@ function checkedField(field: INodeProperties, value: unknown): IDataObject[strin
 	if (field.type === 'options') return toChoice(value, field.displayName, (field.options as Array<{ value: string }>).map((option) => option.value));
 	if (field.name === 'customTags') return tagsOf(value, field.displayName);
 	if (field.name === 'assignedTo' && value === '') return null;
-	if (typeof value !== 'string' || value.length > MAX_TEXT || /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(value)) {
+	if (typeof value !== 'string' || value.length > MAX_TEXT || hasControlCharacter(value, '\t\n\r')) {
 		throw parameterError('invalidParameter', `${field.displayName}: ${describeValue(value)} is not text of at most ${MAX_TEXT} characters`);
 	}
 	return value;
@@ -61,7 +61,7 @@ function tagsOf(value: unknown, label: string): string[] {
 	if (!tags) throw parameterError('invalidParameter', `${label}: ${describeValue(value)} is not a list of tags`);
 	return tags.map((tag) => {
 		const text = typeof tag === 'string' ? tag.trim() : '';
-		if (!text || text.length > 128 || /[\u0000-\u001f]/.test(text)) {
+		if (!text || text.length > 128 || hasControlCharacter(text)) {
 			throw parameterError('invalidParameter', `${label}: the tag ${typeof tag === 'string' ? `"${printable(tag)}"` : describeValue(tag)} is not 1 to 128 printable characters`);
 		}
 		return text;

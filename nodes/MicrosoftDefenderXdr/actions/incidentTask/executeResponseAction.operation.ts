@@ -124,6 +124,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['incidentTask'], operation: ['executeResponseAction'] } }, properties);
 
+/** The options this operation reads itself; the request options (concurrency, retries, timeout) go to the transport. */
 export interface ExecuteOptions {
 	verifyTask: boolean;
 	ifAlreadyStarted: 'skip' | 'error' | 'executeAgain';
@@ -131,16 +132,12 @@ export interface ExecuteOptions {
 	waitForCompletion: boolean;
 	waitTimeout: number;
 	pollInterval: number;
-	concurrency: number;
-	maxRetries: number;
-	maxRetryWait: number;
-	requestTimeout: number;
 	allowExecuteAsTool: boolean;
 	onUnknownOutcome: (typeof ON_UNKNOWN_OUTCOME)[number];
 }
 
 /** The options' defaults, read from the description above: one home for each default. */
-export const DEFAULT_EXECUTE_OPTIONS = defaultsOf(executeOptions) as unknown as ExecuteOptions;
+const DEFAULT_EXECUTE_OPTIONS = defaultsOf(executeOptions) as unknown as ExecuteOptions;
 
 /** The options of one item, each checked: an expression that yields "false" means false, a bad value is named. */
 function readOptions(ctx: IExecuteFunctions, itemIndex: number): ExecuteOptions {

@@ -1,26 +1,34 @@
-import { DEFAULT_EXECUTE_OPTIONS } from '../../../../nodes/MicrosoftDefenderXdr/actions/incidentTask/executeResponseAction.operation';
-import { DEFAULT_REQUEST_TIMEOUT_SECONDS, DEFAULT_RETRY_POLICY } from '../../../../nodes/shared/transport/retryPolicy';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { executeResponseAction } from '../../../../nodes/MicrosoftDefenderXdr/actions/incidentTask';
+import { defaultsOf, readRequestSettings } from '../../../../nodes/MicrosoftDefenderXdr/actions/operation';
+import { DEFAULT_REQUEST_SETTINGS } from '../../../../nodes/shared/transport/retryPolicy';
+
+/** An execution context whose items carry these options. */
+const withOptions = (options: Record<string, unknown>) => ({ getNodeParameter: () => options }) as unknown as IExecuteFunctions;
 
 describe('Execute Response Action options', () => {
-	it('have the documented defaults', () => {
-		expect(DEFAULT_EXECUTE_OPTIONS).toEqual({
-			allowExecuteAsTool: false,
-			concurrency: 4,
-			dryRun: false,
-			ifAlreadyStarted: 'skip',
-			maxRetries: 3,
-			maxRetryWait: 120,
-			onUnknownOutcome: 'verifyAndResend',
-			pollInterval: 15,
-			requestTimeout: 60,
-			verifyTask: true,
-			waitForCompletion: false,
-			waitTimeout: 900,
+	const optionsOfExecute = executeResponseAction.description.find((property) => property.name === 'options');
+	const shown = defaultsOf(optionsOfExecute!);
+
+	it('show in the editor the request settings the node applies when none is set, which are the transport’s', () => {
+		expect(readRequestSettings(withOptions({}))).toEqual({
+			concurrency: shown.concurrency,
+			settings: { maxRetries: shown.maxRetries, maxRetryWaitSeconds: shown.maxRetryWait, requestTimeoutSeconds: shown.requestTimeout },
+		});
+		expect({ maxRetries: shown.maxRetries, maxRetryWaitSeconds: shown.maxRetryWait, requestTimeoutSeconds: shown.requestTimeout }).toEqual(
+			DEFAULT_REQUEST_SETTINGS,
+		);
+	});
+
+	it('apply what the user set instead of the defaults', () => {
+		expect(readRequestSettings(withOptions({ concurrency: 2, maxRetries: 0, maxRetryWait: 5, requestTimeout: 10 }))).toEqual({
+			concurrency: 2,
+			settings: { maxRetries: 0, maxRetryWaitSeconds: 5, requestTimeoutSeconds: 10 },
 		});
 	});
 
-	it('retry the way the transport does for the trigger and the other operations', () => {
-		expect({ maxRetries: DEFAULT_EXECUTE_OPTIONS.maxRetries, maxRetryWaitSeconds: DEFAULT_EXECUTE_OPTIONS.maxRetryWait }).toEqual(DEFAULT_RETRY_POLICY);
-		expect(DEFAULT_EXECUTE_OPTIONS.requestTimeout).toBe(DEFAULT_REQUEST_TIMEOUT_SECONDS);
+	it('start with the safe choices the editor notice names: the task is verified and a lost answer is not resent blindly', () => {
+		expect(shown).toMatchObject({ verifyTask: true, ifAlreadyStarted: 'skip', dryRun: false, allowExecuteAsTool: false, onUnknownOutcome: 'verifyAndResend' });
 	});
 });
