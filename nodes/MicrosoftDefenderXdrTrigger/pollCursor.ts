@@ -182,7 +182,11 @@ export async function newestMatching(graph: GraphSession, listing: EntityListing
 class LookBack {
 	readonly event: string;
 	newest: string | null;
-	/** Where the look-back starts. */
+	/**
+	 * Where the look-back starts, never later than the time of the poll: when more IDs than are kept fall in the
+	 * window and some are dated ahead (clock skew), the saved start can lie in the future, and an entity created
+	 * before it would be missed.
+	 */
 	readonly start: string | null;
 	private readonly now: string;
 	private readonly seenIds: Map<string, string>;
@@ -190,8 +194,8 @@ class LookBack {
 	constructor(cursor: PollCursor, nowMs: number) {
 		this.event = cursor.event;
 		this.now = keyOfTime(nowMs);
-		this.newest = cursor.createdDateTime;
-		this.start = cursor.windowStart;
+		this.newest = cursor.createdDateTime === null ? null : earlier(cursor.createdDateTime, this.now);
+		this.start = cursor.windowStart === null ? null : earlier(cursor.windowStart, this.now);
 		this.seenIds = new Map(Object.entries(cursor.seenIds));
 	}
 

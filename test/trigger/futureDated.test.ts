@@ -58,6 +58,13 @@ describe('an entity with a createdDateTime in the future (clock skew, bad data)'
 		const { fresh } = await catchUp(listedGraph([task('future', at(60)), task('backlog', at(-30)), task('new', at(1))]), unorderedList, cursor, NOW + 60_000);
 		expect(fresh.map((entity) => entity.id)).toEqual(['new']);
 	});
+
+	test('a cursor whose window starts in the future is brought back to the time of the poll, so nothing newer is missed', async () => {
+		const ahead: PollCursor = { event: 'newIncidentTask', createdDateTime: at(60), windowStart: at(60 - LOOK_BACK_MINUTES), seenIds: { future: at(60).replace('.000Z', '.0000000Z') } };
+		const { fresh, cursor } = await catchUp(listedGraph([task('future', at(60)), task('new', at(0))]), unorderedList, ahead, NOW);
+		expect(fresh.map((entity) => entity.id)).toEqual(['new']);
+		expect(cursor.windowStart! <= '2026-03-01T10:00:00.0000000Z').toBe(true);
+	});
 });
 
 describe('Microsoft Defender XDR Trigger in the engine: one entity dated an hour ahead', () => {
