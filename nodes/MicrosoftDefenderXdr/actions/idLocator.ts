@@ -37,8 +37,8 @@ export function portalLinkPattern(segment: string): string {
 	return `^https://security\\.microsoft\\.com/${segment}/([^/?#]+)(?:[/?#].*)?$`;
 }
 
-function portalExample(locator: IdLocator & { portalSegment: string }): string {
-	return `${PORTAL_ORIGIN}/${locator.portalSegment}/${locator.idPlaceholder.replace(/^e\.g\. /, '')}`;
+function portalExample(locator: IdLocator, portalSegment: string): string {
+	return `${PORTAL_ORIGIN}/${portalSegment}/${locator.idPlaceholder.replace(/^e\.g\. /, '')}`;
 }
 
 /**
@@ -47,7 +47,7 @@ function portalExample(locator: IdLocator & { portalSegment: string }): string {
  * check fails only the item, on the Error output, with a message that names the ID rule or the link's form.
  */
 export function idLocatorProperty(locator: IdLocator): INodeProperties {
-	const linkRegex = locator.portalSegment === undefined ? undefined : portalLinkPattern(locator.portalSegment);
+	const { portalSegment } = locator;
 	return {
 		displayName: locator.displayName,
 		name: locator.name,
@@ -70,15 +70,15 @@ export function idLocatorProperty(locator: IdLocator): INodeProperties {
 				type: 'string',
 				placeholder: locator.idPlaceholder,
 			},
-			...(linkRegex === undefined || locator.portalSegment === undefined
+			...(portalSegment === undefined
 				? []
 				: [
 						{
 							displayName: 'By URL',
 							name: 'url',
 							type: 'string' as const,
-							placeholder: portalExample({ ...locator, portalSegment: locator.portalSegment }),
-							extractValue: { type: 'regex' as const, regex: linkRegex },
+							placeholder: portalExample(locator, portalSegment),
+							extractValue: { type: 'regex' as const, regex: portalLinkPattern(portalSegment) },
 						},
 					]),
 		],
@@ -104,7 +104,7 @@ export function readLocatedId(ctx: IExecuteFunctions, locator: IdLocator, itemIn
 	} catch (error) {
 		const raw = rawParameter(ctx, locator.name, itemIndex);
 		if (isLocatorValue(raw) && raw.mode === 'url' && locator.portalSegment !== undefined) {
-			throw parameterError(code, `${label}: ${describeValue(raw.value)} is not a Defender portal link such as ${portalExample({ ...locator, portalSegment: locator.portalSegment })}`);
+			throw parameterError(code, `${label}: ${describeValue(raw.value)} is not a Defender portal link such as ${portalExample(locator, locator.portalSegment)}`);
 		}
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	}
