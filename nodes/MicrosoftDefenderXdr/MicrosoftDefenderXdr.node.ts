@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { RESOURCES, route } from './actions/router';
+import { searchAlerts, searchIncidents, searchIncidentTasks } from './methods/listSearch';
 
 export class MicrosoftDefenderXdr implements INodeType {
 	description: INodeTypeDescription = {
@@ -103,6 +104,10 @@ export class MicrosoftDefenderXdr implements INodeType {
 			},
 			...Object.values(RESOURCES).flatMap((operations) => Object.values(operations).flatMap((operation) => operation.description)),
 		],
+	};
+
+	methods = {
+		listSearch: { searchIncidents, searchAlerts, searchIncidentTasks },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,5 +1,3 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
-
 import { DefenderXdrError } from './transport/graphError';
 
 /**
@@ -124,13 +122,6 @@ export function checkedIdentifier(value: unknown, label: string, acceptNumbers =
 /** A refused parameter value: nothing was sent, so nothing was executed. */
 export function parameterError(code: string, message: string): DefenderXdrError {
 	return new DefenderXdrError({ code, message: `${message}. No request was sent.` });
-}
-
-export function readIdentifier(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number, code: string, acceptNumbers = false): string {
-	const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
-	const checked = checkedIdentifier(value, label, acceptNumbers);
-	if ('problem' in checked) throw parameterError(code, checked.problem);
-	return checked.id;
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

@@ -21,7 +21,7 @@ process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
 
 const { Logger } = require('@n8n/backend-common');
 const { Container } = require('@n8n/di');
-const { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute, PollContext, SupplyDataContext } = require('n8n-core');
+const { ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, WorkflowExecute, PollContext, SupplyDataContext } = require('n8n-core');
 // How an AI agent calls a node used as a tool (n8n-core's own invocation path; not exported from its index).
 const { makeHandleToolInvocation } = require('n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data');
 // Not exported from n8n-core's index; needed to stop its cleanup interval (see shutdown()).
@@ -478,12 +478,32 @@ function createEngine(options = {}) {
 		return await invoke(toolArgs);
 	}
 
+	/**
+	 * Fills a resource locator's list as the editor asks n8n to: the node's `listSearch` method runs in n8n-core's
+	 * LoadOptionsContext, on the node as it is being edited (its parameters and credential), with the search text
+	 * and the token of the page before.
+	 * @param {string} methodName @param {{ parameters?: INodeParameters; filter?: string; paginationToken?: string; nodeType?: string }} [searchOptions]
+	 * @returns {Promise<import('n8n-workflow').INodeListSearchResult>}
+	 */
+	async function listSearch(methodName, searchOptions = {}) {
+		const type = searchOptions.nodeType ?? `${PACKAGE_NAME}.microsoftDefenderXdr`;
+		const nodeType = nodeTypes.getByNameAndVersion(type);
+		const method = nodeType.methods?.listSearch?.[methodName];
+		if (!method) throw new Error(`${type} has no listSearch method ${methodName}`);
+		const parameters = searchOptions.parameters ?? {};
+		/** @type {INode} */
+		const node = { id: 'edited', name: 'Defender', type, typeVersion: 1, position: [0, 0], parameters, credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } } };
+		const workflow = new Workflow({ id: 'editor', nodes: [node], connections: {}, active: false, nodeTypes });
+		const context = new LoadOptionsContext(workflow, node, { ...additionalData(undefined), currentNodeParameters: parameters }, 'parameters');
+		return await method.call(context, searchOptions.filter, searchOptions.paginationToken);
+	}
+
 	/** n8n-core keeps an SSH-tunnel cleanup interval running until shutdown; stop it so the process can exit. */
 	function shutdown() {
 		Container.get(SSHClientsManager).onShutdown();
 	}
 
-	return { runWorkflow, resumeWorkflow, poll, callTool, shutdown, credentialsHelper, logs, nodeTypes };
+	return { runWorkflow, resumeWorkflow, poll, callTool, listSearch, shutdown, credentialsHelper, logs, nodeTypes };
 }
 
 /**

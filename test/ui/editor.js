@@ -342,6 +342,61 @@ async function main() {
 			});
 		}
 
+		// The incident picker, on the example's "Resolve incident" node (its saved ID is an expression, a plain string).
+		const incidentLocator = page.locator('[data-test-id="resource-locator-incidentId"]');
+		/** @param {string} mode the mode's display name */
+		const chooseMode = async (mode) => {
+			await incidentLocator.locator('[data-test-id="rlc-mode-selector"]').click();
+			await page.locator('.el-select-dropdown__item:visible').filter({ hasText: mode }).first().click();
+		};
+		const newestIncident = [...sim.state().incidents].sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime))[0];
+
+		await step('Incident ID: pick an incident from the list, newest first', async () => {
+			await page.keyboard.press('Escape');
+			await openWorkflow('incident-response-loop.json');
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Resolve incident"]').dblclick();
+			const label = page.locator('[data-test-id="input-label"]').filter({ hasText: 'Incident ID' });
+			// A plain string saved before the picker has no mode: give it one, then leave the expression.
+			await chooseMode('By ID');
+			await waitFor(async () => {
+				await label.hover();
+				await label.getByText('Fixed', { exact: true }).click();
+				// The text input replaces the expression editor once the field is Fixed.
+				return (await incidentLocator.locator('[data-test-id="rlc-input"]').count()) > 0;
+			}, 'Incident ID to switch from Expression to Fixed');
+			await chooseMode('From list');
+			const listed = () => sim.requests.filter((entry) => entry.path.startsWith('/v1.0/security/incidents?') && entry.status === 200).length;
+			const before = listed();
+			await incidentLocator.locator('[data-test-id="rlc-input"]').click();
+			const items = page.locator('[data-test-id="rlc-item"]:visible');
+			await items.first().waitFor();
+			expect(listed() > before, 'the list was not read from Graph');
+			const first = (await items.first().innerText()).trim();
+			expect(first.includes(`(${newestIncident.id})`), `the list starts with "${first}", not the newest incident ${newestIncident.id}`);
+			await page.screenshot({ path: path.join(SCREENSHOTS, `${String(stepNumber).padStart(2, '0')}-incident-list-open.png`) });
+			// Typing narrows the list to the incidents whose name or ID has the text.
+			const wanted = newestIncident.displayName.split(' ').slice(0, 2).join(' ');
+			await page.getByPlaceholder('Search...').fill(wanted);
+			await waitFor(async () => {
+				const texts = (await items.allInnerTexts()).map((text) => text.trim());
+				return texts.length > 0 && texts.every((text) => text.toLowerCase().includes(wanted.toLowerCase()));
+			}, `the list to narrow to "${wanted}"`);
+			await page.screenshot({ path: path.join(SCREENSHOTS, `${String(stepNumber).padStart(2, '0')}-incident-list-search.png`) });
+			await items.first().click();
+			const shown = await incidentLocator.locator('[data-test-id="rlc-input-container"] input').first().inputValue();
+			expect(shown.includes(newestIncident.displayName), `the field shows "${shown}" after picking ${newestIncident.id}`);
+		});
+
+		await step('Incident ID: paste a Defender portal link', async () => {
+			await chooseMode('By URL');
+			const link = `https://security.microsoft.com/incidents/${newestIncident.id}/overview?tid=${sim.tenantId}`;
+			const input = incidentLocator.locator('[data-test-id="rlc-input-container"] input').first();
+			await input.fill(link);
+			await input.press('Tab');
+			const kept = await input.inputValue();
+			expect(kept === link, `the field holds "${kept}"`);
+			await incidentLocator.locator('[data-test-id="rlc-open-resource-link"]').first().waitFor();
+		});
 	} catch (error) {
 		failed++;
 		console.log(`  ✗ ${error instanceof Error ? error.message : error}`);

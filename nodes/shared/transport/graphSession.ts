@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { resolveCloudEndpoints, type CloudEndpoints } from '../cloud';
@@ -13,7 +13,8 @@ export const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
 
 export type GraphVersion = 'beta' | 'v1.0';
 
-type N8nContext = IExecuteFunctions | IPollFunctions;
+/** A node run, a trigger poll, or the editor filling a pick list. */
+type N8nContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 /** What a caller learns from one Graph request. */
 export interface GraphResponse<T> {
@@ -99,6 +100,20 @@ export class GraphSession {
 		}
 	}
 
+	/**
+	 * One page of a collection: the first, or the one a previous page's next link names. The link comes back from
+	 * outside (the editor asks for "more" with it), so it is followed only into the same collection on the Graph root.
+	 */
+	async page<T = IDataObject>(version: GraphVersion, path: string, query: Record<string, string>, nextLink: string | undefined, options: RequestOptions = {}) {
+		const collection = this.url(version, path);
+		if (nextLink !== undefined && !this.isInCollection(nextLink, collection)) {
+			throw new DefenderXdrError({ code: 'foreignNextLink', message: `The next-page link is not a page of ${pathOf(collection)} on ${this.endpoints.graphRoot}; it was not followed` });
+		}
+		const { body } = await this.request<{ value?: T[]; '@odata.nextLink'?: string }>('GET', nextLink ?? this.url(version, path, query), undefined, { safeToRepeat: true, ...options });
+		const next = body['@odata.nextLink'];
+		return { items: body.value ?? [], nextLink: typeof next === 'string' && this.isInCollection(next, collection) ? next : undefined };
+	}
+
 	/** Progress a person can follow in n8n's log; never with secrets. */
 	log(message: string): void {
 		this.ctx.logger.info(redactSecrets(message));
@@ -124,6 +139,16 @@ export class GraphSession {
 		const pairs = Object.entries(query ?? {}).map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
 		const search = pairs.length ? `?${pairs.join('&')}` : '';
 		return `${this.endpoints.graphRoot}/${version}${path}${search}`;
+	}
+
+	private isInCollection(link: string, collection: string): boolean {
+		try {
+			const url = new URL(link);
+			const expected = new URL(collection);
+			return url.origin === expected.origin && url.pathname === expected.pathname && url.username === '' && url.password === '';
+		} catch {
+			return false;
+		}
 	}
 
 	private isOnGraphRoot(link: string): boolean {

@@ -15,6 +15,8 @@ const alert: SecurityEntity = {
 	idParameter: 'alertId',
 	idLabel: 'Alert ID',
 	idPlaceholder: 'e.g. da637551227677560813_-961444813',
+	searchListMethod: 'searchAlerts',
+	portalSegment: 'alerts',
 	path: '/security/alerts_v2',
 	pageSize: ALERT_PAGE_SIZE,
 	subject: ALERT_SUBJECT,

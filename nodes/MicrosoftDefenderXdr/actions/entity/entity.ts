@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { describeValue, emptyFilterError, impossibleDateReason, isBlank, parameterError, readIdentifier, toChoice } from '../../../shared/parameters';
+import { describeValue, emptyFilterError, impossibleDateReason, isBlank, parameterError, toChoice } from '../../../shared/parameters';
 import type { GraphSubject } from '../../../shared/transport/graphError';
-import { rawParameter } from '../operation';
+import { idLocatorProperty, locatedIdOf, readLocatedId, type IdLocator } from '../idLocator';
 
 /** One filter of Get Many: a field of the entity, compared with `eq`, or with `ge` for "after" dates. */
 export interface EntityFilter {
@@ -25,6 +25,10 @@ export interface SecurityEntity {
 	idParameter: string;
 	idLabel: string;
 	idPlaceholder: string;
+	/** The node's `listSearch` method that lists them, newest first. */
+	searchListMethod: string;
+	/** The Defender portal's path segment for one of them: `https://security.microsoft.com/<segment>/<id>`. */
+	portalSegment: string;
 	/** The collection, e.g. `/security/incidents` (Graph v1.0). */
 	path: string;
 	pageSize: number;
@@ -34,22 +38,28 @@ export interface SecurityEntity {
 	updateFields: INodeProperties[];
 }
 
-export function idProperty(entity: SecurityEntity): INodeProperties {
+/** How the ID is picked in the editor: from the newest first, by ID, or by the Defender portal's link. */
+export function idLocator(entity: SecurityEntity): IdLocator {
 	return {
-		displayName: entity.idLabel,
 		name: entity.idParameter,
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: entity.idPlaceholder,
-		description: `The ID of the ${entity.noun} in Microsoft Defender XDR`,
+		displayName: entity.idLabel,
+		noun: entity.noun,
+		searchListMethod: entity.searchListMethod,
+		idPlaceholder: entity.idPlaceholder,
+		description: `The ${entity.noun} in Microsoft Defender XDR: pick it, give its ID, or paste its link from the Defender portal`,
 		hint: `Map it from a previous node, e.g. {{ $json.${entity.idParameter === 'incidentId' ? 'incidentId' : 'id'} }}`,
+		portalSegment: entity.portalSegment,
+		acceptNumbers: true,
 	};
+}
+
+export function idProperty(entity: SecurityEntity): INodeProperties {
+	return idLocatorProperty(idLocator(entity));
 }
 
 /** The item's incident or alert ID; a whole number from upstream JSON (5001) is read as its digits. */
 export function readEntityId(ctx: IExecuteFunctions, entity: SecurityEntity, itemIndex: number): string {
-	return readIdentifier(ctx, entity.idParameter, `The ${entity.noun} ID`, itemIndex, `invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`, true);
+	return readLocatedId(ctx, idLocator(entity), itemIndex, `invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`);
 }
 
 export function entityPath(entity: SecurityEntity, id: string, tail = ''): string {
@@ -58,7 +68,7 @@ export function entityPath(entity: SecurityEntity, id: string, tail = ''): strin
 
 /** Which entity an output item is about; Get Many has no single ID. */
 export function entitySubject(ctx: IExecuteFunctions, entity: SecurityEntity, itemIndex: number, withId = true): IDataObject {
-	return { [entity.idParameter]: withId ? (rawParameter(ctx, entity.idParameter, itemIndex) as string) : null };
+	return { [entity.idParameter]: withId ? locatedIdOf(ctx, idLocator(entity), itemIndex) : null };
 }
 
 // A user principal name or e-mail address; nothing that could close the OData string it goes into.

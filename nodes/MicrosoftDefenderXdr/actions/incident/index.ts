@@ -15,6 +15,8 @@ const incident: SecurityEntity = {
 	idParameter: 'incidentId',
 	idLabel: 'Incident ID',
 	idPlaceholder: 'e.g. 2972395',
+	searchListMethod: 'searchIncidents',
+	portalSegment: 'incidents',
 	path: '/security/incidents',
 	pageSize: INCIDENT_PAGE_SIZE,
 	subject: INCIDENT_SUBJECT,

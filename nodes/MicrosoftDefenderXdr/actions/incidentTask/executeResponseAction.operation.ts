@@ -12,7 +12,7 @@ import { INCIDENT_SUBJECT } from '../../../shared/security';
 import { DefenderXdrError, settle } from '../../../shared/transport/graphError';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 import { defaultsOf, optionsProperty, rawParameter, type OperationResult, type OperationRun } from '../operation';
-import { incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
+import { incidentTaskIdOf, incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
 import { taskListingFor } from './taskListing';
 
 const IF_ALREADY_STARTED = ['skip', 'error', 'executeAgain'] as const;
@@ -166,7 +166,7 @@ interface Audit {
 }
 
 export function subject(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	return { incidentTaskId: rawParameter(this, 'incidentTaskId', itemIndex) as string, actionType: rawParameter(this, 'actionType', itemIndex) as string };
+	return { incidentTaskId: incidentTaskIdOf(this, itemIndex) as string, actionType: rawParameter(this, 'actionType', itemIndex) as string };
 }
 
 export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, { isToolCall }: OperationRun): Promise<OperationResult> {

@@ -1,0 +1,108 @@
+import { NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
+
+import { RECENTLY_UPDATED_FIRST } from '../../shared/incidentTask';
+import { ALERT_SUBJECT, INCIDENT_SUBJECT } from '../../shared/security';
+import { INCIDENT_TASK_SUBJECT, redactSecrets, type GraphSubject } from '../../shared/transport/graphError';
+import { GraphSession, type GraphVersion } from '../../shared/transport/graphSession';
+
+/**
+ * The editor's pick lists: the newest records first, narrowed by what the user types. Graph cannot search these
+ * collections by name, so the text is matched here, page by page; "load more" continues with Graph's next link.
+ */
+
+/** One page per list, small enough to open quickly. */
+const PAGE_SIZE = 50;
+/** How many pages one search reads, at most, looking for a match before it hands the user "load more". */
+const PAGES_PER_SEARCH = 5;
+/** An editor list should answer or fail quickly, not sit out long throttling waits. */
+const LIST_REQUEST_SETTINGS = { maxRetries: 1, maxRetryWaitSeconds: 5, requestTimeoutSeconds: 30 };
+
+interface PickList {
+	version: GraphVersion;
+	path: string;
+	query: Record<string, string>;
+	subject: GraphSubject;
+	/** What the list shows for a record; the text typed in the search box is matched against it and the ID. */
+	label(record: IDataObject): string;
+	/** The record's page in the Defender portal, when Graph gives one. */
+	url?(record: IDataObject): string | undefined;
+}
+
+const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+
+const portalUrl = (value: unknown): string | undefined => (typeof value === 'string' && value.startsWith('https://') ? value : undefined);
+
+async function search(ctx: ILoadOptionsFunctions, list: PickList, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const wanted = (filter ?? '').trim().toLowerCase();
+	const results: INodeListSearchItems[] = [];
+	let nextLink = paginationToken || undefined;
+	try {
+		const graph = await GraphSession.open(ctx, LIST_REQUEST_SETTINGS);
+		for (let read = 0; read < PAGES_PER_SEARCH; read++) {
+			const page = await graph.page(list.version, list.path, list.query, nextLink, { subject: list.subject });
+			for (const record of page.items) {
+				const id = text(record.id);
+				const name = list.label(record);
+				if (id === '' || (wanted !== '' && !`${name}\n${id}`.toLowerCase().includes(wanted))) continue;
+				results.push({ name, value: id, url: list.url?.(record) });
+			}
+			nextLink = page.nextLink;
+			if (nextLink === undefined || results.length > 0) break;
+		}
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), redactSecrets((error as Error).message), {
+			description: 'Check the Microsoft Defender XDR credential selected on this node, or give the ID instead.',
+		});
+	}
+	return { results, paginationToken: nextLink };
+}
+
+/** Incidents, newest first: "Ransomware on three workstations (1008)". */
+export async function searchIncidents(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await search(
+		this,
+		{
+			version: 'v1.0',
+			path: '/security/incidents',
+			query: { $top: String(PAGE_SIZE), $orderby: 'createdDateTime desc' },
+			subject: INCIDENT_SUBJECT,
+			label: (incident) => `${text(incident.displayName) || 'Incident'} (${text(incident.id)})`,
+			url: (incident) => portalUrl(incident.incidentWebUrl),
+		},
+		filter,
+		paginationToken,
+	);
+}
+
+/** Alerts, newest first (Graph's own order for alerts_v2, which takes no $orderby): "Ransomware detected (da63…)". */
+export async function searchAlerts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await search(
+		this,
+		{
+			version: 'v1.0',
+			path: '/security/alerts_v2',
+			query: { $top: String(PAGE_SIZE) },
+			subject: ALERT_SUBJECT,
+			label: (alert) => `${text(alert.title) || 'Alert'} (${text(alert.id)})`,
+			url: (alert) => portalUrl(alert.alertWebUrl),
+		},
+		filter,
+		paginationToken,
+	);
+}
+
+/** Incident tasks, most recently updated first (the one order Graph documents for them): "Isolate device · open". */
+export async function searchIncidentTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await search(
+		this,
+		{
+			version: 'beta',
+			path: '/security/incidentTasks',
+			query: { $top: String(PAGE_SIZE), $orderby: RECENTLY_UPDATED_FIRST },
+			subject: INCIDENT_TASK_SUBJECT,
+			label: (task) => [text(task.displayName) || text(task.id), text(task.actionType), text(task.status)].filter(Boolean).join(' · '),
+		},
+		filter,
+		paginationToken,
+	);
+}
