@@ -1,9 +1,17 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { computedGraphRoot, computedLoginRoot, NATIONAL_CLOUDS, resourcesOfferedIn, type NationalCloud } from '../nodes/shared/cloud';
+import {
+	computedGraphRoot,
+	computedLoginRoot,
+	NATIONAL_CLOUDS,
+	resourcesOfferedIn,
+	type NationalCloud,
+} from '../nodes/shared/cloud';
 
 /** What Microsoft offers in each cloud, in words from the node's own table, so the hint and the node never disagree. */
-const offeredPerCloud = (Object.keys(NATIONAL_CLOUDS) as NationalCloud[]).map((cloud) => `${NATIONAL_CLOUDS[cloud].shortName}: ${resourcesOfferedIn(cloud)}`).join('. ');
+const offeredPerCloud = (Object.keys(NATIONAL_CLOUDS) as NationalCloud[])
+	.map((cloud) => `${NATIONAL_CLOUDS[cloud].shortName}: ${resourcesOfferedIn(cloud)}`)
+	.join('. ');
 
 // n8n's credential tester resolves its request against the credential's values as `$credentials`, not `$self`.
 const testedGraphRoot = computedGraphRoot.replace(/\$self\./g, '$credentials.');
@@ -15,9 +23,13 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 
 	displayName = 'Microsoft Defender XDR OAuth2 API';
 
-	icon: Icon = { light: 'file:../icons/microsoftDefenderXdr.svg', dark: 'file:../icons/microsoftDefenderXdr.dark.svg' };
+	icon: Icon = {
+		light: 'file:../icons/microsoftDefenderXdr.svg',
+		dark: 'file:../icons/microsoftDefenderXdr.dark.svg',
+	};
 
-	documentationUrl = 'https://github.com/n8n-nodes-microsoft-defender-xdr/n8n-nodes-microsoft-defender-xdr#set-up-in-microsoft-entra';
+	documentationUrl =
+		'https://github.com/n8n-nodes-microsoft-defender-xdr/n8n-nodes-microsoft-defender-xdr#set-up-in-microsoft-entra';
 
 	properties: INodeProperties[] = [
 		{
@@ -55,7 +67,11 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 					value,
 					description: `Microsoft offers here: ${resourcesOfferedIn(value)}`,
 				})),
-				{ name: 'Custom (Simulator or Proxy)', value: 'custom', description: 'Any Graph root you run; the node sends it every request' },
+				{
+					name: 'Custom (Simulator or Proxy)',
+					value: 'custom',
+					description: 'Any Graph root you run; the node sends it every request',
+				},
 			],
 			default: 'global',
 			description: 'The Microsoft cloud of the tenant',
@@ -152,7 +168,8 @@ export class MicrosoftDefenderXdrOAuth2Api implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 429,
-					message: 'Signed in and allowed, but Graph is throttling this app right now (429): test again in a minute',
+					message:
+						'Signed in and allowed, but Graph is throttling this app right now (429): test again in a minute',
 				},
 			},
 		],

@@ -52,7 +52,10 @@ const HEADER_CREDENTIAL = { id: 'benchHeaderAuth01', name: 'Simulator bearer tok
 
 /** The workflows under test, each behind its own webhook. */
 const RUNNERS = {
-	defender: { title: `Defender XDR node, concurrency ${DEFAULT_CONCURRENCY} (default)`, options: {} },
+	defender: {
+		title: `Defender XDR node, concurrency ${DEFAULT_CONCURRENCY} (default)`,
+		options: {},
+	},
 	defender16: { title: 'Defender XDR node, concurrency 16', options: { concurrency: 16 } },
 	httpRequest: { title: 'HTTP Request node' },
 	noOp: { title: 'No Operation node (baseline)' },
@@ -61,22 +64,41 @@ const RUNNERS = {
 /** @param {string[]} argv */
 function parseArgs(argv) {
 	const scale = Number(valueOf(argv, '--scale') ?? '1');
-	const only = (valueOf(argv, '--only') ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+	const only = (valueOf(argv, '--only') ?? SCENARIOS.join(','))
+		.split(',')
+		.map((s) => s.trim())
+		.filter(Boolean);
 	const unknown = only.filter((s) => !SCENARIOS.includes(s));
 	if (!(scale > 0 && scale <= 1) || unknown.length) {
-		throw new Error(`usage: npm run bench -- [--scale 0<s<=1] [--only ${SCENARIOS.join(',')}]${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+		throw new Error(
+			`usage: npm run bench -- [--scale 0<s<=1] [--only ${SCENARIOS.join(',')}]${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+		);
 	}
 	const profileDir = valueOf(argv, '--cpu-prof-dir');
 	/** @type {Record<string, string>} */
 	const n8nEnv = Object.fromEntries(
-		argv.flatMap((arg, i) => (arg === '--n8n-env' ? [argv[i + 1] ?? ''] : arg.startsWith('--n8n-env=') ? [arg.slice('--n8n-env='.length)] : [])).map((pair) => {
-			const at = pair.indexOf('=');
-			if (at < 1) throw new Error(`--n8n-env needs NAME=value, got "${pair}"`);
-			return [pair.slice(0, at), pair.slice(at + 1)];
-		}),
+		argv
+			.flatMap((arg, i) =>
+				arg === '--n8n-env'
+					? [argv[i + 1] ?? '']
+					: arg.startsWith('--n8n-env=')
+						? [arg.slice('--n8n-env='.length)]
+						: [],
+			)
+			.map((pair) => {
+				const at = pair.indexOf('=');
+				if (at < 1) throw new Error(`--n8n-env needs NAME=value, got "${pair}"`);
+				return [pair.slice(0, at), pair.slice(at + 1)];
+			}),
 	);
 	const tuned = Boolean(profileDir) || Object.keys(n8nEnv).length > 0;
-	return { scale, only, profileDir, n8nEnv, full: scale === 1 && !tuned && SCENARIOS.every((s) => only.includes(s)) };
+	return {
+		scale,
+		only,
+		profileDir,
+		n8nEnv,
+		full: scale === 1 && !tuned && SCENARIOS.every((s) => only.includes(s)),
+	};
 }
 
 /** @param {string[]} argv @param {string} flag */
@@ -91,7 +113,14 @@ function valueOf(argv, flag) {
 /** @param {string} key @param {any} nodeUnderTest @param {string} simUrl */
 function benchWorkflow(key, nodeUnderTest, simUrl) {
 	const id = cli.workflowIdFor(`bench/${key}`);
-	const node = (/** @type {string} */ name, /** @type {string} */ type, /** @type {number} */ typeVersion, /** @type {number} */ x, parameters = {}, extra = {}) => ({
+	const node = (
+		/** @type {string} */ name,
+		/** @type {string} */ type,
+		/** @type {number} */ typeVersion,
+		/** @type {number} */ x,
+		parameters = {},
+		extra = {},
+	) => ({
 		id: crypto.randomUUID(),
 		name,
 		type,
@@ -101,8 +130,24 @@ function benchWorkflow(key, nodeUnderTest, simUrl) {
 		...extra,
 	});
 	const nodes = [
-		node('Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: `bench-${key}`, responseMode: 'lastNode', responseData: 'allEntries', options: {} }, { webhookId: crypto.randomUUID() }),
-		node('Tasks', 'n8n-nodes-base.splitOut', 1, 220, { fieldToSplitOut: 'body.tasks', options: {} }),
+		node(
+			'Webhook',
+			'n8n-nodes-base.webhook',
+			2,
+			0,
+			{
+				httpMethod: 'POST',
+				path: `bench-${key}`,
+				responseMode: 'lastNode',
+				responseData: 'allEntries',
+				options: {},
+			},
+			{ webhookId: crypto.randomUUID() },
+		),
+		node('Tasks', 'n8n-nodes-base.splitOut', 1, 220, {
+			fieldToSplitOut: 'body.tasks',
+			options: {},
+		}),
 		{ ...nodeUnderTest(simUrl), id: crypto.randomUUID(), name: 'Under test', position: [440, 0] },
 		node('Outputs', 'n8n-nodes-base.merge', 3, 680, {}),
 	];
@@ -164,7 +209,8 @@ const NODE_UNDER_TEST = {
 
 // ── measuring n8n from outside ───────────────────────────────────────────────────────────────────────
 
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const CLOCK_TICKS =
+	Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 /** CPU seconds of every process in a process group (n8n and its task runners), reaped children included. @param {number} pgid */
 function groupCpuSeconds(pgid) {
@@ -240,22 +286,35 @@ async function connectInspector(port) {
 function postJson(url, body, timeoutMs) {
 	const payload = JSON.stringify(body);
 	return new Promise((resolve, reject) => {
-		const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-			/** @type {Buffer[]} */
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let parsed;
-				try {
-					parsed = JSON.parse(text);
-				} catch {
-					parsed = text;
-				}
-				resolve({ status: res.statusCode ?? 0, body: parsed });
-			});
-		});
-		const timer = setTimeout(() => req.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+		const req = http.request(
+			url,
+			{
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					'content-length': Buffer.byteLength(payload),
+				},
+			},
+			(res) => {
+				/** @type {Buffer[]} */
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let parsed;
+					try {
+						parsed = JSON.parse(text);
+					} catch {
+						parsed = text;
+					}
+					resolve({ status: res.statusCode ?? 0, body: parsed });
+				});
+			},
+		);
+		const timer = setTimeout(
+			() => req.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`)),
+			timeoutMs,
+		);
 		req.on('close', () => clearTimeout(timer));
 		req.on('error', reject);
 		req.end(payload);
@@ -303,7 +362,8 @@ function readLog(sim) {
 		byKind: {
 			posts: posts.length,
 			reads: graph.filter((r) => r.method === 'GET' && taskIdOf(r.path) !== undefined).length,
-			listings: graph.filter((r) => r.method === 'GET' && r.path.split('?')[0] === TASKS_PATH).length,
+			listings: graph.filter((r) => r.method === 'GET' && r.path.split('?')[0] === TASKS_PATH)
+				.length,
 			throttled: graph.filter((r) => r.status === 429).length,
 			logins: requests.length - graph.length,
 		},
@@ -317,7 +377,10 @@ function readLog(sim) {
 function maxOverlap(requests) {
 	const events = requests.flatMap((r) => {
 		const start = Date.parse(r.at);
-		return [[start, 1], [start + (r.durationMs ?? 0), -1]];
+		return [
+			[start, 1],
+			[start + (r.durationMs ?? 0), -1],
+		];
 	});
 	// At equal times an answer closes before the next request opens.
 	events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -344,7 +407,10 @@ async function run({ sim, server }, spec, inspector) {
 	sim.reset();
 	sim.configure({ latencyMs: 0, rateLimit: null, ...spec.simulator });
 	const prefix = `${spec.runner}-${spec.count}-${Date.now().toString(36)}`;
-	const tasks = Array.from({ length: spec.count }, (_, i) => ({ id: `${prefix}-${i}`, actionType: EXECUTABLE_ACTION_TYPES[i % EXECUTABLE_ACTION_TYPES.length] }));
+	const tasks = Array.from({ length: spec.count }, (_, i) => ({
+		id: `${prefix}-${i}`,
+		actionType: EXECUTABLE_ACTION_TYPES[i % EXECUTABLE_ACTION_TYPES.length],
+	}));
 	for (const task of tasks) sim.addTask(task);
 	sim.clearLog();
 
@@ -371,7 +437,11 @@ async function run({ sim, server }, spec, inspector) {
 	const started = Date.now();
 	let answer;
 	try {
-		answer = await postJson(`${server.url}/webhook/bench-${spec.runner}`, { tasks }, spec.timeoutMs);
+		answer = await postJson(
+			`${server.url}/webhook/bench-${spec.runner}`,
+			{ tasks },
+			spec.timeoutMs,
+		);
 	} catch (error) {
 		answer = { status: 0, body: String(error instanceof Error ? error.message : error) };
 	} finally {
@@ -396,7 +466,10 @@ async function run({ sim, server }, spec, inspector) {
 		count: spec.count,
 		simulator: sim.settings(),
 		ok: answer.status === 200,
-		answer: answer.status === 200 ? `${items.length} items` : `HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
+		answer:
+			answer.status === 200
+				? `${items.length} items`
+				: `HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`,
 		success: items.filter((i) => i?.outcome && i.outcome !== 'failed').length,
 		error: items.filter((i) => i?.outcome === 'failed').length,
 		errorCodes: countBy(items.filter((i) => i?.outcome === 'failed').map((i) => i.error?.code)),
@@ -441,7 +514,8 @@ const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(value
 const size = (bench, tasks) => Math.max(10, Math.round(tasks * bench.scale));
 
 /** A generous bound on one run: several times what it should take, never less than two minutes. @param {number} expectedSeconds */
-const boundMs = (expectedSeconds) => Math.max(120_000, Math.round(expectedSeconds * 6_000) + 60_000);
+const boundMs = (expectedSeconds) =>
+	Math.max(120_000, Math.round(expectedSeconds * 6_000) + 60_000);
 
 /**
  * Runs, records and prints one row. Our node must always answer; the HTTP Request node may fail its execution.
@@ -454,8 +528,13 @@ async function measured(bench, scenario, spec, row = {}) {
 	/** @type {Row} */
 	const entry = { scenario, result, idealSeconds: row.idealSeconds, notes: row.notes?.(result) };
 	bench.rows.push(entry);
-	console.log(`  ${formatRow(entry).join('  ')}  [n8n RSS ${result.rssBeforeMb.toFixed(0)} MB +${result.rssGrowthMb.toFixed(0)}, load ${result.loadBefore.toFixed(1)}]`);
-	if (!result.ok && spec.runner !== 'httpRequest') throw new Error(`${result.title}, ${result.count} tasks: the webhook answered ${result.answer}`);
+	console.log(
+		`  ${formatRow(entry).join('  ')}  [n8n RSS ${result.rssBeforeMb.toFixed(0)} MB +${result.rssGrowthMb.toFixed(0)}, load ${result.loadBefore.toFixed(1)}]`,
+	);
+	if (!result.ok && spec.runner !== 'httpRequest')
+		throw new Error(
+			`${result.title}, ${result.count} tasks: the webhook answered ${result.answer}`,
+		);
 	return result;
 }
 
@@ -465,13 +544,26 @@ async function latencyScenario(bench) {
 	const latencyMs = 50;
 	const ratios = [];
 	const ours = [];
-	for (const [runner, concurrency] of /** @type {const} */ ([['defender', DEFAULT_CONCURRENCY], ['defender16', 16]])) {
+	for (const [runner, concurrency] of /** @type {const} */ ([
+		['defender', DEFAULT_CONCURRENCY],
+		['defender16', 16],
+	])) {
 		const idealSeconds = (fewestRequests(count) * latencyMs) / 1000 / concurrency;
-		const result = await measured(bench, 'latency', { runner, count, simulator: { latencyMs }, timeoutMs: boundMs(idealSeconds * 2) }, { idealSeconds });
+		const result = await measured(
+			bench,
+			'latency',
+			{ runner, count, simulator: { latencyMs }, timeoutMs: boundMs(idealSeconds * 2) },
+			{ idealSeconds },
+		);
 		ratios.push(result.seconds / idealSeconds);
 		ours.push(result);
 	}
-	const http = await measured(bench, 'latency', { runner: 'httpRequest', count, simulator: { latencyMs }, timeoutMs: boundMs(30) });
+	const http = await measured(bench, 'latency', {
+		runner: 'httpRequest',
+		count,
+		simulator: { latencyMs },
+		timeoutMs: boundMs(30),
+	});
 	return {
 		ratioToIdeal: round(Math.max(...ratios), 2),
 		lost: sum(ours.map((r) => r.lost)),
@@ -484,20 +576,38 @@ async function latencyScenario(bench) {
 async function throttledScenario(bench) {
 	const count = size(bench, 600);
 	// 300 requests a minute; a shorter run keeps the rate and shrinks the window with the task count.
-	const rateLimit = { requests: Math.max(5, Math.round(300 * bench.scale)), windowSeconds: 60 * bench.scale };
+	const rateLimit = {
+		requests: Math.max(5, Math.round(300 * bench.scale)),
+		windowSeconds: 60 * bench.scale,
+	};
 	const perSecond = rateLimit.requests / rateLimit.windowSeconds;
 	const idealSeconds = fewestRequests(count) / perSecond;
 	const simulator = { rateLimit };
-	const ours = await measured(bench, 'throttled', { runner: 'defender', count, simulator, timeoutMs: boundMs(idealSeconds * 2) }, { idealSeconds });
-	const http = await measured(bench, 'throttled', { runner: 'httpRequest', count, simulator, timeoutMs: boundMs(60) }, {
-		notes: (r) => `${r.executedTasks} of ${r.count} executed, execution ${r.ok ? 'succeeded' : 'failed'}`,
-	});
+	const ours = await measured(
+		bench,
+		'throttled',
+		{ runner: 'defender', count, simulator, timeoutMs: boundMs(idealSeconds * 2) },
+		{ idealSeconds },
+	);
+	const http = await measured(
+		bench,
+		'throttled',
+		{ runner: 'httpRequest', count, simulator, timeoutMs: boundMs(60) },
+		{
+			notes: (r) =>
+				`${r.executedTasks} of ${r.count} executed, execution ${r.ok ? 'succeeded' : 'failed'}`,
+		},
+	);
 	return {
 		ratioToIdeal: round(ours.seconds / idealSeconds, 2),
 		requestsPerTask: round(ours.graphRequests / count, 3),
 		lost: ours.lost,
 		duplicatePosts: ours.duplicatePosts,
-		httpRequestNode: { executed: http.executedTasks, duplicatePosts: http.duplicatePosts, failed: !http.ok },
+		httpRequestNode: {
+			executed: http.executedTasks,
+			duplicatePosts: http.duplicatePosts,
+			failed: !http.ok,
+		},
 	};
 }
 
@@ -510,32 +620,59 @@ async function scalingAndOverhead(bench, withScaling, withOverhead) {
 	/** Three runs: the machine is shared, so one run says as much about the neighbours as about the node. */
 	const threeRuns = async (/** @type {number} */ tasks) => {
 		const runs = [];
-		for (let i = 0; i < 3; i++) runs.push(await measured(bench, withScaling ? 'scaling' : 'overhead', { runner: 'defender', count: size(bench, tasks), simulator: {}, timeoutMs: boundMs(tasks / 20) }, { notes: note }));
+		for (let i = 0; i < 3; i++)
+			runs.push(
+				await measured(
+					bench,
+					withScaling ? 'scaling' : 'overhead',
+					{
+						runner: 'defender',
+						count: size(bench, tasks),
+						simulator: {},
+						timeoutMs: boundMs(tasks / 20),
+					},
+					{ notes: note },
+				),
+			);
 		return runs;
 	};
 	if (withScaling) {
-		for (const tasks of [100, 1000]) scaling[String(tasks)] = round(median((await threeRuns(tasks)).map(perItemMs)), 3);
+		for (const tasks of [100, 1000])
+			scaling[String(tasks)] = round(median((await threeRuns(tasks)).map(perItemMs)), 3);
 	}
 	const count = size(bench, 10_000);
 	const big = await threeRuns(10_000);
 	if (withScaling) scaling['10000'] = round(median(big.map(perItemMs)), 3);
 	if (!withOverhead) return { scaling: { perItemMs: scaling } };
 	// The same workflow with n8n's No Operation node in our node's place: what n8n spends on the items anyway.
-	const baseline = await measured(bench, 'overhead', { runner: 'noOp', count, simulator: {}, timeoutMs: boundMs(count / 500) }, {
-		notes: (r) => `n8n CPU ${r.cpuSeconds.toFixed(1)} s for the workflow without our node`,
-	});
+	const baseline = await measured(
+		bench,
+		'overhead',
+		{ runner: 'noOp', count, simulator: {}, timeoutMs: boundMs(count / 500) },
+		{
+			notes: (r) => `n8n CPU ${r.cpuSeconds.toFixed(1)} s for the workflow without our node`,
+		},
+	);
 	// What n8n burns while nothing runs (its own timers): not the node's, so taken out. Measured once the last
 	// run's garbage is collected.
 	await new Promise((resolve) => setTimeout(resolve, 5_000));
 	const idleCpuBefore = groupCpuSeconds(/** @type {number} */ (bench.server.process.pid));
 	await new Promise((resolve) => setTimeout(resolve, 10_000));
-	const idleCpuPerSecond = (groupCpuSeconds(/** @type {number} */ (bench.server.process.pid)) - idleCpuBefore) / 10;
+	const idleCpuPerSecond =
+		(groupCpuSeconds(/** @type {number} */ (bench.server.process.pid)) - idleCpuBefore) / 10;
 	console.log(`  n8n idle: ${(idleCpuPerSecond * 1000).toFixed(1)} ms of CPU a second`);
-	const busyCpu = (/** @type {RunResult} */ r) => r.cpuSeconds - idleCpuPerSecond * r.roundTripSeconds;
-	const memory = await measured(bench, 'overhead', { runner: 'defender', count, simulator: {}, timeoutMs: boundMs(count / 20) }, {
-		inspect: true,
-		notes: (r) => `memory run (a full GC every 3 s): live heap +${r.liveHeapGrowthMb?.toFixed(1)} MB at most, RSS +${r.rssGrowthMb.toFixed(0)} MB`,
-	});
+	const busyCpu = (/** @type {RunResult} */ r) =>
+		r.cpuSeconds - idleCpuPerSecond * r.roundTripSeconds;
+	const memory = await measured(
+		bench,
+		'overhead',
+		{ runner: 'defender', count, simulator: {}, timeoutMs: boundMs(count / 20) },
+		{
+			inspect: true,
+			notes: (r) =>
+				`memory run (a full GC every 3 s): live heap +${r.liveHeapGrowthMb?.toFixed(1)} MB at most, RSS +${r.rssGrowthMb.toFixed(0)} MB`,
+		},
+	);
 	bench.idleCpuPerSecond = idleCpuPerSecond;
 	return {
 		scaling: withScaling ? { perItemMs: scaling } : undefined,
@@ -553,7 +690,20 @@ const round = (value, digits) => Number(value.toFixed(digits));
 
 // ── the table ────────────────────────────────────────────────────────────────────────────────────────
 
-const COLUMNS = ['scenario', 'run', 'tasks', 'seconds', 'ideal s', 'ratio', 'req/task', 'in flight', 'lost', 'dup POSTs', 'CPU ms/item', 'notes'];
+const COLUMNS = [
+	'scenario',
+	'run',
+	'tasks',
+	'seconds',
+	'ideal s',
+	'ratio',
+	'req/task',
+	'in flight',
+	'lost',
+	'dup POSTs',
+	'CPU ms/item',
+	'notes',
+];
 const WIDTHS = [9, 42, 6, 8, 8, 6, 8, 9, 5, 9, 11, 0];
 
 /** @param {Row} row */
@@ -595,7 +745,9 @@ const N8N_ENV = {
 async function main() {
 	const args = parseArgs(process.argv.slice(2));
 	const started = Date.now();
-	console.log(`Bench in real n8n (line ${N8N_LINE}) against the simulator${args.scale < 1 ? `, at ${args.scale} of the full size` : ''}: ${args.only.join(', ')}`);
+	console.log(
+		`Bench in real n8n (line ${N8N_LINE}) against the simulator${args.scale < 1 ? `, at ${args.scale} of the full size` : ''}: ${args.only.join(', ')}`,
+	);
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'defender-xdr-bench-pack-'));
 	const folder = cli.makeUserFolder('defender-xdr-bench-n8n-');
 	const sim = await startSimulator();
@@ -607,8 +759,19 @@ async function main() {
 		const install = await ensureN8n(N8N_LINE, { log: (text) => console.log(`  ${text}`) });
 		await cli.installCommunityPackage(install, folder, tarball);
 		await cli.importCredentials(install, folder, [
-			{ ...DEFENDER_CREDENTIAL, type: 'microsoftDefenderXdrOAuth2Api', data: simulatorCredential(sim) },
-			{ ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${sim.issueToken({ lifetimeSeconds: 24 * 3600 })}` } },
+			{
+				...DEFENDER_CREDENTIAL,
+				type: 'microsoftDefenderXdrOAuth2Api',
+				data: simulatorCredential(sim),
+			},
+			{
+				...HEADER_CREDENTIAL,
+				type: 'httpHeaderAuth',
+				data: {
+					name: 'Authorization',
+					value: `Bearer ${sim.issueToken({ lifetimeSeconds: 24 * 3600 })}`,
+				},
+			},
 		]);
 		const keys = /** @type {Array<keyof typeof RUNNERS>} */ (Object.keys(RUNNERS));
 		const workflows = keys.map((key) => benchWorkflow(key, NODE_UNDER_TEST[key], sim.url));
@@ -616,9 +779,17 @@ async function main() {
 		for (const workflow of workflows) await cli.activateWorkflow(install, folder, workflow.id);
 		// The inspector only answers the memory run; --cpu-prof writes V8 profiles when n8n stops.
 		const inspectorPort = await cli.freePort();
-		const nodeOptions = [`--inspect=127.0.0.1:${inspectorPort}`, ...(args.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profileDir)}`] : [])];
-		server = await cli.startN8n(install, folder, { env: { ...N8N_ENV, ...args.n8nEnv, NODE_OPTIONS: nodeOptions.join(' ') }, timeoutMs: 300_000 });
-		console.log(`n8n ${install.version} (Node ${install.nodeVersion}) serving the bench workflows after ${((Date.now() - started) / 1000).toFixed(0)} s; load ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}\n`);
+		const nodeOptions = [
+			`--inspect=127.0.0.1:${inspectorPort}`,
+			...(args.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.profileDir)}`] : []),
+		];
+		server = await cli.startN8n(install, folder, {
+			env: { ...N8N_ENV, ...args.n8nEnv, NODE_OPTIONS: nodeOptions.join(' ') },
+			timeoutMs: 300_000,
+		});
+		console.log(
+			`n8n ${install.version} (Node ${install.nodeVersion}) serving the bench workflows after ${((Date.now() - started) / 1000).toFixed(0)} s; load ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}\n`,
+		);
 
 		/** @type {Bench} */
 		const bench = { sim, server, inspectorPort, scale: args.scale, rows: [] };
@@ -630,26 +801,47 @@ async function main() {
 				await new Promise((resolve) => setTimeout(resolve, 1000));
 				first = await run(bench, { runner, count: 20, simulator: {}, timeoutMs: 120_000 });
 			}
-			if (!first.ok) throw new Error(`the first run of ${first.title} failed: ${first.answer}\n${server.log().split('\n').slice(-30).join('\n')}`);
+			if (!first.ok)
+				throw new Error(
+					`the first run of ${first.title} failed: ${first.answer}\n${server.log().split('\n').slice(-30).join('\n')}`,
+				);
 		}
 		// Warm-up, not reported: a running n8n has its code compiled and its heap grown; the first thousand items would
 		// otherwise pay for that (twice the CPU per item in a first run here).
-		for (const runner of /** @type {const} */ (['defender', 'defender', 'defender16', 'httpRequest'])) {
-			const warm = await run(bench, { runner, count: size(bench, 1000), simulator: {}, timeoutMs: 300_000 });
+		for (const runner of /** @type {const} */ ([
+			'defender',
+			'defender',
+			'defender16',
+			'httpRequest',
+		])) {
+			const warm = await run(bench, {
+				runner,
+				count: size(bench, 1000),
+				simulator: {},
+				timeoutMs: 300_000,
+			});
 			if (!warm.ok) throw new Error(`warm-up of ${warm.title} failed: ${warm.answer}`);
 		}
 
 		const results = {};
-		if (args.only.includes('latency')) Object.assign(results, { latency: await latencyScenario(bench) });
-		if (args.only.includes('throttled')) Object.assign(results, { throttled: await throttledScenario(bench) });
+		if (args.only.includes('latency'))
+			Object.assign(results, { latency: await latencyScenario(bench) });
+		if (args.only.includes('throttled'))
+			Object.assign(results, { throttled: await throttledScenario(bench) });
 		if (args.only.includes('scaling') || args.only.includes('overhead')) {
-			const { scaling, overhead } = await scalingAndOverhead(bench, args.only.includes('scaling'), args.only.includes('overhead'));
+			const { scaling, overhead } = await scalingAndOverhead(
+				bench,
+				args.only.includes('scaling'),
+				args.only.includes('overhead'),
+			);
 			Object.assign(results, scaling ? { scaling } : {}, overhead ? { overhead } : {});
 		}
 		printTable(bench.rows);
 		console.log(`\n${JSON.stringify(results, null, 2)}`);
 		const loadAtEnd = os.loadavg();
-		console.log(`\nload average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')} at the end (${os.cpus().length} CPUs); ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+		console.log(
+			`\nload average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')} at the start, ${loadAtEnd.map((l) => l.toFixed(1)).join(' ')} at the end (${os.cpus().length} CPUs); ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+		);
 		if (args.full) {
 			fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
 			fs.writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
@@ -657,12 +849,27 @@ async function main() {
 				date: new Date().toISOString(),
 				n8n: install.version,
 				node: install.nodeVersion,
-				machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: round(os.totalmem() / 2 ** 30, 1), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadAtEnd },
+				machine: {
+					cpus: os.cpus().length,
+					model: os.cpus()[0]?.model,
+					memoryGb: round(os.totalmem() / 2 ** 30, 1),
+					loadAverageAtStart: loadAtStart,
+					loadAverageAtEnd: loadAtEnd,
+				},
 				n8nIdleCpuSecondsPerSecond: bench.idleCpuPerSecond,
-				runs: bench.rows.map(({ scenario, result, idealSeconds }) => ({ scenario, idealSeconds, ...result })),
+				runs: bench.rows.map(({ scenario, result, idealSeconds }) => ({
+					scenario,
+					idealSeconds,
+					...result,
+				})),
 			};
-			fs.writeFileSync(DETAILS_FILE, `${JSON.stringify(details, (_key, value) => (typeof value === 'number' ? round(value, 3) : value), 2)}\n`);
-			console.log(`wrote ${path.relative(REPO, RESULTS_FILE)} and ${path.relative(REPO, DETAILS_FILE)}`);
+			fs.writeFileSync(
+				DETAILS_FILE,
+				`${JSON.stringify(details, (_key, value) => (typeof value === 'number' ? round(value, 3) : value), 2)}\n`,
+			);
+			console.log(
+				`wrote ${path.relative(REPO, RESULTS_FILE)} and ${path.relative(REPO, DETAILS_FILE)}`,
+			);
 		}
 	} finally {
 		if (server) await server.stop();

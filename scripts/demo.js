@@ -20,8 +20,14 @@ const FORBIDDEN_TASK = 'task-ioc-open-001';
 async function main() {
 	const started = Date.now();
 	const sim = await startSimulator({ actionDelayMs: 200 });
-	sim.injectFault({ method: 'POST', path: `/beta/security/incidentTasks/${FORBIDDEN_TASK}/executeResponseAction`, fault: '403' });
-	log(`Defender XDR simulator on ${sim.url} (tenant ${sim.tenantId}); ${FORBIDDEN_TASK} will answer 403 to show the Error output`);
+	sim.injectFault({
+		method: 'POST',
+		path: `/beta/security/incidentTasks/${FORBIDDEN_TASK}/executeResponseAction`,
+		fault: '403',
+	});
+	log(
+		`Defender XDR simulator on ${sim.url} (tenant ${sim.tenantId}); ${FORBIDDEN_TASK} will answer 403 to show the Error output`,
+	);
 
 	const engine = createEngine({ credential: simulatorCredential(sim) });
 	try {
@@ -32,7 +38,9 @@ async function main() {
 
 		const listed = result.outputs['List open executable tasks']?.[0] ?? [];
 		const [success = [], error = []] = result.outputs[EXECUTE_NODE] ?? [];
-		log(`listed ${listed.length} open executable tasks; ${success.length} on Success, ${error.length} on Error\n`);
+		log(
+			`listed ${listed.length} open executable tasks; ${success.length} on Success, ${error.length} on Error\n`,
+		);
 
 		const rows = [
 			...success.map((item) => ({ index: inputIndex(item), output: 'Success', json: item.json })),
@@ -48,8 +56,11 @@ async function main() {
 			]),
 		);
 		const executed = sim.executions.length;
-		console.log(`\n${rows.length} items in, ${rows.length} items out; the simulator ran ${executed} response actions. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-		if (success.length === 0 || error.length === 0 || rows.length !== listed.length) process.exitCode = 1;
+		console.log(
+			`\n${rows.length} items in, ${rows.length} items out; the simulator ran ${executed} response actions. Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+		);
+		if (success.length === 0 || error.length === 0 || rows.length !== listed.length)
+			process.exitCode = 1;
 	} finally {
 		engine.shutdown();
 		await sim.stop();
@@ -62,7 +73,8 @@ async function main() {
  */
 function inputIndex(item) {
 	const { pairedItem } = item;
-	if (pairedItem === undefined || typeof pairedItem === 'number' || Array.isArray(pairedItem)) throw new Error('an output item is not paired with one input item');
+	if (pairedItem === undefined || typeof pairedItem === 'number' || Array.isArray(pairedItem))
+		throw new Error('an output item is not paired with one input item');
 	return pairedItem.item;
 }
 
@@ -111,13 +123,21 @@ function wrap(text, width) {
 function printTable(header, rows) {
 	const last = header.length - 1;
 	const widths = header.map((title, column) =>
-		column === last ? title.length : Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
+		column === last
+			? title.length
+			: Math.max(title.length, ...rows.map((row) => String(row[column]).length)),
 	);
 	const indent = widths.slice(0, last).reduce((sum, width) => sum + width + 2, 0);
 	/** @param {string[]} cells */
-	const line = (cells) => cells.map((cell, column) => (column === last ? cell : String(cell).padEnd(widths[column]))).join('  ').trimEnd();
+	const line = (cells) =>
+		cells
+			.map((cell, column) => (column === last ? cell : String(cell).padEnd(widths[column])))
+			.join('  ')
+			.trimEnd();
 	console.log(line(header));
-	console.log(line(widths.map((width, column) => '-'.repeat(column === last ? LAST_COLUMN_WIDTH : width))));
+	console.log(
+		line(widths.map((width, column) => '-'.repeat(column === last ? LAST_COLUMN_WIDTH : width))),
+	);
 	for (const row of rows) {
 		const [first, ...more] = wrap(String(row[last]), LAST_COLUMN_WIDTH);
 		console.log(line([...row.slice(0, last), first]));

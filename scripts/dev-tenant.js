@@ -22,16 +22,28 @@ const EXECUTE_PATH = /^\/beta\/security\/incidentTasks\/([^/?]+)\/executeRespons
 function keepTenantAlive(sim, options = {}) {
 	const log = options.log ?? (() => {});
 	// A scripted fault is used up by its matches; this one outlasts any session.
-	sim.injectFault({ method: 'POST', path: `/beta/security/incidentTasks/${REFUSED_TASK_ID}/executeResponseAction`, fault: '403', times: Number.MAX_SAFE_INTEGER });
+	sim.injectFault({
+		method: 'POST',
+		path: `/beta/security/incidentTasks/${REFUSED_TASK_ID}/executeResponseAction`,
+		fault: '403',
+		times: Number.MAX_SAFE_INTEGER,
+	});
 
 	/** Called with each answered simulator request: an executed task brings a new open one of its type. */
 	const onRequest = (/** @type {import('../simulator').RequestLogEntry} */ entry) => {
-		const match = entry.method === 'POST' && entry.status === 204 ? EXECUTE_PATH.exec(entry.path) : null;
+		const match =
+			entry.method === 'POST' && entry.status === 204 ? EXECUTE_PATH.exec(entry.path) : null;
 		if (!match) return;
 		const executed = sim.getTask(decodeURIComponent(match[1]));
 		if (!executed) return;
-		const arrived = sim.addTask({ actionType: executed.actionType, displayName: executed.displayName, description: executed.description });
-		log(`new open task ${arrived.id} (${arrived.actionType}) arrived after ${executed.id} was executed`);
+		const arrived = sim.addTask({
+			actionType: executed.actionType,
+			displayName: executed.displayName,
+			description: executed.description,
+		});
+		log(
+			`new open task ${arrived.id} (${arrived.actionType}) arrived after ${executed.id} was executed`,
+		);
 	};
 	return { refusedTaskId: REFUSED_TASK_ID, onRequest };
 }

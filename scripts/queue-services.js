@@ -56,9 +56,13 @@ function onPath(name) {
 
 /** The folder with initdb, postgres and psql: Debian's newest major version, else the one on PATH. */
 function postgresBinDir() {
-	const complete = (/** @type {string} */ dir) => ['initdb', 'postgres', 'psql', 'pg_isready'].every((p) => fs.existsSync(path.join(dir, p)));
+	const complete = (/** @type {string} */ dir) =>
+		['initdb', 'postgres', 'psql', 'pg_isready'].every((p) => fs.existsSync(path.join(dir, p)));
 	if (fs.existsSync(DEBIAN_PG_ROOT)) {
-		const majors = fs.readdirSync(DEBIAN_PG_ROOT).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+		const majors = fs
+			.readdirSync(DEBIAN_PG_ROOT)
+			.filter((v) => /^\d+$/.test(v))
+			.sort((a, b) => Number(b) - Number(a));
 		for (const major of majors) {
 			const dir = path.join(DEBIAN_PG_ROOT, major, 'bin');
 			if (complete(dir)) return dir;
@@ -70,7 +74,10 @@ function postgresBinDir() {
 }
 
 function redisServerPath() {
-	return onPath('redis-server') ?? (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
+	return (
+		onPath('redis-server') ??
+		(fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined)
+	);
 }
 
 /**
@@ -81,7 +88,13 @@ function redisServerPath() {
  */
 function run(cmd, args, options = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, args, { env: options.env ?? process.env, uid: options.uid, gid: options.gid, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(cmd, args, {
+			env: options.env ?? process.env,
+			uid: options.uid,
+			gid: options.gid,
+			cwd: options.cwd,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		/** @type {Buffer[]} */ const out = [];
 		/** @type {Buffer[]} */ const err = [];
 		child.stdout.on('data', (c) => out.push(c));
@@ -95,7 +108,12 @@ function run(cmd, args, options = {}) {
 			clearTimeout(timer);
 			const stdout = Buffer.concat(out).toString('utf8');
 			if (code === 0) resolve(stdout);
-			else reject(new Error(`${path.basename(cmd)} ${args.join(' ')} failed (${code ?? signal}):\n${(stdout + Buffer.concat(err).toString('utf8')).split('\n').slice(-30).join('\n')}`));
+			else
+				reject(
+					new Error(
+						`${path.basename(cmd)} ${args.join(' ')} failed (${code ?? signal}):\n${(stdout + Buffer.concat(err).toString('utf8')).split('\n').slice(-30).join('\n')}`,
+					),
+				);
 		});
 	});
 }
@@ -109,24 +127,33 @@ async function ensureDebianPackages(log) {
 	if (!postgresBinDir()) missing.push('postgresql');
 	if (!redisServerPath()) missing.push('redis-server');
 	if (missing.length === 0) return { installed: [] };
-	if (!onPath('apt-get')) throw new Error(`${missing.join(' and ')} missing and no apt-get to install them; install them with the system's package manager`);
+	if (!onPath('apt-get'))
+		throw new Error(
+			`${missing.join(' and ')} missing and no apt-get to install them; install them with the system's package manager`,
+		);
 	const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const aptGet = (/** @type {string[]} */ args) => (sudo.length ? run('sudo', ['apt-get', ...args], { env }) : run('apt-get', args, { env }));
+	const aptGet = (/** @type {string[]} */ args) =>
+		sudo.length ? run('sudo', ['apt-get', ...args], { env }) : run('apt-get', args, { env });
 	log(`installing ${missing.join(', ')} from Debian's packages (apt-get)`);
 	await aptGet(['update']);
 	await aptGet(['install', '-y', '--no-install-recommends', ...missing]);
-	if (!postgresBinDir() || !redisServerPath()) throw new Error(`apt-get installed ${missing.join(', ')}, but initdb/postgres/psql or redis-server are still not found`);
+	if (!postgresBinDir() || !redisServerPath())
+		throw new Error(
+			`apt-get installed ${missing.join(', ')}, but initdb/postgres/psql or redis-server are still not found`,
+		);
 	return { installed: missing };
 }
 
 /** As root, the servers run as `nobody` (PostgreSQL refuses root); otherwise as the current user. */
 function serviceUser() {
 	if (process.getuid?.() !== 0) return undefined;
-	const id = (/** @type {string} */ flag) => Number(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout.trim());
+	const id = (/** @type {string} */ flag) =>
+		Number(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout.trim());
 	const uid = id('-u');
 	const gid = id('-g');
-	if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0) throw new Error('running as root, and there is no user "nobody" to run PostgreSQL as');
+	if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0)
+		throw new Error('running as root, and there is no user "nobody" to run PostgreSQL as');
 	return { uid, gid, name: 'nobody' };
 }
 
@@ -141,7 +168,8 @@ function serviceDir(prefix, user) {
 function serverEnv() {
 	/** @type {NodeJS.ProcessEnv} */
 	const env = {};
-	for (const [key, value] of Object.entries(process.env)) if (!/^(PG|REDIS)/.test(key)) env[key] = value;
+	for (const [key, value] of Object.entries(process.env))
+		if (!/^(PG|REDIS)/.test(key)) env[key] = value;
 	return { ...env, LANG: 'C', LC_ALL: 'C' };
 }
 
@@ -152,7 +180,12 @@ function serverEnv() {
  * @param {NodeJS.Signals} signal the server's own clean shutdown
  */
 function startServer(cmd, args, options, signal) {
-	const child = spawn(cmd, args, { ...options, env: serverEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(cmd, args, {
+		...options,
+		env: serverEnv(),
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	liveServers.add(child);
 	let output = '';
 	child.stdout?.on('data', (c) => (output += c));
@@ -184,11 +217,16 @@ function startServer(cmd, args, options, signal) {
 async function waitForServer(server, ready, what) {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		if (server.exited()) throw new Error(`${what} exited before it was ready:\n${server.output().split('\n').slice(-20).join('\n')}`);
+		if (server.exited())
+			throw new Error(
+				`${what} exited before it was ready:\n${server.output().split('\n').slice(-20).join('\n')}`,
+			);
 		if (await ready().catch(() => false)) return;
 		if (Date.now() > deadline) {
 			await server.stop();
-			throw new Error(`${what} was not ready within 60 s:\n${server.output().split('\n').slice(-20).join('\n')}`);
+			throw new Error(
+				`${what} was not ready within 60 s:\n${server.output().split('\n').slice(-20).join('\n')}`,
+			);
 		}
 		await new Promise((r) => setTimeout(r, 250));
 	}
@@ -206,7 +244,11 @@ async function startPostgres() {
 	const dataDir = serviceDir('defender-xdr-queue-pg-', user);
 	const asUser = { uid: user?.uid, gid: user?.gid, cwd: dataDir };
 	try {
-		await run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'], { ...asUser, env: serverEnv() });
+		await run(
+			path.join(bin, 'initdb'),
+			['-D', dataDir, '-U', PG_USER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],
+			{ ...asUser, env: serverEnv() },
+		);
 	} catch (error) {
 		fs.rmSync(dataDir, { recursive: true, force: true });
 		throw error;
@@ -220,13 +262,42 @@ async function startPostgres() {
 		full_page_writes: 'off',
 		max_connections: '200',
 	};
-	const args = ['-D', dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+	const args = [
+		'-D',
+		dataDir,
+		'-p',
+		String(port),
+		...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+	];
 	// SIGINT is PostgreSQL's fast shutdown: open sessions are ended, nothing waits for clients.
 	const server = startServer(path.join(bin, 'postgres'), args, asUser, 'SIGINT');
 	const psql = (/** @type {string} */ database, /** @type {string} */ sql) =>
-		run(path.join(bin, 'psql'), ['-X', '-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-d', database, '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql], { env: serverEnv(), timeoutMs: 60_000 });
+		run(
+			path.join(bin, 'psql'),
+			[
+				'-X',
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				PG_USER,
+				'-d',
+				database,
+				'-At',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				sql,
+			],
+			{ env: serverEnv(), timeoutMs: 60_000 },
+		);
 	try {
-		await waitForServer(server, async () => (await psql('postgres', 'select 1')).trim() === '1', `PostgreSQL on 127.0.0.1:${port}`);
+		await waitForServer(
+			server,
+			async () => (await psql('postgres', 'select 1')).trim() === '1',
+			`PostgreSQL on 127.0.0.1:${port}`,
+		);
 		await psql('postgres', `create database ${PG_DATABASE}`);
 	} catch (error) {
 		await server.stop();
@@ -247,7 +318,12 @@ async function startPostgres() {
 		 * The rows of a query as objects (PostgreSQL builds the JSON).
 		 * @param {string} sql @returns {Promise<any[]>}
 		 */
-		rows: async (sql) => JSON.parse((await psql(PG_DATABASE, `select coalesce(json_agg(q), '[]'::json) from (${sql}) q`)).trim() || '[]'),
+		rows: async (sql) =>
+			JSON.parse(
+				(
+					await psql(PG_DATABASE, `select coalesce(json_agg(q), '[]'::json) from (${sql}) q`)
+				).trim() || '[]',
+			),
 		stop: async () => {
 			await server.stop();
 			fs.rmSync(dataDir, { recursive: true, force: true });
@@ -284,15 +360,37 @@ async function startRedis() {
 	const user = serviceUser();
 	const dir = serviceDir('defender-xdr-queue-redis-', user);
 	const port = await freePort();
-	const args = ['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'];
-	const server = startServer(program, args, { uid: user?.uid, gid: user?.gid, cwd: dir }, 'SIGTERM');
+	const args = [
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--protected-mode',
+		'yes',
+		'--dir',
+		dir,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--daemonize',
+		'no',
+	];
+	const server = startServer(
+		program,
+		args,
+		{ uid: user?.uid, gid: user?.gid, cwd: dir },
+		'SIGTERM',
+	);
 	try {
 		await waitForServer(server, () => redisPing(port), `Redis on 127.0.0.1:${port}`);
 	} catch (error) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		throw error;
 	}
-	const version = spawnSync(program, ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? 'unknown';
+	const version =
+		spawnSync(program, ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ??
+		'unknown';
 	return {
 		port,
 		host: '127.0.0.1',

@@ -11,11 +11,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const scannerEntry = createRequire(import.meta.url).resolve('@n8n/scan-community-package/scanner/scanner.mjs');
+const scannerEntry = createRequire(import.meta.url).resolve(
+	'@n8n/scan-community-package/scanner/scanner.mjs',
+);
 const { buildScanConfig, SOURCE_FILE_PATTERNS } = await import(pathToFileURL(scannerEntry).href);
 // The scanner's own ESLint, so its rules run on the version it was released with.
 const { ESLint } = await import(pathToFileURL(createRequire(scannerEntry).resolve('eslint')).href);
-const glob = (await import(pathToFileURL(createRequire(scannerEntry).resolve('fast-glob')).href)).default;
+const glob = (await import(pathToFileURL(createRequire(scannerEntry).resolve('fast-glob')).href))
+	.default;
 
 /** The counts the scan reads from each of ESLint's file results. @typedef {{ errorCount: number; warningCount: number }} LintCounts */
 
@@ -24,9 +27,18 @@ const glob = (await import(pathToFileURL(createRequire(scannerEntry).resolve('fa
  * @returns {Promise<number>} errors plus warnings
  */
 async function lint(label, cwd, patterns) {
-	const eslint = new ESLint({ cwd, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: await buildScanConfig() });
+	const eslint = new ESLint({
+		cwd,
+		allowInlineConfig: false,
+		overrideConfigFile: true,
+		overrideConfig: await buildScanConfig(),
+	});
 	/** @type {string[]} */
-	const files = glob.sync(patterns, { cwd, absolute: true, ignore: ['node_modules/**', '**/package-lock.json'] });
+	const files = glob.sync(patterns, {
+		cwd,
+		absolute: true,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	});
 	/** @type {LintCounts[]} */
 	const results = await eslint.lintFiles(files);
 	const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
@@ -40,7 +52,11 @@ async function lint(label, cwd, patterns) {
 function packTarball() {
 	const folder = mkdtempSync(path.join(tmpdir(), 'defender-xdr-scan-'));
 	// `npm pack` runs the prepack build, so the tarball is what a fresh clone would publish.
-	const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', folder], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+	const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', folder], {
+		cwd: root,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	if (pack.status !== 0) throw new Error(`npm pack failed (exit ${pack.status})`);
 	const tarballName = pack.stdout.trim().split('\n').pop();
 	if (!tarballName) throw new Error('npm pack printed no tarball name');
@@ -57,15 +73,21 @@ try {
 	const packed = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
 	const runtimeDependencies = Object.keys(packed.dependencies ?? {});
 	if (runtimeDependencies.length > 0) {
-		console.log(`scan packed tarball: runtime dependencies are not allowed: ${runtimeDependencies.join(', ')}`);
+		console.log(
+			`scan packed tarball: runtime dependencies are not allowed: ${runtimeDependencies.join(', ')}`,
+		);
 		problems++;
 	}
 	for (const file of [...packed.n8n.nodes, ...packed.n8n.credentials]) {
-		const loaded = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(packageDir, file))})`], {
-			encoding: 'utf8',
-			// The tarball has no node_modules: n8n-workflow, its peer dependency, comes from ours as n8n would provide it.
-			env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
-		});
+		const loaded = spawnSync(
+			process.execPath,
+			['-e', `require(${JSON.stringify(path.join(packageDir, file))})`],
+			{
+				encoding: 'utf8',
+				// The tarball has no node_modules: n8n-workflow, its peer dependency, comes from ours as n8n would provide it.
+				env: { ...process.env, NODE_PATH: path.join(root, 'node_modules') },
+			},
+		);
 		if (loaded.status !== 0) {
 			console.log(`scan packed tarball: ${file} does not load:\n${loaded.stderr}`);
 			problems++;
@@ -74,5 +96,7 @@ try {
 } finally {
 	rmSync(folder, { recursive: true, force: true });
 }
-console.log(problems === 0 ? 'scan: passed (0 errors, 0 warnings)' : `scan: failed (${problems} problems)`);
+console.log(
+	problems === 0 ? 'scan: passed (0 errors, 0 warnings)' : `scan: failed (${problems} problems)`,
+);
 process.exit(problems === 0 ? 0 : 1);

@@ -78,7 +78,13 @@ async function main() {
 	const options = {
 		port: number(values.port, '--port') ?? 0,
 		latencyMs: number(values.latency, '--latency'),
-		rateLimit: rateLimit === undefined ? undefined : { requests: rateLimit, windowSeconds: number(values['rate-window'], '--rate-window') ?? 60 },
+		rateLimit:
+			rateLimit === undefined
+				? undefined
+				: {
+						requests: rateLimit,
+						windowSeconds: number(values['rate-window'], '--rate-window') ?? 60,
+					},
 		faultRates: {
 			status503: number(values['fault-503'], '--fault-503'),
 			status504AfterExecute: number(values['fault-504-after-execute'], '--fault-504-after-execute'),
@@ -95,7 +101,10 @@ async function main() {
 		clientId: values['client-id'],
 		clientSecret: values['client-secret'],
 		onRequest: values.verbose
-			? (entry) => process.stdout.write(`${entry.at} ${entry.method} ${entry.path} -> ${entry.status || entry.fault}${entry.fault ? ` (${entry.fault})` : ''} ${entry.durationMs}ms\n`)
+			? (entry) =>
+					process.stdout.write(
+						`${entry.at} ${entry.method} ${entry.path} -> ${entry.status || entry.fault}${entry.fault ? ` (${entry.fault})` : ''} ${entry.durationMs}ms\n`,
+					)
 			: undefined,
 	};
 	const simulator = await startSimulator(withoutUndefined(options));
@@ -143,7 +152,10 @@ function withoutUndefined(options) {
 	const copy = {};
 	for (const [key, value] of Object.entries(options)) {
 		if (value === undefined) continue;
-		copy[key] = value && typeof value === 'object' && !Array.isArray(value) && key === 'faultRates' ? withoutUndefined(value) : value;
+		copy[key] =
+			value && typeof value === 'object' && !Array.isArray(value) && key === 'faultRates'
+				? withoutUndefined(value)
+				: value;
 	}
 	return /** @type {T} */ (copy);
 }

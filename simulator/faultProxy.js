@@ -7,7 +7,13 @@
 
 const http = require('node:http');
 const { randomUUID } = require('node:crypto');
-const { GraphError, EntraError, graphErrorReply, entraErrorReply, writeReply } = require('./responses');
+const {
+	GraphError,
+	EntraError,
+	graphErrorReply,
+	entraErrorReply,
+	writeReply,
+} = require('./responses');
 const { createRandom } = require('./faults');
 
 /** Every fault the proxy can inject; see faultProxy.md for what each one does. */
@@ -31,7 +37,16 @@ const PROXY_FAULT_KINDS = Object.freeze([
 ]);
 
 /** Faults whose request reaches the simulator: its state may change although the client sees a failure. */
-const FORWARDING_FAULTS = Object.freeze(['503AfterForward', '504AfterForward', 'resetAfterForward', 'delayBeforeForward', 'delayAfterForward', 'wrongSecret', '206', 'shuffle']);
+const FORWARDING_FAULTS = Object.freeze([
+	'503AfterForward',
+	'504AfterForward',
+	'resetAfterForward',
+	'delayBeforeForward',
+	'delayAfterForward',
+	'wrongSecret',
+	'206',
+	'shuffle',
+]);
 
 /** Faults that only make sense on the token endpoint; without a `route` they hit nothing else. */
 const TOKEN_FAULTS = Object.freeze(['noAccessToken', 'wrongSecret']);
@@ -82,7 +97,9 @@ const ROUTES = Object.freeze([
 function routeOf(method, pathname) {
 	if (/^\/[^/]+\/oauth2\/v2\.0\/token$/i.test(pathname)) return { route: 'token' };
 	if (/^\/[^/]+\/oauth2\/v2\.0\/authorize$/i.test(pathname)) return { route: 'authorize' };
-	const match = /^\/(?:beta|v1\.0)\/security\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/i.exec(pathname);
+	const match = /^\/(?:beta|v1\.0)\/security\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/i.exec(
+		pathname,
+	);
 	if (!match) return { route: 'other' };
 	const [, collection, id, navigation] = match;
 	const name = collection.toLowerCase();
@@ -90,15 +107,23 @@ function routeOf(method, pathname) {
 	const nav = navigation?.toLowerCase();
 	if (name === 'incidenttasks') {
 		if (id === undefined) return { route: method === 'GET' ? 'listTasks' : 'other' };
-		if (nav === undefined) return { route: method === 'PATCH' ? 'updateTask' : method === 'GET' ? 'getTask' : 'other', taskId: decodedId };
-		if (nav.endsWith('executeresponseaction') && method === 'POST') return { route: 'execute', taskId: decodedId };
+		if (nav === undefined)
+			return {
+				route: method === 'PATCH' ? 'updateTask' : method === 'GET' ? 'getTask' : 'other',
+				taskId: decodedId,
+			};
+		if (nav.endsWith('executeresponseaction') && method === 'POST')
+			return { route: 'execute', taskId: decodedId };
 		if (nav === 'incident') return { route: 'taskIncident', taskId: decodedId };
 		return { route: 'other' };
 	}
 	if (name === 'incidents' || name === 'alerts_v2') {
 		const entity = name === 'incidents' ? 'Incident' : 'Alert';
 		if (id === undefined) return { route: method === 'GET' ? `list${entity}s` : 'other' };
-		if (nav === undefined) return { route: method === 'PATCH' ? `update${entity}` : method === 'GET' ? `get${entity}` : 'other' };
+		if (nav === undefined)
+			return {
+				route: method === 'PATCH' ? `update${entity}` : method === 'GET' ? `get${entity}` : 'other',
+			};
 		if (nav === 'comments') return { route: `${entity.toLowerCase()}Comments` };
 		return { route: 'other' };
 	}
@@ -117,11 +142,16 @@ function safeDecode(segment) {
 
 /** @param {ProxyFaultSpec} spec */
 function checkSpec(spec) {
-	if (!PROXY_FAULT_KINDS.includes(spec.fault)) throw new Error(`Unknown proxy fault '${spec.fault}'. Use one of: ${PROXY_FAULT_KINDS.join(', ')}`);
+	if (!PROXY_FAULT_KINDS.includes(spec.fault))
+		throw new Error(
+			`Unknown proxy fault '${spec.fault}'. Use one of: ${PROXY_FAULT_KINDS.join(', ')}`,
+		);
 	for (const route of [spec.route ?? []].flat()) {
-		if (route !== '*' && !ROUTES.includes(route)) throw new Error(`Unknown route '${route}'. Use one of: ${ROUTES.join(', ')} (or '*')`);
+		if (route !== '*' && !ROUTES.includes(route))
+			throw new Error(`Unknown route '${route}'. Use one of: ${ROUTES.join(', ')} (or '*')`);
 	}
-	if (spec.dropFraction !== undefined && !(spec.dropFraction >= 0 && spec.dropFraction <= 1)) throw new Error('dropFraction must be between 0 and 1');
+	if (spec.dropFraction !== undefined && !(spec.dropFraction >= 0 && spec.dropFraction <= 1))
+		throw new Error('dropFraction must be between 0 and 1');
 	if (spec.delayMs !== undefined && !(spec.delayMs >= 0)) throw new Error('delayMs must be >= 0');
 }
 
@@ -140,8 +170,13 @@ function specMatches(spec, request) {
 	} else if (!routes.includes('*') && !routes.includes(request.route)) {
 		return false;
 	}
-	if (spec.path instanceof RegExp && !(spec.path.test(request.pathname) || spec.path.test(request.path))) return false;
-	if (typeof spec.path === 'string' && spec.path !== request.pathname && spec.path !== request.path) return false;
+	if (
+		spec.path instanceof RegExp &&
+		!(spec.path.test(request.pathname) || spec.path.test(request.path))
+	)
+		return false;
+	if (typeof spec.path === 'string' && spec.path !== request.pathname && spec.path !== request.path)
+		return false;
 	return spec.when ? spec.when(request) === true : true;
 }
 
@@ -198,7 +233,8 @@ class FaultProxy {
 		if (patch.rates !== undefined) {
 			for (const rule of patch.rates) {
 				checkSpec(rule);
-				if (!(rule.rate >= 0 && rule.rate <= 1)) throw new Error(`rate of '${rule.fault}' must be between 0 and 1`);
+				if (!(rule.rate >= 0 && rule.rate <= 1))
+					throw new Error(`rate of '${rule.fault}' must be between 0 and 1`);
 			}
 			this.rates = patch.rates.map((rule) => ({ ...rule }));
 		}
@@ -296,7 +332,16 @@ class FaultProxy {
 		const pathname = new URL(path, 'http://proxy.invalid').pathname;
 		const { route, taskId } = routeOf(method, pathname);
 		/** @type {ProxyLogEntry} */
-		const entry = { method, path, pathname, route, at: started, forwarded: false, status: 0, clientGone: false };
+		const entry = {
+			method,
+			path,
+			pathname,
+			route,
+			at: started,
+			forwarded: false,
+			status: 0,
+			clientGone: false,
+		};
 		if (taskId !== undefined) entry.taskId = taskId;
 		this.requests.push(entry);
 		res.on('close', () => {
@@ -307,7 +352,13 @@ class FaultProxy {
 		if (spec) entry.fault = spec.fault;
 		const surface = route === 'token' || route === 'authorize' ? 'login' : 'graph';
 		const clientRequestHeader = req.headers['client-request-id'];
-		const ids = { requestId: randomUUID(), clientRequestId: typeof clientRequestHeader === 'string' && clientRequestHeader ? clientRequestHeader : randomUUID() };
+		const ids = {
+			requestId: randomUUID(),
+			clientRequestId:
+				typeof clientRequestHeader === 'string' && clientRequestHeader
+					? clientRequestHeader
+					: randomUUID(),
+		};
 		/** @param {import('./responses').Reply} reply */
 		const answer = (reply) => {
 			entry.status = reply.status;
@@ -317,7 +368,10 @@ class FaultProxy {
 		const answerRaw = (status, contentType, text) => {
 			entry.status = status;
 			if (res.destroyed) return;
-			res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)) });
+			res.writeHead(status, {
+				'Content-Type': contentType,
+				'Content-Length': String(Buffer.byteLength(text)),
+			});
 			res.end(text);
 		};
 		const reset = () => {
@@ -336,7 +390,8 @@ class FaultProxy {
 					if (kind === 'delayBeforeForward') await sleep(spec?.delayMs ?? 6000);
 					if (this.stopped) return;
 					const forwardedBody = kind === 'wrongSecret' ? withWrongSecret(body) : body;
-					const headers = kind === 'wrongSecret' ? withWrongBasicSecret(req.headers) : { ...req.headers };
+					const headers =
+						kind === 'wrongSecret' ? withWrongBasicSecret(req.headers) : { ...req.headers };
 					const answered = await this.forward(method, path, headers, forwardedBody);
 					entry.forwarded = true;
 					entry.simulatorStatus = answered.status;
@@ -345,7 +400,10 @@ class FaultProxy {
 					if (kind === '503AfterForward') return answer(serverError(503, surface, ids));
 					if (kind === '504AfterForward') return answer(serverError(504, surface, ids));
 					if (kind === 'resetAfterForward') return reset();
-					const reshaped = kind === '206' || kind === 'shuffle' ? this.reshapeList(answered, /** @type {ProxyFaultSpec} */ (spec)) : undefined;
+					const reshaped =
+						kind === '206' || kind === 'shuffle'
+							? this.reshapeList(answered, /** @type {ProxyFaultSpec} */ (spec))
+							: undefined;
 					if (kind === '206' || kind === 'shuffle') {
 						// Only a JSON list can be partial or shuffled; anything else passes through and is not counted.
 						if (!reshaped) delete entry.fault;
@@ -370,24 +428,57 @@ class FaultProxy {
 					return reset();
 				case '429':
 				case '503': {
-					const retryAfter = retryAfterValue(spec ?? { fault: kind }, kind === '429' ? 1 : undefined);
+					const retryAfter = retryAfterValue(
+						spec ?? { fault: kind },
+						kind === '429' ? 1 : undefined,
+					);
 					if (retryAfter !== undefined) entry.retryAfter = retryAfter;
-					const reply = surface === 'login' ? loginError(Number(kind), ids) : graphErrorReply(graphFault(Number(kind)), ids);
-					return answer({ ...reply, headers: { ...(reply.headers ?? {}), ...(retryAfter === undefined ? {} : { 'Retry-After': retryAfter }) } });
+					const reply =
+						surface === 'login'
+							? loginError(Number(kind), ids)
+							: graphErrorReply(graphFault(Number(kind)), ids);
+					return answer({
+						...reply,
+						headers: {
+							...(reply.headers ?? {}),
+							...(retryAfter === undefined ? {} : { 'Retry-After': retryAfter }),
+						},
+					});
 				}
 				case '500':
 					return answer(serverError(500, surface, ids));
 				case 'garbage':
-					return answerRaw(200, 'application/json; charset=utf-8', '\u0000\u001f<<not json>> %%% ]]');
+					return answerRaw(
+						200,
+						'application/json; charset=utf-8',
+						'\u0000\u001f<<not json>> %%% ]]',
+					);
 				case 'html':
-					return answerRaw(200, 'text/html; charset=utf-8', '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Web filter</h1><p>This site requires you to sign in to the network first.</p></body></html>');
+					return answerRaw(
+						200,
+						'text/html; charset=utf-8',
+						'<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Web filter</h1><p>This site requires you to sign in to the network first.</p></body></html>',
+					);
 				case 'noAccessToken':
-					return answer({ status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 } });
+					return answer({
+						status: 200,
+						body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 },
+					});
 			}
 		} catch (error) {
 			// The simulator is down or refused the connection: the client sees a gateway error, as behind a real proxy.
 			entry.status = 502;
-			if (!res.headersSent && !res.destroyed) answer(graphErrorReply(new GraphError(502, 'BadGateway', `The fault proxy could not reach the simulator: ${error instanceof Error ? error.message : String(error)}`), ids));
+			if (!res.headersSent && !res.destroyed)
+				answer(
+					graphErrorReply(
+						new GraphError(
+							502,
+							'BadGateway',
+							`The fault proxy could not reach the simulator: ${error instanceof Error ? error.message : String(error)}`,
+						),
+						ids,
+					),
+				);
 		} finally {
 			finish();
 		}
@@ -407,7 +498,14 @@ class FaultProxy {
 			delete outgoing['transfer-encoding'];
 			delete outgoing.connection;
 			const request = http.request(
-				{ host: this.target.hostname, port: this.target.port, method, path, headers: outgoing, agent: this.agent },
+				{
+					host: this.target.hostname,
+					port: this.target.port,
+					method,
+					path,
+					headers: outgoing,
+					agent: this.agent,
+				},
 				(response) => {
 					/** @type {Buffer[]} */
 					const chunks = [];
@@ -416,11 +514,19 @@ class FaultProxy {
 						/** @type {Record<string, string | string[]>} */
 						const responseHeaders = {};
 						for (const [name, value] of Object.entries(response.headers)) {
-							if (value !== undefined && !['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)) responseHeaders[name] = value;
+							if (
+								value !== undefined &&
+								!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(name)
+							)
+								responseHeaders[name] = value;
 						}
 						const responseBody = Buffer.concat(chunks);
 						responseHeaders['content-length'] = String(responseBody.length);
-						resolve({ status: response.statusCode ?? 502, headers: responseHeaders, body: responseBody });
+						resolve({
+							status: response.statusCode ?? 502,
+							headers: responseHeaders,
+							body: responseBody,
+						});
 					});
 					response.on('error', reject);
 				},
@@ -479,7 +585,10 @@ class FaultProxy {
 /** @param {number} status */
 function graphFault(status) {
 	const [code, message] = {
-		429: ['TooManyRequests', 'Too many requests. Retry after the interval in the Retry-After header.'],
+		429: [
+			'TooManyRequests',
+			'Too many requests. Retry after the interval in the Retry-After header.',
+		],
 		500: ['InternalServerError', 'An internal server error occurred.'],
 		503: ['ServiceUnavailable', 'The service is temporarily unavailable. Retry the request later.'],
 		504: ['GatewayTimeout', 'The request timed out while waiting for the Defender XDR service.'],
@@ -494,7 +603,11 @@ function graphFault(status) {
 function loginError(status, ids) {
 	const [error, aadsts, message] =
 		status === 429
-			? ['temporarily_unavailable', 50196, 'The server terminated an operation because it encountered a client request loop.']
+			? [
+					'temporarily_unavailable',
+					50196,
+					'The server terminated an operation because it encountered a client request loop.',
+				]
 			: status === 500
 				? ['server_error', 90033, 'A transient error has occurred. Please try again.']
 				: ['temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'];
@@ -517,7 +630,9 @@ function serverError(status, surface, ids) {
 function retryAfterValue(spec, fallbackSeconds) {
 	const seconds = spec.retryAfterSeconds ?? fallbackSeconds;
 	if (seconds === undefined) return undefined;
-	return spec.retryAfterFormat === 'date' ? new Date(Date.now() + seconds * 1000).toUTCString() : String(seconds);
+	return spec.retryAfterFormat === 'date'
+		? new Date(Date.now() + seconds * 1000).toUTCString()
+		: String(seconds);
 }
 
 /** @param {Buffer} body a form-encoded token request */
@@ -564,12 +679,15 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 async function startFaultProxy(options) {
 	const target = new URL(options.target);
-	if (target.protocol !== 'http:') throw new Error('The fault proxy forwards to an http:// simulator only');
+	if (target.protocol !== 'http:')
+		throw new Error('The fault proxy forwards to an http:// simulator only');
 	const proxy = new FaultProxy({ target, random: createRandom(options.randomSeed ?? null) });
 	if (options.rates) proxy.configure({ rates: options.rates });
 	const server = http.createServer((req, res) => {
 		proxy.handle(req, res).catch((error) => {
-			process.stderr.write(`fault proxy: ${error instanceof Error ? error.stack : String(error)}\n`);
+			process.stderr.write(
+				`fault proxy: ${error instanceof Error ? error.stack : String(error)}\n`,
+			);
 			if (!res.headersSent && !res.destroyed) res.destroy();
 		});
 	});
@@ -579,7 +697,8 @@ async function startFaultProxy(options) {
 		server.listen(options.port ?? 0, host, () => resolve(undefined));
 	});
 	const address = server.address();
-	if (!address || typeof address === 'string') throw new Error('The fault proxy did not get a TCP port');
+	if (!address || typeof address === 'string')
+		throw new Error('The fault proxy did not get a TCP port');
 	proxy.server = server;
 	proxy.port = address.port;
 	proxy.url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;

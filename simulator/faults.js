@@ -4,7 +4,19 @@
 // What goes wrong on purpose: scripted faults for deterministic tests, random fault rates for soak runs and
 // demos, and the per-app rate limit.
 
-const FAULT_KINDS = Object.freeze(['429', '503', '504', '504AfterExecute', 'dropBeforeExecute', 'dropAfterExecute', '401', '403', '404', '400', 'hang']);
+const FAULT_KINDS = Object.freeze([
+	'429',
+	'503',
+	'504',
+	'504AfterExecute',
+	'dropBeforeExecute',
+	'dropAfterExecute',
+	'401',
+	'403',
+	'404',
+	'400',
+	'hang',
+]);
 
 /** Faults about executing: without a path they only hit POST executeResponseAction. */
 const EXECUTE_FAULTS = Object.freeze(['504AfterExecute', 'dropBeforeExecute', 'dropAfterExecute']);
@@ -26,7 +38,8 @@ class FaultScript {
 
 	/** @param {FaultSpec} spec */
 	add(spec) {
-		if (!FAULT_KINDS.includes(spec.fault)) throw new Error(`Unknown fault '${spec.fault}'. Use one of: ${FAULT_KINDS.join(', ')}`);
+		if (!FAULT_KINDS.includes(spec.fault))
+			throw new Error(`Unknown fault '${spec.fault}'. Use one of: ${FAULT_KINDS.join(', ')}`);
 		const times = spec.times ?? 1;
 		if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
 		this.queue.push({ ...spec, remaining: times });
@@ -65,7 +78,8 @@ function faultMatches(fault, request) {
 		if (request.surface !== 'graph') return false;
 		return EXECUTE_FAULTS.includes(fault.fault) ? request.isExecute : true;
 	}
-	if (fault.path instanceof RegExp) return fault.path.test(request.pathname) || fault.path.test(request.pathWithQuery);
+	if (fault.path instanceof RegExp)
+		return fault.path.test(request.pathname) || fault.path.test(request.pathWithQuery);
 	return fault.path === request.pathname || fault.path === request.pathWithQuery;
 }
 
@@ -88,7 +102,8 @@ class RateLimiter {
 		const windowMs = limit.windowSeconds * 1000;
 		const hits = (this.windows.get(key) ?? []).filter((time) => time > now - windowMs);
 		this.windows.set(key, hits);
-		if (hits.length >= limit.requests) return Math.max(1, Math.ceil((hits[0] + windowMs - now) / 1000));
+		if (hits.length >= limit.requests)
+			return Math.max(1, Math.ceil((hits[0] + windowMs - now) / 1000));
 		hits.push(now);
 		return null;
 	}
@@ -126,4 +141,12 @@ function retryAfterHeader(fault, fallbackSeconds) {
 	return seconds === undefined ? undefined : String(seconds);
 }
 
-module.exports = { FAULT_KINDS, EXECUTE_FAULTS, AFTER_FAULTS, FaultScript, RateLimiter, createRandom, retryAfterHeader };
+module.exports = {
+	FAULT_KINDS,
+	EXECUTE_FAULTS,
+	AFTER_FAULTS,
+	FaultScript,
+	RateLimiter,
+	createRandom,
+	retryAfterHeader,
+};

@@ -46,7 +46,12 @@ const EQ = Object.freeze(['eq']);
 const DATE_OPERATORS = Object.freeze(['eq', 'ge', 'gt', 'le', 'lt']);
 
 /** The incident statuses Graph's update page lists as values to set: not inProgress, not awaitingAction (Defender Experts set it). */
-const SETTABLE_INCIDENT_STATUSES = Object.freeze(['active', 'resolved', 'redirected', 'unknownFutureValue']);
+const SETTABLE_INCIDENT_STATUSES = Object.freeze([
+	'active',
+	'resolved',
+	'redirected',
+	'unknownFutureValue',
+]);
 
 /** @type {CollectionRules} */
 const TASK_RULES = {
@@ -66,8 +71,19 @@ const TASK_RULES = {
 		"incidentTasks supports eq on incidentId, status, type, actionType, createdDateTime and lastUpdateDateTime, joined with 'and', e.g. incidentId eq '1001' and status eq 'open'.",
 	orderable: { lastUpdateDateTime: 'lastModifiedDateTime' },
 	selectable: [
-		'id', 'displayName', 'description', 'actionType', 'actionStatus', 'status', 'source', 'createdDateTime',
-		'lastModifiedDateTime', 'createdByDisplayName', 'lastModifiedByDisplayName', 'incidentId', 'responseAction',
+		'id',
+		'displayName',
+		'description',
+		'actionType',
+		'actionStatus',
+		'status',
+		'source',
+		'createdDateTime',
+		'lastModifiedDateTime',
+		'createdByDisplayName',
+		'lastModifiedByDisplayName',
+		'incidentId',
+		'responseAction',
 	],
 	options: ['$filter', '$top', '$skiptoken', '$select', '$expand', '$orderby'],
 	defaultPageSize: 500,
@@ -87,23 +103,49 @@ const SHARED_SECURITY_FILTERS = {
 /** @type {HiddenMembers} */
 const INCIDENT_HIDDEN = { status: membersAfterSentinel(INCIDENT_STATUSES) };
 /** @type {HiddenMembers} */
-const ALERT_HIDDEN = { serviceSource: membersAfterSentinel(SERVICE_SOURCES), detectionSource: membersAfterSentinel(DETECTION_SOURCES) };
+const ALERT_HIDDEN = {
+	serviceSource: membersAfterSentinel(SERVICE_SOURCES),
+	detectionSource: membersAfterSentinel(DETECTION_SOURCES),
+};
 
-const SECURITY_FILTER_HELP = "eq on the other properties and eq, ge, gt, le, lt on createdDateTime and lastUpdateDateTime, joined with 'and'.";
+const SECURITY_FILTER_HELP =
+	"eq on the other properties and eq, ge, gt, le, lt on createdDateTime and lastUpdateDateTime, joined with 'and'.";
 
 /** @type {CollectionRules} */
 const INCIDENT_RULES = {
 	name: 'incidents',
 	filterable: {
 		...SHARED_SECURITY_FILTERS,
-		status: { kind: 'string', operators: EQ, values: INCIDENT_STATUSES, hiddenValues: INCIDENT_HIDDEN.status },
+		status: {
+			kind: 'string',
+			operators: EQ,
+			values: INCIDENT_STATUSES,
+			hiddenValues: INCIDENT_HIDDEN.status,
+		},
 	},
 	filterHelp: `incidents can be filtered on assignedTo, classification, createdDateTime, determination, lastUpdateDateTime, severity and status: ${SECURITY_FILTER_HELP}`,
 	orderable: { createdDateTime: 'createdDateTime', lastUpdateDateTime: 'lastUpdateDateTime' },
 	selectable: [
-		'id', 'tenantId', 'status', 'incidentWebUrl', 'redirectIncidentId', 'displayName', 'createdDateTime', 'lastUpdateDateTime',
-		'assignedTo', 'classification', 'determination', 'severity', 'priorityScore', 'customTags', 'systemTags', 'description',
-		'lastModifiedBy', 'resolvingComment', 'summary', 'comments',
+		'id',
+		'tenantId',
+		'status',
+		'incidentWebUrl',
+		'redirectIncidentId',
+		'displayName',
+		'createdDateTime',
+		'lastUpdateDateTime',
+		'assignedTo',
+		'classification',
+		'determination',
+		'severity',
+		'priorityScore',
+		'customTags',
+		'systemTags',
+		'description',
+		'lastModifiedBy',
+		'resolvingComment',
+		'summary',
+		'comments',
 	],
 	options: ['$filter', '$top', '$skip', '$skiptoken', '$count', '$orderby', '$select', '$expand'],
 	defaultPageSize: 20,
@@ -116,17 +158,47 @@ const ALERT_RULES = {
 	filterable: {
 		...SHARED_SECURITY_FILTERS,
 		status: { kind: 'string', operators: EQ, values: ALERT_STATUSES },
-		serviceSource: { kind: 'string', operators: EQ, values: SERVICE_SOURCES, hiddenValues: ALERT_HIDDEN.serviceSource },
+		serviceSource: {
+			kind: 'string',
+			operators: EQ,
+			values: SERVICE_SOURCES,
+			hiddenValues: ALERT_HIDDEN.serviceSource,
+		},
 	},
 	filterHelp: `alerts_v2 can be filtered on assignedTo, classification, createdDateTime, determination, lastUpdateDateTime, serviceSource, severity and status: ${SECURITY_FILTER_HELP}`,
 	// Graph documents $count, $filter, $skip and $top for the list: no $orderby, no $select.
 	orderable: {},
 	selectable: [
-		'id', 'providerAlertId', 'incidentId', 'status', 'severity', 'classification', 'determination', 'serviceSource',
-		'detectionSource', 'detectorId', 'tenantId', 'title', 'description', 'recommendedActions', 'category', 'assignedTo',
-		'alertWebUrl', 'incidentWebUrl', 'actorDisplayName', 'threatDisplayName', 'threatFamilyName', 'mitreTechniques',
-		'createdDateTime', 'lastUpdateDateTime', 'resolvedDateTime', 'firstActivityDateTime', 'lastActivityDateTime',
-		'comments', 'evidence', 'systemTags',
+		'id',
+		'providerAlertId',
+		'incidentId',
+		'status',
+		'severity',
+		'classification',
+		'determination',
+		'serviceSource',
+		'detectionSource',
+		'detectorId',
+		'tenantId',
+		'title',
+		'description',
+		'recommendedActions',
+		'category',
+		'assignedTo',
+		'alertWebUrl',
+		'incidentWebUrl',
+		'actorDisplayName',
+		'threatDisplayName',
+		'threatFamilyName',
+		'mitreTechniques',
+		'createdDateTime',
+		'lastUpdateDateTime',
+		'resolvedDateTime',
+		'firstActivityDateTime',
+		'lastActivityDateTime',
+		'comments',
+		'evidence',
+		'systemTags',
 	],
 	options: ['$filter', '$top', '$skip', '$skiptoken', '$count'],
 	defaultPageSize: 100,
@@ -176,9 +248,15 @@ const NEWEST_FIRST = [{ property: 'createdDateTime', descending: true }];
 /** @type {{ property: string, descending: boolean }[]} */
 const AS_STORED = [];
 
-const EXECUTE_ACTION_NAMES = ['executeresponseaction', 'microsoft.graph.security.executeresponseaction'];
+const EXECUTE_ACTION_NAMES = [
+	'executeresponseaction',
+	'microsoft.graph.security.executeresponseaction',
+];
 const HUNTING_ACTION_NAMES = ['runhuntingquery', 'microsoft.graph.security.runhuntingquery'];
-const ALERT_COMMENT_TYPES = ['microsoft.graph.security.alertComment', '#microsoft.graph.security.alertComment'];
+const ALERT_COMMENT_TYPES = [
+	'microsoft.graph.security.alertComment',
+	'#microsoft.graph.security.alertComment',
+];
 
 /**
  * Decodes the path into [version, 'security', collection, id?, navigation?], or answers 404.
@@ -188,25 +266,42 @@ function parseGraphPath(url) {
 	/** @type {string[]} */
 	let segments;
 	try {
-		segments = url.pathname.split('/').slice(1).map((segment) => decodeURIComponent(segment));
+		segments = url.pathname
+			.split('/')
+			.slice(1)
+			.map((segment) => decodeURIComponent(segment));
 	} catch {
 		throw new GraphError(400, 'BadRequest', 'The request URL is not correctly percent-encoded.');
 	}
 	const [version, area, collection, id, navigation, ...rest] = segments;
 	/** @param {string | undefined} segment */
-	const notFound = (segment) => new GraphError(404, 'NotFound', `Resource not found for the segment '${segment ?? ''}'.`);
-	const canonicalVersion = version?.toLowerCase() === 'beta' ? 'beta' : version?.toLowerCase() === 'v1.0' ? 'v1.0' : null;
+	const notFound = (segment) =>
+		new GraphError(404, 'NotFound', `Resource not found for the segment '${segment ?? ''}'.`);
+	const canonicalVersion =
+		version?.toLowerCase() === 'beta' ? 'beta' : version?.toLowerCase() === 'v1.0' ? 'v1.0' : null;
 	if (!canonicalVersion) throw notFound(version);
 	if (area?.toLowerCase() !== 'security') throw notFound(area);
 	if (rest.length > 0 || id === '') throw notFound(rest[0] ?? '');
 	const lowered = collection?.toLowerCase() ?? '';
 	const name = HUNTING_ACTION_NAMES.includes(lowered) ? 'runhuntingquery' : lowered;
 	if (name === 'incidenttasks' && canonicalVersion !== 'beta') {
-		throw new GraphError(404, 'NotFound', "Resource not found for the segment 'incidentTasks'. incidentTasks exists only in the /beta API.");
+		throw new GraphError(
+			404,
+			'NotFound',
+			"Resource not found for the segment 'incidentTasks'. incidentTasks exists only in the /beta API.",
+		);
 	}
-	if (!['incidenttasks', 'incidents', 'alerts_v2', 'runhuntingquery'].includes(name)) throw notFound(collection);
+	if (!['incidenttasks', 'incidents', 'alerts_v2', 'runhuntingquery'].includes(name))
+		throw notFound(collection);
 	if (name === 'runhuntingquery' && id !== undefined) throw notFound(id);
-	return { version: canonicalVersion, collection: /** @type {'incidenttasks' | 'incidents' | 'alerts_v2' | 'runhuntingquery'} */ (name), id, navigation };
+	return {
+		version: canonicalVersion,
+		collection: /** @type {'incidenttasks' | 'incidents' | 'alerts_v2' | 'runhuntingquery'} */ (
+			name
+		),
+		id,
+		navigation,
+	};
 }
 
 /**
@@ -217,7 +312,10 @@ function parseGraphPath(url) {
 function handleGraph(store, request) {
 	const reply = routeGraph(store, request);
 	if (!request.preferences.includeUnknownEnumMembers) return reply;
-	return { ...reply, headers: { ...reply.headers, 'Preference-Applied': 'include-unknown-enum-members' } };
+	return {
+		...reply,
+		headers: { ...reply.headers, 'Preference-Applied': 'include-unknown-enum-members' },
+	};
 }
 
 /**
@@ -227,64 +325,121 @@ function handleGraph(store, request) {
  */
 function routeGraph(store, request) {
 	const route = parseGraphPath(request.url);
-	const context = (/** @type {string} */ set) => `${request.origin}/${route.version}/$metadata#${set}`;
+	const context = (/** @type {string} */ set) =>
+		`${request.origin}/${route.version}/$metadata#${set}`;
 	/** @param {string[]} allowed */
 	const onlyMethod = (...allowed) => {
 		if (!allowed.includes(request.method)) {
-			throw new GraphError(405, 'MethodNotAllowed', `The HTTP method '${request.method}' is not allowed on ${request.url.pathname}.`, { Allow: allowed.join(', ') });
+			throw new GraphError(
+				405,
+				'MethodNotAllowed',
+				`The HTTP method '${request.method}' is not allowed on ${request.url.pathname}.`,
+				{ Allow: allowed.join(', ') },
+			);
 		}
 	};
 	const query = request.url.searchParams;
 	const { preferences } = request;
-	const presentIncident = (/** @type {Record<string, unknown>} */ incident) => presentEnums(incident, INCIDENT_HIDDEN, preferences);
-	const presentAlert = (/** @type {Record<string, unknown>} */ alert) => presentEnums(alert, ALERT_HIDDEN, preferences);
+	const presentIncident = (/** @type {Record<string, unknown>} */ incident) =>
+		presentEnums(incident, INCIDENT_HIDDEN, preferences);
+	const presentAlert = (/** @type {Record<string, unknown>} */ alert) =>
+		presentEnums(alert, ALERT_HIDDEN, preferences);
 
 	if (route.collection === 'runhuntingquery') {
 		onlyMethod('POST');
 		const { Query, Timespan } = readHuntingBody(request.body);
 		const results = runHuntingQuery(Query, Timespan, store.huntingTables());
-		return { status: 200, body: { '@odata.context': context('microsoft.graph.security.huntingQueryResults'), ...results } };
+		return {
+			status: 200,
+			body: {
+				'@odata.context': context('microsoft.graph.security.huntingQueryResults'),
+				...results,
+			},
+		};
 	}
 
 	if (route.collection === 'incidenttasks') {
 		/** @param {Record<string, unknown>} task @param {string | null} expand @param {string} [id] */
 		const expandTask = (task, expand, id = String(task.id)) => {
 			if (expand === null) return task;
-			if (expand !== 'incident') throw new GraphError(400, 'BadRequest', `Could not expand '${expand}': incidentTasks can expand 'incident'.`);
+			if (expand !== 'incident')
+				throw new GraphError(
+					400,
+					'BadRequest',
+					`Could not expand '${expand}': incidentTasks can expand 'incident'.`,
+				);
 			const incident = store.incidentOfTask(id);
 			return { ...task, incident: incident && presentIncident(incident) };
 		};
 		if (route.id === undefined) {
 			onlyMethod('GET');
-			const page = pageCollection(store.listTasks(), query, TASK_RULES, paging(request, AS_STORED), preferences);
+			const page = pageCollection(
+				store.listTasks(),
+				query,
+				TASK_RULES,
+				paging(request, AS_STORED),
+				preferences,
+			);
 			const value = page.value.map((task) => expandTask(task, page.expand));
 			return list(context('security/incidentTasks'), value, page);
 		}
 		if (route.navigation === undefined) {
 			if (request.method === 'PATCH') {
 				const status = readStatusPatch(request.body);
-				return { status: 200, body: { '@odata.context': context('security/incidentTasks/$entity'), ...store.updateTaskStatus(route.id, status, request.modifiedBy) } };
+				return {
+					status: 200,
+					body: {
+						'@odata.context': context('security/incidentTasks/$entity'),
+						...store.updateTaskStatus(route.id, status, request.modifiedBy),
+					},
+				};
 			}
 			onlyMethod('GET', 'PATCH');
-			const options = readQueryOptions(query, { ...TASK_RULES, options: ['$select', '$expand'] }, preferences);
+			const options = readQueryOptions(
+				query,
+				{ ...TASK_RULES, options: ['$select', '$expand'] },
+				preferences,
+			);
 			const task = store.requireTask(route.id).task;
 			const shaped = options.select ? project(task, options.select, TASK_RULES) : task;
-			return { status: 200, body: { '@odata.context': context('security/incidentTasks/$entity'), ...expandTask(shaped, options.expand, route.id) } };
+			return {
+				status: 200,
+				body: {
+					'@odata.context': context('security/incidentTasks/$entity'),
+					...expandTask(shaped, options.expand, route.id),
+				},
+			};
 		}
 		const navigation = route.navigation.toLowerCase();
 		if (EXECUTE_ACTION_NAMES.includes(navigation)) {
 			onlyMethod('POST');
-			const task = store.executeTask(route.id, request.modifiedBy, request.actionDelayMs, request.actionStartLagMs);
+			const task = store.executeTask(
+				route.id,
+				request.modifiedBy,
+				request.actionDelayMs,
+				request.actionStartLagMs,
+			);
 			request.onExecuted(task);
 			return { status: 204 };
 		}
 		if (navigation === 'incident') {
 			onlyMethod('GET');
 			const incident = store.incidentOfTask(route.id);
-			if (!incident) throw new GraphError(404, 'NotFound', `Incident task '${route.id}' has no incident.`);
-			return { status: 200, body: { '@odata.context': context('security/incidents/$entity'), ...presentIncident(incident) } };
+			if (!incident)
+				throw new GraphError(404, 'NotFound', `Incident task '${route.id}' has no incident.`);
+			return {
+				status: 200,
+				body: {
+					'@odata.context': context('security/incidents/$entity'),
+					...presentIncident(incident),
+				},
+			};
 		}
-		throw new GraphError(404, 'NotFound', `Resource not found for the segment '${route.navigation}'.`);
+		throw new GraphError(
+			404,
+			'NotFound',
+			`Resource not found for the segment '${route.navigation}'.`,
+		);
 	}
 
 	const collection = route.collection === 'incidents' ? 'incidents' : 'alerts';
@@ -293,34 +448,76 @@ function routeGraph(store, request) {
 	/** @param {Record<string, unknown>} incident @param {string | null} expand @param {string} [id] */
 	const expandIncident = (incident, expand, id = String(incident.id)) => {
 		if (expand === null) return incident;
-		if (expand !== 'alerts') throw new GraphError(400, 'BadRequest', `Could not expand '${expand}': incidents can expand 'alerts'.`);
+		if (expand !== 'alerts')
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`Could not expand '${expand}': incidents can expand 'alerts'.`,
+			);
 		return { ...incident, alerts: store.alertsOfIncident(id).map(presentAlert) };
 	};
 
 	if (route.id === undefined) {
 		onlyMethod('GET');
-		const page = pageCollection([...store[collection].values()].map(present), query, rules, paging(request, NEWEST_FIRST), preferences);
-		const value = collection === 'incidents' ? page.value.map((incident) => expandIncident(incident, page.expand)) : page.value;
+		const page = pageCollection(
+			[...store[collection].values()].map(present),
+			query,
+			rules,
+			paging(request, NEWEST_FIRST),
+			preferences,
+		);
+		const value =
+			collection === 'incidents'
+				? page.value.map((incident) => expandIncident(incident, page.expand))
+				: page.value;
 		return list(context(`security/${rules.name}`), value, page);
 	}
 	if (route.navigation !== undefined) {
-		if (route.navigation.toLowerCase() !== 'comments') throw new GraphError(404, 'NotFound', `Resource not found for the segment '${route.navigation}'.`);
+		if (route.navigation.toLowerCase() !== 'comments')
+			throw new GraphError(
+				404,
+				'NotFound',
+				`Resource not found for the segment '${route.navigation}'.`,
+			);
 		onlyMethod('POST');
 		const comment = readCommentBody(request.body);
 		const comments = store.addComment(collection, route.id, comment, request.modifiedBy);
-		return { status: 200, body: { '@odata.context': context(`security/${rules.name}('${route.id}')/comments`), value: comments } };
+		return {
+			status: 200,
+			body: {
+				'@odata.context': context(`security/${rules.name}('${route.id}')/comments`),
+				value: comments,
+			},
+		};
 	}
 	if (request.method === 'PATCH') {
 		const fields = readSecurityPatch(request.body, collection, preferences);
-		const updated = Object.keys(fields).length > 0 ? store.updateSecurityEntity(collection, route.id, fields, request.modifiedBy) : store.requireSecurityEntity(collection, route.id);
-		return { status: 200, body: { '@odata.context': context(`security/${rules.name}/$entity`), ...present(updated) } };
+		const updated =
+			Object.keys(fields).length > 0
+				? store.updateSecurityEntity(collection, route.id, fields, request.modifiedBy)
+				: store.requireSecurityEntity(collection, route.id);
+		return {
+			status: 200,
+			body: { '@odata.context': context(`security/${rules.name}/$entity`), ...present(updated) },
+		};
 	}
 	onlyMethod('GET', 'PATCH');
-	const options = readQueryOptions(query, { ...rules, options: rules.options.filter((option) => option === '$select' || option === '$expand') }, preferences);
+	const options = readQueryOptions(
+		query,
+		{
+			...rules,
+			options: rules.options.filter((option) => option === '$select' || option === '$expand'),
+		},
+		preferences,
+	);
 	const entity = present(store.requireSecurityEntity(collection, route.id));
 	const shaped = options.select ? project(entity, options.select, rules) : entity;
-	const body = collection === 'incidents' ? expandIncident(shaped, options.expand, route.id) : shaped;
-	return { status: 200, body: { '@odata.context': context(`security/${rules.name}/$entity`), ...body } };
+	const body =
+		collection === 'incidents' ? expandIncident(shaped, options.expand, route.id) : shaped;
+	return {
+		status: 200,
+		body: { '@odata.context': context(`security/${rules.name}/$entity`), ...body },
+	};
 }
 
 /**
@@ -332,9 +529,14 @@ function routeGraph(store, request) {
  */
 function presentEnums(entity, hidden, preferences) {
 	if (preferences.includeUnknownEnumMembers) return entity;
-	const replaced = Object.keys(hidden).filter((property) => hidden[property].includes(/** @type {string} */ (entity[property])));
+	const replaced = Object.keys(hidden).filter((property) =>
+		hidden[property].includes(/** @type {string} */ (entity[property])),
+	);
 	if (replaced.length === 0) return entity;
-	return { ...entity, ...Object.fromEntries(replaced.map((property) => [property, 'unknownFutureValue'])) };
+	return {
+		...entity,
+		...Object.fromEntries(replaced.map((property) => [property, 'unknownFutureValue'])),
+	};
 }
 
 /**
@@ -342,7 +544,11 @@ function presentEnums(entity, hidden, preferences) {
  * @param {{ property: string, descending: boolean }[]} defaultOrder
  */
 function paging(request, defaultOrder) {
-	return { pageSize: request.pageSize, linkBase: `${request.linkOrigin}${request.url.pathname}`, defaultOrder };
+	return {
+		pageSize: request.pageSize,
+		linkBase: `${request.linkOrigin}${request.url.pathname}`,
+		defaultOrder,
+	};
 }
 
 /**
@@ -371,10 +577,18 @@ function readJsonObject(body, example) {
 	try {
 		parsed = JSON.parse(body);
 	} catch {
-		throw new GraphError(400, 'BadRequest', `The request body must be a JSON object such as ${example}.`);
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`The request body must be a JSON object such as ${example}.`,
+		);
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new GraphError(400, 'BadRequest', `The request body must be a JSON object such as ${example}.`);
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`The request body must be a JSON object such as ${example}.`,
+		);
 	}
 	return /** @type {Record<string, unknown>} */ (parsed);
 }
@@ -387,12 +601,21 @@ function readStatusPatch(body) {
 	const fields = readJsonObject(body, '{ "status": "completed" }');
 	const refused = Object.keys(fields).filter((key) => key !== 'status' && key !== '@odata.type');
 	if (refused.length > 0) {
-		throw new GraphError(400, 'BadRequest', `Property '${refused[0]}' cannot be updated: status is the only writable property of an incident task.`);
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`Property '${refused[0]}' cannot be updated: status is the only writable property of an incident task.`,
+		);
 	}
-	if (!('status' in fields)) throw new GraphError(400, 'BadRequest', "The request body must contain 'status'.");
+	if (!('status' in fields))
+		throw new GraphError(400, 'BadRequest', "The request body must contain 'status'.");
 	const { status } = fields;
 	if (typeof status !== 'string' || !TASK_STATUSES.includes(status)) {
-		throw new GraphError(400, 'BadRequest', `Invalid value '${String(status)}' for property 'status'. Allowed values: ${TASK_STATUSES.join(', ')}.`);
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`Invalid value '${String(status)}' for property 'status'. Allowed values: ${TASK_STATUSES.join(', ')}.`,
+		);
 	}
 	return status;
 }
@@ -413,20 +636,42 @@ function readSecurityPatch(body, collection, preferences) {
 		if (name === '@odata.type') continue;
 		const rule = Object.prototype.hasOwnProperty.call(writable, name) ? writable[name] : undefined;
 		if (!rule) {
-			throw new GraphError(400, 'BadRequest', `Property '${name}' cannot be updated on ${typeName}. Updatable: ${Object.keys(writable).join(', ')}.`);
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`Property '${name}' cannot be updated on ${typeName}. Updatable: ${Object.keys(writable).join(', ')}.`,
+			);
 		}
 		/** @param {string} expected */
-		const invalid = (expected) => new GraphError(400, 'BadRequest', `Invalid value ${JSON.stringify(value)} for property '${name}': ${expected} is required.`);
+		const invalid = (expected) =>
+			new GraphError(
+				400,
+				'BadRequest',
+				`Invalid value ${JSON.stringify(value)} for property '${name}': ${expected} is required.`,
+			);
 		if (rule.type === 'string' && typeof value !== 'string') throw invalid('a string');
-		if (rule.type === 'nullableString' && value !== null && typeof value !== 'string') throw invalid('a string or null');
-		if (rule.type === 'stringArray' && !(Array.isArray(value) && value.every((item) => typeof item === 'string'))) throw invalid('an array of strings');
+		if (rule.type === 'nullableString' && value !== null && typeof value !== 'string')
+			throw invalid('a string or null');
+		if (
+			rule.type === 'stringArray' &&
+			!(Array.isArray(value) && value.every((item) => typeof item === 'string'))
+		)
+			throw invalid('an array of strings');
 		if (rule.type === 'enum') {
 			if (typeof value !== 'string' || !rule.members.includes(value)) {
-				throw new GraphError(400, 'BadRequest', `Invalid value ${JSON.stringify(value)} for property '${name}'. Allowed values: ${rule.members.join(', ')}.`);
+				throw new GraphError(
+					400,
+					'BadRequest',
+					`Invalid value ${JSON.stringify(value)} for property '${name}'. Allowed values: ${rule.members.join(', ')}.`,
+				);
 			}
 			if (value === 'unknownFutureValue') continue;
 			if (hidden[name]?.includes(value) && !preferences.includeUnknownEnumMembers) {
-				throw new GraphError(400, 'BadRequest', `The value '${value}' of property '${name}' is a member of an evolvable enumeration: send the header 'Prefer: include-unknown-enum-members' to use it.`);
+				throw new GraphError(
+					400,
+					'BadRequest',
+					`The value '${value}' of property '${name}' is a member of an evolvable enumeration: send the header 'Prefer: include-unknown-enum-members' to use it.`,
+				);
 			}
 		}
 		fields[name] = value;
@@ -439,15 +684,28 @@ function readSecurityPatch(body, collection, preferences) {
  * @param {string} body
  */
 function readCommentBody(body) {
-	const fields = readJsonObject(body, '{ "@odata.type": "microsoft.graph.security.alertComment", "comment": "Contained." }');
+	const fields = readJsonObject(
+		body,
+		'{ "@odata.type": "microsoft.graph.security.alertComment", "comment": "Contained." }',
+	);
 	const refused = Object.keys(fields).filter((key) => key !== 'comment' && key !== '@odata.type');
-	if (refused.length > 0) throw new GraphError(400, 'BadRequest', `Property '${refused[0]}' does not exist on type 'microsoft.graph.security.alertComment'.`);
+	if (refused.length > 0)
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`Property '${refused[0]}' does not exist on type 'microsoft.graph.security.alertComment'.`,
+		);
 	const odataType = fields['@odata.type'];
 	if (odataType !== undefined && !ALERT_COMMENT_TYPES.includes(/** @type {string} */ (odataType))) {
-		throw new GraphError(400, 'BadRequest', `'@odata.type' must be 'microsoft.graph.security.alertComment', not ${JSON.stringify(odataType)}.`);
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`'@odata.type' must be 'microsoft.graph.security.alertComment', not ${JSON.stringify(odataType)}.`,
+		);
 	}
 	const { comment } = fields;
-	if (typeof comment !== 'string' || comment.trim() === '') throw new GraphError(400, 'BadRequest', "The request body must contain a non-empty 'comment'.");
+	if (typeof comment !== 'string' || comment.trim() === '')
+		throw new GraphError(400, 'BadRequest', "The request body must contain a non-empty 'comment'.");
 	return comment;
 }
 
@@ -460,13 +718,26 @@ function readHuntingBody(body) {
 	/** @type {Record<string, unknown>} */
 	const parameters = {};
 	for (const [name, value] of Object.entries(fields)) {
-		const canonical = ['Query', 'Timespan'].find((parameter) => parameter.toLowerCase() === name.toLowerCase());
-		if (!canonical) throw new GraphError(400, 'BadRequest', `The parameter '${name}' in the request payload is not a valid parameter for the operation 'runHuntingQuery'.`);
+		const canonical = ['Query', 'Timespan'].find(
+			(parameter) => parameter.toLowerCase() === name.toLowerCase(),
+		);
+		if (!canonical)
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`The parameter '${name}' in the request payload is not a valid parameter for the operation 'runHuntingQuery'.`,
+			);
 		parameters[canonical] = value;
 	}
 	const { Query, Timespan } = parameters;
-	if (typeof Query !== 'string' || Query.trim() === '') throw new GraphError(400, 'BadRequest', "The request body must contain a non-empty 'Query'.");
-	if (Timespan !== undefined && Timespan !== null && typeof Timespan !== 'string') throw new GraphError(400, 'BadRequest', "'Timespan' must be an ISO 8601 string such as 'P30D'.");
+	if (typeof Query !== 'string' || Query.trim() === '')
+		throw new GraphError(400, 'BadRequest', "The request body must contain a non-empty 'Query'.");
+	if (Timespan !== undefined && Timespan !== null && typeof Timespan !== 'string')
+		throw new GraphError(
+			400,
+			'BadRequest',
+			"'Timespan' must be an ISO 8601 string such as 'P30D'.",
+		);
 	return { Query, Timespan: /** @type {string | undefined} */ (Timespan ?? undefined) };
 }
 

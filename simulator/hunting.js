@@ -15,20 +15,44 @@ const { GraphError } = require('./responses');
  * @typedef {{ schema: { name: string, type: string }[], rows: Record<string, unknown>[] }} Table
  */
 
-const SUPPORTED = 'The simulator runs a subset of KQL: a table, then where, project, take, limit, top, order by, sort by and count.';
-const STRING_OPERATORS = ['==', '!=', '=~', '!~', 'contains', '!contains', 'contains_cs', 'has', '!has', 'startswith', '!startswith', 'endswith', '!endswith'];
+const SUPPORTED =
+	'The simulator runs a subset of KQL: a table, then where, project, take, limit, top, order by, sort by and count.';
+const STRING_OPERATORS = [
+	'==',
+	'!=',
+	'=~',
+	'!~',
+	'contains',
+	'!contains',
+	'contains_cs',
+	'has',
+	'!has',
+	'startswith',
+	'!startswith',
+	'endswith',
+	'!endswith',
+];
 const ORDER_OPERATORS = ['<', '<=', '>', '>='];
 /** Graph's window when the request has no Timespan. */
 const DEFAULT_TIMESPAN = 'P30D';
 /** Graph returns at most this many rows of a query's result. */
 const MAX_RESULT_ROWS = 100_000;
-const TIMESPAN_UNITS = /** @type {Record<string, number>} */ ({ d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 });
+const TIMESPAN_UNITS = /** @type {Record<string, number>} */ ({
+	d: 86_400_000,
+	h: 3_600_000,
+	m: 60_000,
+	s: 1000,
+	ms: 1,
+});
 
 /** @param {string} message */
 const badQuery = (message) => new GraphError(400, 'BadRequest', message);
 
 /** @param {Token | undefined} token */
-const parseError = (token) => badQuery(`Query could not be parsed at '${token ? token.value : '<end of query>'}' on line [1,${token ? token.column : 0}]`);
+const parseError = (token) =>
+	badQuery(
+		`Query could not be parsed at '${token ? token.value : '<end of query>'}' on line [1,${token ? token.column : 0}]`,
+	);
 
 /**
  * @param {string} query
@@ -85,7 +109,10 @@ function tokenize(query) {
 			continue;
 		}
 		const word = /^!?[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
-		if (word && (!word[0].startsWith('!') || STRING_OPERATORS.includes(word[0]) || word[0] === '!in')) {
+		if (
+			word &&
+			(!word[0].startsWith('!') || STRING_OPERATORS.includes(word[0]) || word[0] === '!in')
+		) {
 			tokens.push({ kind: 'word', value: word[0], column });
 			i += word[0].length;
 			continue;
@@ -123,8 +150,11 @@ function runHuntingQuery(query, timespan, tables, now = Date.now()) {
 	const tableToken = next();
 	if (!tableToken) throw badQuery("The request body must contain a non-empty 'Query'.");
 	if (tableToken.kind !== 'word') throw parseError(tableToken);
-	const table = Object.prototype.hasOwnProperty.call(tables, tableToken.value) ? tables[tableToken.value] : undefined;
-	if (!table) throw badQuery(`Failed to resolve table or column expression named '${tableToken.value}'`);
+	const table = Object.prototype.hasOwnProperty.call(tables, tableToken.value)
+		? tables[tableToken.value]
+		: undefined;
+	if (!table)
+		throw badQuery(`Failed to resolve table or column expression named '${tableToken.value}'`);
 
 	let schema = table.schema.slice();
 	let rows = table.rows.slice();
@@ -145,7 +175,10 @@ function runHuntingQuery(query, timespan, tables, now = Date.now()) {
 		const token = next();
 		if (!token || token.kind !== 'word') throw parseError(token);
 		const found = schema.find((candidate) => candidate.name === token.value);
-		if (!found) throw badQuery(`'${operator}' operator: Failed to resolve scalar expression named '${token.value}'`);
+		if (!found)
+			throw badQuery(
+				`'${operator}' operator: Failed to resolve scalar expression named '${token.value}'`,
+			);
 		return found;
 	};
 	/** @returns {number} */
@@ -164,7 +197,8 @@ function runHuntingQuery(query, timespan, tables, now = Date.now()) {
 		if (token.kind === 'string') return type === 'DateTime' ? dateValue(token) : token.value;
 		if (token.kind === 'number') return Number(token.value);
 		if (token.kind === 'datetime') return dateValue(token);
-		if (token.kind === 'word' && ['true', 'false'].includes(token.value)) return token.value === 'true';
+		if (token.kind === 'word' && ['true', 'false'].includes(token.value))
+			return token.value === 'true';
 		if (token.kind === 'word' && (token.value === 'ago' || token.value === 'now')) {
 			expectSymbol('(');
 			let value = now;
@@ -200,7 +234,8 @@ function runHuntingQuery(query, timespan, tables, now = Date.now()) {
 			expectSymbol(')');
 			return { type: 'in', column: name, negated: operator === '!in', values };
 		}
-		if (!STRING_OPERATORS.includes(operator) && !ORDER_OPERATORS.includes(operator)) throw parseError(operatorToken);
+		if (!STRING_OPERATORS.includes(operator) && !ORDER_OPERATORS.includes(operator))
+			throw parseError(operatorToken);
 		return { type: 'compare', column: name, operator, value: literal(type) };
 	};
 	/** @returns {Condition} */
@@ -265,11 +300,16 @@ function runHuntingQuery(query, timespan, tables, now = Date.now()) {
 			schema = [{ name: 'Count', type: 'Int64' }];
 			rows = [{ Count: rows.length }];
 		} else {
-			throw badQuery(`Query could not be parsed at '${operatorToken.value}' on line [1,${operatorToken.column}]. ${SUPPORTED}`);
+			throw badQuery(
+				`Query could not be parsed at '${operatorToken.value}' on line [1,${operatorToken.column}]. ${SUPPORTED}`,
+			);
 		}
 		if (position < tokens.length && !isSymbol('|')) throw parseError(peek());
 	}
-	return { schema: schema.map(({ name, type }) => ({ name, type })), results: rows.slice(0, MAX_RESULT_ROWS).map((row) => ({ ...row })) };
+	return {
+		schema: schema.map(({ name, type }) => ({ name, type })),
+		results: rows.slice(0, MAX_RESULT_ROWS).map((row) => ({ ...row })),
+	};
 }
 
 /**
@@ -281,7 +321,8 @@ function holds(condition, row) {
 	if (condition.type === 'and') return holds(condition.left, row) && holds(condition.right, row);
 	if (condition.type === 'or') return holds(condition.left, row) || holds(condition.right, row);
 	const cell = comparable(row[condition.column]);
-	if (condition.type === 'in') return condition.values.some((value) => cell === value) !== condition.negated;
+	if (condition.type === 'in')
+		return condition.values.some((value) => cell === value) !== condition.negated;
 	return compare(cell, condition.operator, condition.value);
 }
 
@@ -323,7 +364,10 @@ function compare(left, operator, right) {
 			result = text.includes(value);
 			break;
 		case 'has':
-			result = new RegExp(`(^|[^A-Za-z0-9_])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`, 'i').test(text);
+			result = new RegExp(
+				`(^|[^A-Za-z0-9_])${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_])`,
+				'i',
+			).test(text);
 			break;
 		case 'startswith':
 			result = text.toLowerCase().startsWith(value.toLowerCase());
@@ -333,8 +377,18 @@ function compare(left, operator, right) {
 			break;
 		default: {
 			if (left == null || right == null) return false;
-			const order = typeof left === 'number' && typeof right === 'number' ? left - right : text.localeCompare(value);
-			result = operator === '<' ? order < 0 : operator === '<=' ? order <= 0 : operator === '>' ? order > 0 : order >= 0;
+			const order =
+				typeof left === 'number' && typeof right === 'number'
+					? left - right
+					: text.localeCompare(value);
+			result =
+				operator === '<'
+					? order < 0
+					: operator === '<='
+						? order <= 0
+						: operator === '>'
+							? order > 0
+							: order >= 0;
 		}
 	}
 	return negated ? !result : result;
@@ -349,7 +403,10 @@ function sortRows(rows, keys) {
 		for (const { name, descending } of keys) {
 			const left = comparable(a[name]);
 			const right = comparable(b[name]);
-			const order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left ?? '').localeCompare(String(right ?? ''));
+			const order =
+				typeof left === 'number' && typeof right === 'number'
+					? left - right
+					: String(left ?? '').localeCompare(String(right ?? ''));
 			if (order !== 0) return descending ? -order : order;
 		}
 		return 0;
@@ -371,10 +428,17 @@ function timespanMilliseconds(literal) {
 
 /** @param {string} text an ISO 8601 duration such as P30D or PT12H */
 function isoDuration(text) {
-	const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+	const match = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+		text,
+	);
 	if (!match || text === 'P' || text.endsWith('T')) return null;
 	const [, weeks = 0, days = 0, hours = 0, minutes = 0, seconds = 0] = match;
-	return (Number(weeks) * 7 + Number(days)) * 86_400_000 + Number(hours) * 3_600_000 + Number(minutes) * 60_000 + Number(seconds) * 1000;
+	return (
+		(Number(weeks) * 7 + Number(days)) * 86_400_000 +
+		Number(hours) * 3_600_000 +
+		Number(minutes) * 60_000 +
+		Number(seconds) * 1000
+	);
 }
 
 /**
@@ -385,10 +449,13 @@ function isoDuration(text) {
  */
 function parseTimespan(timespan, now) {
 	const invalid = () =>
-		badQuery(`Invalid Timespan '${timespan}'. Use ISO 8601: a duration (P30D), a start time, start/end, duration/end or start/duration.`);
+		badQuery(
+			`Invalid Timespan '${timespan}'. Use ISO 8601: a duration (P30D), a start time, start/end, duration/end or start/duration.`,
+		);
 	const parts = timespan.split('/');
 	if (parts.length > 2 || parts.some((part) => part.length === 0)) throw invalid();
-	const asDate = (/** @type {string} */ part) => (/^\d{4}-\d{2}-\d{2}/.test(part) ? Date.parse(part) : NaN);
+	const asDate = (/** @type {string} */ part) =>
+		/^\d{4}-\d{2}-\d{2}/.test(part) ? Date.parse(part) : NaN;
 	if (parts.length === 1) {
 		const duration = isoDuration(parts[0]);
 		if (duration !== null) return { start: now - duration, end: now };
@@ -399,11 +466,14 @@ function parseTimespan(timespan, now) {
 	const [first, second] = parts;
 	const firstDate = asDate(first);
 	const secondDate = asDate(second);
-	if (!Number.isNaN(firstDate) && !Number.isNaN(secondDate)) return { start: firstDate, end: secondDate };
+	if (!Number.isNaN(firstDate) && !Number.isNaN(secondDate))
+		return { start: firstDate, end: secondDate };
 	const firstDuration = isoDuration(first);
-	if (firstDuration !== null && !Number.isNaN(secondDate)) return { start: secondDate - firstDuration, end: secondDate };
+	if (firstDuration !== null && !Number.isNaN(secondDate))
+		return { start: secondDate - firstDuration, end: secondDate };
 	const secondDuration = isoDuration(second);
-	if (!Number.isNaN(firstDate) && secondDuration !== null) return { start: firstDate, end: firstDate + secondDuration };
+	if (!Number.isNaN(firstDate) && secondDuration !== null)
+		return { start: firstDate, end: firstDate + secondDuration };
 	throw invalid();
 }
 

@@ -16,8 +16,14 @@ export type ExecutableActionType = Extract<
 	| 'submitIocRule'
 >;
 export type NonExecutableActionType = Exclude<IncidentTaskActionType, ExecutableActionType>;
-export type IncidentTaskStatus = Exclude<SecurityNamespace.IncidentTaskStatus, 'unknownFutureValue'>;
-export type IncidentTaskActionStatus = Exclude<SecurityNamespace.IncidentTaskActionStatus, 'unknownFutureValue'>;
+export type IncidentTaskStatus = Exclude<
+	SecurityNamespace.IncidentTaskStatus,
+	'unknownFutureValue'
+>;
+export type IncidentTaskActionStatus = Exclude<
+	SecurityNamespace.IncidentTaskActionStatus,
+	'unknownFutureValue'
+>;
 export type IncidentStatus = SecurityNamespace.IncidentStatus;
 export type AlertStatus = SecurityNamespace.AlertStatus;
 export type AlertSeverity = SecurityNamespace.AlertSeverity;
@@ -29,7 +35,10 @@ export type DetectionSource = SecurityNamespace.DetectionSource;
 export type AlertComment = SecurityNamespace.AlertComment;
 /** A task's responseAction: an incidentTaskResponseAction subtype, named by `@odata.type`. */
 export type IncidentTaskResponseAction = SecurityNamespace.IncidentTaskResponseAction &
-	Partial<SecurityNamespace.IsolateDeviceIncidentTaskResponseAction & SecurityNamespace.StopAndQuarantineFileIncidentTaskResponseAction> & {
+	Partial<
+		SecurityNamespace.IsolateDeviceIncidentTaskResponseAction &
+			SecurityNamespace.StopAndQuarantineFileIncidentTaskResponseAction
+	> & {
 		'@odata.type': string;
 		identifierValue: string;
 	};
@@ -108,7 +117,12 @@ export interface HuntingTable {
 	rows: ReadonlyArray<Record<string, unknown>>;
 }
 
-export type HuntingTableName = 'DeviceInfo' | 'DeviceProcessEvents' | 'DeviceNetworkEvents' | 'AlertInfo' | 'AlertEvidence';
+export type HuntingTableName =
+	| 'DeviceInfo'
+	| 'DeviceProcessEvents'
+	| 'DeviceNetworkEvents'
+	| 'AlertInfo'
+	| 'AlertEvidence';
 
 export interface FaultRates {
 	/** Any authenticated Graph request answers 503 (no Retry-After). */
@@ -152,7 +166,9 @@ export interface SimulatorSettings {
 	nextLinkOrigin: string | null;
 }
 
-export type SettingsPatch = Partial<Omit<SimulatorSettings, 'faultRates'>> & { faultRates?: Partial<FaultRates> };
+export type SettingsPatch = Partial<Omit<SimulatorSettings, 'faultRates'>> & {
+	faultRates?: Partial<FaultRates>;
+};
 
 export type FaultKind =
 	| '429'
@@ -226,7 +242,10 @@ export interface SimulatorState {
 }
 
 export type NewTask = Partial<IncidentTask> & { outcome?: TaskOutcome; incidentId?: string | null };
-export type TaskPatch = Partial<IncidentTask> & { outcome?: TaskOutcome; incidentId?: string | null };
+export type TaskPatch = Partial<IncidentTask> & {
+	outcome?: TaskOutcome;
+	incidentId?: string | null;
+};
 
 export interface SimulatorOptions extends SettingsPatch {
 	/** Default 0 = a free port. */
@@ -288,7 +307,10 @@ export interface Simulator {
 	/** A copy of one alert, or undefined. */
 	getAlert(id: string): Alert | undefined;
 	/** Appends rows to a hunting table; columns left out are '' (strings) or null. Throws for an unknown table or column. */
-	addHuntingRows(table: HuntingTableName, rows: Array<Record<string, unknown>>): Array<Record<string, unknown>>;
+	addHuntingRows(
+		table: HuntingTableName,
+		rows: Array<Record<string, unknown>>,
+	): Array<Record<string, unknown>>;
 	/** Back to the seed: data, scripted faults, rate-limit windows and logs. Settings and tokens stay. */
 	reset(): void;
 	stop(): Promise<void>;
@@ -307,7 +329,10 @@ export const EXECUTABLE_ACTION_TYPES: readonly ExecutableActionType[];
 export const TASK_STATUSES: readonly IncidentTaskStatus[];
 export const ACTION_STATUSES: readonly IncidentTaskActionStatus[];
 export const TASK_OUTCOMES: readonly TaskOutcome[];
-export const TASK_SOURCES: readonly Exclude<SecurityNamespace.IncidentTaskSource, 'unknownFutureValue'>[];
+export const TASK_SOURCES: readonly Exclude<
+	SecurityNamespace.IncidentTaskSource,
+	'unknownFutureValue'
+>[];
 /** actionType -> `@odata.type` of its responseAction (text and unknownFutureValue have none). */
 export const RESPONSE_ACTION_TYPES: Readonly<Partial<Record<IncidentTaskActionType, string>>>;
 /** Graph's evolvable enums in member order; members after 'unknownFutureValue' need the Prefer header. */
@@ -361,10 +386,58 @@ export const SEEDED_HUNTING_QUERIES: {
 };
 /** The story's people, machines, files and mail, by name. */
 export const STORY: {
-	readonly users: Readonly<Record<string, { accountName: string; displayName: string; department: string; upn: string; objectId: string; sid: string }>>;
-	readonly devices: Readonly<Record<string, { name: string; deviceId: string; osPlatform: string; osBuild: number; ipAddress: string; user: string; group: string }>>;
-	readonly files: Readonly<Record<string, { name: string; folderPath: string; device: string; size: number; sha1: string; sha256: string }>>;
-	readonly mails: Readonly<Record<string, { subject: string; sender: string; recipient: string; receivedMinutes: number; networkMessageId: string }>>;
+	readonly users: Readonly<
+		Record<
+			string,
+			{
+				accountName: string;
+				displayName: string;
+				department: string;
+				upn: string;
+				objectId: string;
+				sid: string;
+			}
+		>
+	>;
+	readonly devices: Readonly<
+		Record<
+			string,
+			{
+				name: string;
+				deviceId: string;
+				osPlatform: string;
+				osBuild: number;
+				ipAddress: string;
+				user: string;
+				group: string;
+			}
+		>
+	>;
+	readonly files: Readonly<
+		Record<
+			string,
+			{
+				name: string;
+				folderPath: string;
+				device: string;
+				size: number;
+				sha1: string;
+				sha256: string;
+			}
+		>
+	>;
+	readonly mails: Readonly<
+		Record<
+			string,
+			{
+				subject: string;
+				sender: string;
+				recipient: string;
+				receivedMinutes: number;
+				networkMessageId: string;
+			}
+		>
+	>;
 };
 export const SEEDED_TASK_IDS: {
 	readonly openByActionType: Readonly<Record<ExecutableActionType, string>>;

@@ -68,7 +68,8 @@ class Simulator {
 	/** @param {SettingsPatch} patch */
 	configure(patch) {
 		const next = mergeSettings(this.core.settings, patch);
-		if (next.randomSeed !== this.core.settings.randomSeed) this.core.random = createRandom(next.randomSeed);
+		if (next.randomSeed !== this.core.settings.randomSeed)
+			this.core.random = createRandom(next.randomSeed);
 		this.core.settings = next;
 		return this.settings();
 	}
@@ -111,7 +112,12 @@ class Simulator {
 	 * @param {{ clientId?: string, lifetimeSeconds?: number, scope?: string }} [options]
 	 */
 	issueToken(options = {}) {
-		return this.core.tokens.issueAccessToken({ clientId: options.clientId ?? this.clientId, tenantId: this.tenantId, scope: options.scope ?? `${this.url}/.default`, lifetimeSeconds: options.lifetimeSeconds }).access_token;
+		return this.core.tokens.issueAccessToken({
+			clientId: options.clientId ?? this.clientId,
+			tenantId: this.tenantId,
+			scope: options.scope ?? `${this.url}/.default`,
+			lifetimeSeconds: options.lifetimeSeconds,
+		}).access_token;
 	}
 
 	clearLog() {
@@ -198,10 +204,15 @@ class Simulator {
  * @returns {Settings}
  */
 function mergeSettings(current, patch) {
-	const next = { ...current, ...defined(patch), faultRates: { ...current.faultRates, ...defined(patch.faultRates ?? {}) } };
+	const next = {
+		...current,
+		...defined(patch),
+		faultRates: { ...current.faultRates, ...defined(patch.faultRates ?? {}) },
+	};
 	/** @param {string} name @param {unknown} value */
 	const nonNegative = (name, value) => {
-		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0`);
+		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+			throw new Error(`${name} must be a number >= 0`);
 	};
 	nonNegative('latencyMs', next.latencyMs);
 	nonNegative('actionDelayMs', next.actionDelayMs);
@@ -209,14 +220,18 @@ function mergeSettings(current, patch) {
 	nonNegative('actionStartLagMs', next.actionStartLagMs);
 	nonNegative('tokenLifetimeSeconds', next.tokenLifetimeSeconds);
 	for (const [name, rate] of Object.entries(next.faultRates)) {
-		if (typeof rate !== 'number' || rate < 0 || rate > 1) throw new Error(`faultRates.${name} must be a probability between 0 and 1`);
+		if (typeof rate !== 'number' || rate < 0 || rate > 1)
+			throw new Error(`faultRates.${name} must be a probability between 0 and 1`);
 	}
 	if (next.rateLimit !== null) {
 		const { requests, windowSeconds } = next.rateLimit;
-		if (!Number.isInteger(requests) || requests < 1 || !(windowSeconds > 0)) throw new Error('rateLimit needs { requests: integer >= 1, windowSeconds: > 0 } or null');
+		if (!Number.isInteger(requests) || requests < 1 || !(windowSeconds > 0))
+			throw new Error('rateLimit needs { requests: integer >= 1, windowSeconds: > 0 } or null');
 	}
-	if (next.pageSize !== null && (!Number.isInteger(next.pageSize) || next.pageSize < 1)) throw new Error('pageSize must be a positive integer or null');
-	if (next.randomSeed !== null && !Number.isInteger(next.randomSeed)) throw new Error('randomSeed must be an integer or null');
+	if (next.pageSize !== null && (!Number.isInteger(next.pageSize) || next.pageSize < 1))
+		throw new Error('pageSize must be a positive integer or null');
+	if (next.randomSeed !== null && !Number.isInteger(next.randomSeed))
+		throw new Error('randomSeed must be an integer or null');
 	return next;
 }
 
@@ -226,7 +241,9 @@ function mergeSettings(current, patch) {
  * @returns {Partial<T>} the entries that are not undefined, so a missing switch keeps its current value
  */
 function defined(values) {
-	return /** @type {Partial<T>} */ (Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)));
+	return /** @type {Partial<T>} */ (
+		Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined))
+	);
 }
 
 /**
@@ -236,7 +253,16 @@ function defined(values) {
  * @returns {Promise<Simulator>}
  */
 async function startSimulator(options = {}) {
-	const { port = 0, host = '127.0.0.1', tenantId = SIMULATOR_TENANT_ID, clientId = SIMULATOR_CLIENT_ID, clientSecret = SIMULATOR_CLIENT_SECRET, appDisplayName = SIMULATOR_APP_NAME, onRequest, ...patch } = options;
+	const {
+		port = 0,
+		host = '127.0.0.1',
+		tenantId = SIMULATOR_TENANT_ID,
+		clientId = SIMULATOR_CLIENT_ID,
+		clientSecret = SIMULATOR_CLIENT_SECRET,
+		appDisplayName = SIMULATOR_APP_NAME,
+		onRequest,
+		...patch
+	} = options;
 	const settings = mergeSettings(defaultSettings(), patch);
 	let url = '';
 	/** @type {Core} */
@@ -260,7 +286,8 @@ async function startSimulator(options = {}) {
 		server.listen(port, host, () => resolve(undefined));
 	});
 	const address = server.address();
-	if (!address || typeof address === 'string') throw new Error('The simulator did not get a TCP port');
+	if (!address || typeof address === 'string')
+		throw new Error('The simulator did not get a TCP port');
 	url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 	return new Simulator(server, core, { url, port: address.port, tenantId, clientId, clientSecret });
 }

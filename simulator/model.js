@@ -41,12 +41,21 @@ const EXECUTABLE_ACTION_TYPES = Object.freeze([
 const TASK_STATUSES = Object.freeze(['open', 'inProgress', 'completed', 'failed', 'notRelevant']);
 
 /** `incidentTask.actionStatus`, the state of the response action itself. */
-const ACTION_STATUSES = Object.freeze(['notStarted', 'inProgress', 'partiallyCompleted', 'completed', 'failed']);
+const ACTION_STATUSES = Object.freeze([
+	'notStarted',
+	'inProgress',
+	'partiallyCompleted',
+	'completed',
+	'failed',
+]);
 
 /** Where an executed task's `actionStatus` ends; `inProgress` means it never leaves inProgress (for wait-timeout tests). */
 const TASK_OUTCOMES = Object.freeze(['completed', 'failed', 'partiallyCompleted', 'inProgress']);
 
-const TASK_SOURCES = Object.freeze(['defenderExpertsGuidedResponse', 'defenderExpertsManagedResponse']);
+const TASK_SOURCES = Object.freeze([
+	'defenderExpertsGuidedResponse',
+	'defenderExpertsManagedResponse',
+]);
 
 /**
  * The `@odata.type` of each task's `responseAction` (microsoft.graph.security.incidentTaskResponseAction subtypes).
@@ -56,16 +65,22 @@ const RESPONSE_ACTION_TYPES = Object.freeze(
 	/** @type {Record<string, string>} */ ({
 		isolateDevice: '#microsoft.graph.security.isolateDeviceIncidentTaskResponseAction',
 		unIsolateDevice: '#microsoft.graph.security.unIsolateDeviceIncidentTaskResponseAction',
-		restrictAppExecution: '#microsoft.graph.security.restrictAppExecutionIncidentTaskResponseAction',
-		unRestrictAppExecution: '#microsoft.graph.security.unRestrictAppExecutionIncidentTaskResponseAction',
+		restrictAppExecution:
+			'#microsoft.graph.security.restrictAppExecutionIncidentTaskResponseAction',
+		unRestrictAppExecution:
+			'#microsoft.graph.security.unRestrictAppExecutionIncidentTaskResponseAction',
 		runAntiVirusScan: '#microsoft.graph.security.runAntivirusScanIncidentTaskResponseAction',
-		collectInvestigationPackage: '#microsoft.graph.security.collectInvestigationPackageIncidentTaskResponseAction',
-		stopAndQuarantineFile: '#microsoft.graph.security.stopAndQuarantineFileIncidentTaskResponseAction',
+		collectInvestigationPackage:
+			'#microsoft.graph.security.collectInvestigationPackageIncidentTaskResponseAction',
+		stopAndQuarantineFile:
+			'#microsoft.graph.security.stopAndQuarantineFileIncidentTaskResponseAction',
 		submitIocRule: '#microsoft.graph.security.incidentTaskResponseAction',
-		forceUserPasswordReset: '#microsoft.graph.security.forceUserPasswordResetIncidentTaskResponseAction',
+		forceUserPasswordReset:
+			'#microsoft.graph.security.forceUserPasswordResetIncidentTaskResponseAction',
 		disableUser: '#microsoft.graph.security.disableUserIncidentTaskResponseAction',
 		enableUser: '#microsoft.graph.security.enableUserIncidentTaskResponseAction',
-		markUserAsCompromised: '#microsoft.graph.security.markUserAsCompromisedIncidentTaskResponseAction',
+		markUserAsCompromised:
+			'#microsoft.graph.security.markUserAsCompromisedIncidentTaskResponseAction',
 		requireSignIn: '#microsoft.graph.security.requireSignInIncidentTaskResponseAction',
 		hardDeleteEmail: '#microsoft.graph.security.hardDeleteEmailIncidentTaskResponseAction',
 		softDeleteEmail: '#microsoft.graph.security.softDeleteIncidentTaskResponseAction',
@@ -76,16 +91,42 @@ const RESPONSE_ACTION_TYPES = Object.freeze(
 // members after `unknownFutureValue` are served only to clients that send `Prefer: include-unknown-enum-members`.
 
 /** `incident.status`; Defender Experts set awaitingAction, which comes after the sentinel. */
-const INCIDENT_STATUSES = Object.freeze(['active', 'resolved', 'inProgress', 'redirected', 'unknownFutureValue', 'awaitingAction']);
+const INCIDENT_STATUSES = Object.freeze([
+	'active',
+	'resolved',
+	'inProgress',
+	'redirected',
+	'unknownFutureValue',
+	'awaitingAction',
+]);
 
 /** `alert.status` */
-const ALERT_STATUSES = Object.freeze(['unknown', 'new', 'inProgress', 'resolved', 'unknownFutureValue']);
+const ALERT_STATUSES = Object.freeze([
+	'unknown',
+	'new',
+	'inProgress',
+	'resolved',
+	'unknownFutureValue',
+]);
 
 /** `alertSeverity`, shared by incidents and alerts. */
-const ALERT_SEVERITIES = Object.freeze(['unknown', 'informational', 'low', 'medium', 'high', 'unknownFutureValue']);
+const ALERT_SEVERITIES = Object.freeze([
+	'unknown',
+	'informational',
+	'low',
+	'medium',
+	'high',
+	'unknownFutureValue',
+]);
 
 /** `alertClassification`, shared by incidents and alerts. */
-const ALERT_CLASSIFICATIONS = Object.freeze(['unknown', 'falsePositive', 'truePositive', 'informationalExpectedActivity', 'unknownFutureValue']);
+const ALERT_CLASSIFICATIONS = Object.freeze([
+	'unknown',
+	'falsePositive',
+	'truePositive',
+	'informationalExpectedActivity',
+	'unknownFutureValue',
+]);
 
 /** `alertDetermination`, shared by incidents and alerts (the names in Graph's current metadata). */
 const ALERT_DETERMINATIONS = Object.freeze([

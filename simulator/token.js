@@ -46,7 +46,14 @@ class TokenService {
 	issueAccessToken(request) {
 		const app = this.apps.get(request.clientId);
 		if (!app) throw new Error(`No app registered with client ID ${request.clientId}`);
-		return this.mintAccessToken(app, request.tenantId, request.scope ?? 'https://graph.microsoft.com/.default', 'client_credentials', 'app', request.lifetimeSeconds);
+		return this.mintAccessToken(
+			app,
+			request.tenantId,
+			request.scope ?? 'https://graph.microsoft.com/.default',
+			'client_credentials',
+			'app',
+			request.lifetimeSeconds,
+		);
 	}
 
 	/**
@@ -61,13 +68,28 @@ class TokenService {
 		if (grantType === 'client_credentials') {
 			const scope = form.get('scope');
 			if (!scope) {
-				throw new EntraError(400, 'invalid_request', 90014, "The required field 'scope' is missing from the credential. Ensure that you have all the necessary parameters for the login request.");
+				throw new EntraError(
+					400,
+					'invalid_request',
+					90014,
+					"The required field 'scope' is missing from the credential. Ensure that you have all the necessary parameters for the login request.",
+				);
 			}
 			const scopes = scope.trim().split(/\s+/);
 			if (scopes.length !== 1 || !scopes[0].endsWith('/.default')) {
-				throw new EntraError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+				throw new EntraError(
+					400,
+					'invalid_scope',
+					1002012,
+					`The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+				);
 			}
-			return { body: this.mintAccessToken(app, tenantId, scope, grantType, 'app'), clientId: app.clientId, grantType, scope };
+			return {
+				body: this.mintAccessToken(app, tenantId, scope, grantType, 'app'),
+				clientId: app.clientId,
+				grantType,
+				scope,
+			};
 		}
 		if (grantType === 'authorization_code') {
 			const code = form.get('code');
@@ -75,27 +97,62 @@ class TokenService {
 			const grant = this.codes.get(code);
 			this.codes.delete(code);
 			if (!grant || grant.expiresAt < Date.now() || grant.clientId !== app.clientId) {
-				throw new EntraError(400, 'invalid_grant', 70000, 'Provided grant is invalid or malformed.');
+				throw new EntraError(
+					400,
+					'invalid_grant',
+					70000,
+					'Provided grant is invalid or malformed.',
+				);
 			}
 			if (form.get('redirect_uri') !== grant.redirectUri) {
-				throw new EntraError(400, 'invalid_grant', 50148, 'The redirect_uri does not match the one used in the authorization request.');
+				throw new EntraError(
+					400,
+					'invalid_grant',
+					50148,
+					'The redirect_uri does not match the one used in the authorization request.',
+				);
 			}
 			if (grant.codeChallenge && !verifyPkce(grant, form.get('code_verifier'))) {
-				throw new EntraError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+				throw new EntraError(
+					400,
+					'invalid_grant',
+					501481,
+					'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+				);
 			}
-			return { body: this.mintUserTokens(app, tenantId, grant.scope, grantType), clientId: app.clientId, grantType, scope: grant.scope };
+			return {
+				body: this.mintUserTokens(app, tenantId, grant.scope, grantType),
+				clientId: app.clientId,
+				grantType,
+				scope: grant.scope,
+			};
 		}
 		if (grantType === 'refresh_token') {
 			const refreshToken = form.get('refresh_token');
 			if (!refreshToken) throw missingParameter('refresh_token');
 			const grant = this.refreshTokens.get(refreshToken);
 			if (!grant || grant.revoked || grant.clientId !== app.clientId) {
-				throw new EntraError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid: the refresh token is unknown, revoked or belongs to another app.');
+				throw new EntraError(
+					400,
+					'invalid_grant',
+					9002313,
+					'Invalid request. Request is malformed or invalid: the refresh token is unknown, revoked or belongs to another app.',
+				);
 			}
 			const scope = form.get('scope') ?? grant.scope;
-			return { body: this.mintUserTokens(app, tenantId, scope, grantType), clientId: app.clientId, grantType, scope };
+			return {
+				body: this.mintUserTokens(app, tenantId, scope, grantType),
+				clientId: app.clientId,
+				grantType,
+				scope,
+			};
 		}
-		throw new EntraError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
+		throw new EntraError(
+			400,
+			'unsupported_grant_type',
+			70003,
+			`The app requested an unsupported grant type '${grantType}'.`,
+		);
 	}
 
 	/**
@@ -110,7 +167,12 @@ class TokenService {
 		const redirectUri = query.get('redirect_uri');
 		if (!redirectUri) throw missingParameter('redirect_uri');
 		if (query.get('response_type') !== 'code') {
-			throw new EntraError(400, 'unsupported_response_type', 700054, "response_type must be 'code' on this simulator.");
+			throw new EntraError(
+				400,
+				'unsupported_response_type',
+				700054,
+				"response_type must be 'code' on this simulator.",
+			);
 		}
 		const code = randomBytes(24).toString('base64url');
 		this.codes.set(code, {
@@ -147,14 +209,16 @@ class TokenService {
 		const token = this.accessTokens.get(match[1]);
 		if (!token) throw reject('IDX14100: JWT is not well formed or not issued by this simulator.');
 		if (token.revoked) throw reject('Access token has been revoked.');
-		if (token.expiresAt <= Date.now()) throw reject('Lifetime validation failed, the token is expired.');
+		if (token.expiresAt <= Date.now())
+			throw reject('Lifetime validation failed, the token is expired.');
 		return token;
 	}
 
 	/** Every issued access token expires now; refresh tokens stay valid so OAuth clients can recover. */
 	expireAll() {
 		const past = Date.now() - 1000;
-		for (const token of this.accessTokens.values()) token.expiresAt = Math.min(token.expiresAt, past);
+		for (const token of this.accessTokens.values())
+			token.expiresAt = Math.min(token.expiresAt, past);
 	}
 
 	/**
@@ -192,10 +256,20 @@ class TokenService {
 		const app = this.apps.get(clientId);
 		if (!app) throw unknownApp(clientId, tenantId);
 		if (!clientSecret) {
-			throw new EntraError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+			throw new EntraError(
+				401,
+				'invalid_client',
+				7000218,
+				"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+			);
 		}
 		if (clientSecret !== app.clientSecret) {
-			throw new EntraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+			throw new EntraError(
+				401,
+				'invalid_client',
+				7000215,
+				`Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
+			);
 		}
 		return app;
 	}
@@ -208,9 +282,22 @@ class TokenService {
 	 * @param {'app' | 'user'} principal
 	 * @param {number} [lifetimeSeconds]
 	 */
-	mintAccessToken(app, tenantId, scope, grantType, principal, lifetimeSeconds = this.settings.tokenLifetimeSeconds()) {
+	mintAccessToken(
+		app,
+		tenantId,
+		scope,
+		grantType,
+		principal,
+		lifetimeSeconds = this.settings.tokenLifetimeSeconds(),
+	) {
 		const now = Date.now();
-		const claims = { aud: scope.split(' ')[0].replace(/\/\.default$/, ''), tid: tenantId, appid: app.clientId, iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + lifetimeSeconds };
+		const claims = {
+			aud: scope.split(' ')[0].replace(/\/\.default$/, ''),
+			tid: tenantId,
+			appid: app.clientId,
+			iat: Math.floor(now / 1000),
+			exp: Math.floor(now / 1000) + lifetimeSeconds,
+		};
 		// Shaped like a JWT for realism; only this simulator's lookup table makes it valid.
 		const accessToken = [
 			Buffer.from(JSON.stringify({ typ: 'JWT', alg: 'none' })).toString('base64url'),
@@ -227,7 +314,12 @@ class TokenService {
 			expiresAt: now + lifetimeSeconds * 1000,
 			revoked: false,
 		});
-		return { token_type: 'Bearer', expires_in: lifetimeSeconds, ext_expires_in: lifetimeSeconds, access_token: accessToken };
+		return {
+			token_type: 'Bearer',
+			expires_in: lifetimeSeconds,
+			ext_expires_in: lifetimeSeconds,
+			access_token: accessToken,
+		};
 	}
 
 	/**
@@ -241,7 +333,12 @@ class TokenService {
 		const body = { ...this.mintAccessToken(app, tenantId, scope, grantType, 'user'), scope };
 		if (scope.split(/\s+/).includes('offline_access')) {
 			const refreshToken = randomBytes(32).toString('base64url');
-			this.refreshTokens.set(refreshToken, { clientId: app.clientId, tenantId, scope, revoked: false });
+			this.refreshTokens.set(refreshToken, {
+				clientId: app.clientId,
+				tenantId,
+				scope,
+				revoked: false,
+			});
 			body.refresh_token = refreshToken;
 		}
 		return body;
@@ -249,14 +346,25 @@ class TokenService {
 }
 
 /** @param {string} name */
-const missingParameter = (name) => new EntraError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+const missingParameter = (name) =>
+	new EntraError(
+		400,
+		'invalid_request',
+		900144,
+		`The request body must contain the following parameter: '${name}'.`,
+	);
 
 /**
  * @param {string} clientId
  * @param {string} tenantId
  */
 const unknownApp = (clientId, tenantId) =>
-	new EntraError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+	new EntraError(
+		400,
+		'unauthorized_client',
+		700016,
+		`Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+	);
 
 /** @param {string} value */
 function formDecode(value) {
@@ -273,7 +381,8 @@ function formDecode(value) {
  */
 function verifyPkce(grant, verifier) {
 	if (!verifier) return false;
-	if (grant.codeChallengeMethod === 'S256') return createHash('sha256').update(verifier).digest('base64url') === grant.codeChallenge;
+	if (grant.codeChallengeMethod === 'S256')
+		return createHash('sha256').update(verifier).digest('base64url') === grant.codeChallenge;
 	return verifier === grant.codeChallenge;
 }
 

@@ -6,19 +6,36 @@ const run = promisify(execFile);
 
 describe('npm run demo', () => {
 	it('runs the example workflow and prints items on both outputs, every item accounted for', async () => {
-		const { stdout, stderr } = await run(process.execPath, [path.join(__dirname, '..', 'scripts', 'demo.js')], { timeout: 60_000 });
+		const { stdout, stderr } = await run(
+			process.execPath,
+			[path.join(__dirname, '..', 'scripts', 'demo.js')],
+			{ timeout: 60_000 },
+		);
 
-		const rows = stdout.split('\n').filter((line) => /^task-\S+\s+\w+\s+(Success|Error)\s/.test(line));
+		const rows = stdout
+			.split('\n')
+			.filter((line) => /^task-\S+\s+\w+\s+(Success|Error)\s/.test(line));
 		const listed = Number(/listed (\d+) open executable tasks/.exec(stdout)?.[1]);
 		expect(rows.length).toBe(listed);
-		expect(rows.filter((row) => /\sSuccess\s+executed \(HTTP 204/.test(row)).length).toBe(listed - 1);
-		expect(rows.filter((row) => /^task-ioc-open-001\s.*\sError\s+Forbidden \(executed: no\)/.test(row))).toHaveLength(1);
-		expect(stdout).toContain(`${listed} items in, ${listed} items out; the simulator ran ${listed - 1} response actions`);
+		expect(rows.filter((row) => /\sSuccess\s+executed \(HTTP 204/.test(row)).length).toBe(
+			listed - 1,
+		);
+		expect(
+			rows.filter((row) => /^task-ioc-open-001\s.*\sError\s+Forbidden \(executed: no\)/.test(row)),
+		).toHaveLength(1);
+		expect(stdout).toContain(
+			`${listed} items in, ${listed} items out; the simulator ran ${listed - 1} response actions`,
+		);
 		// The Error row wraps instead of cutting the message: its last sentence, which says what to check, is printed whole.
 		const lines = stdout.split('\n');
 		const errorRow = lines.findIndex((line) => line.startsWith('task-ioc-open-001 '));
-		const continuation = lines.slice(errorRow + 1).filter((line, i, all) => all.slice(0, i + 1).every((l) => /^\s{20,}\S/.test(l)));
-		const printedMessage = [lines[errorRow].replace(/^.*?\(executed: no\): /, ''), ...continuation.map((line) => line.trim())].join(' ');
+		const continuation = lines
+			.slice(errorRow + 1)
+			.filter((line, i, all) => all.slice(0, i + 1).every((l) => /^\s{20,}\S/.test(l)));
+		const printedMessage = [
+			lines[errorRow].replace(/^.*?\(executed: no\): /, ''),
+			...continuation.map((line) => line.trim()),
+		].join(' ');
 		expect(continuation.length).toBeGreaterThan(0);
 		expect(printedMessage).not.toContain('…');
 		expect(printedMessage).toMatch(/^Permission denied \(403\): .*\bcheck\b.*\.$/i);

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { MicrosoftDefenderXdrOAuth2Api } from '../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
 
 const root = path.join(__dirname, '..');
-const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { homepage: string };
+const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+	homepage: string;
+};
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
 /** The repository's page, where GitHub shows the README: every documentation link points into it. */
 const repositoryPage = packageJson.homepage.replace(/#readme$/, '');
@@ -18,20 +20,31 @@ function readmeAnchors(): Set<string> {
 		const heading = !inCode && /^#{1,6}\s+(.+?)\s*$/.exec(line);
 		if (!heading) continue;
 		const text = heading[1].replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-		anchors.add(text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-'));
+		anchors.add(
+			text
+				.toLowerCase()
+				.replace(/[^\p{L}\p{N}\s_-]/gu, '')
+				.replace(/\s/g, '-'),
+		);
 	}
 	return anchors;
 }
 
 function codexUrls(file: string): string[] {
-	const codex = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as { resources: { primaryDocumentation: Array<{ url: string }> } };
+	const codex = JSON.parse(readFileSync(path.join(root, file), 'utf8')) as {
+		resources: { primaryDocumentation: Array<{ url: string }> };
+	};
 	return codex.resources.primaryDocumentation.map((entry) => entry.url);
 }
 
 describe('documentation links shown in the n8n editor', () => {
 	const links: Array<[string, string]> = [
-		...codexUrls('nodes/MicrosoftDefenderXdr/MicrosoftDefenderXdr.node.json').map((url): [string, string] => ['the node', url]),
-		...codexUrls('nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.json').map((url): [string, string] => ['the trigger', url]),
+		...codexUrls('nodes/MicrosoftDefenderXdr/MicrosoftDefenderXdr.node.json').map(
+			(url): [string, string] => ['the node', url],
+		),
+		...codexUrls('nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.json').map(
+			(url): [string, string] => ['the trigger', url],
+		),
 		['the credential', new MicrosoftDefenderXdrOAuth2Api().documentationUrl],
 	];
 

@@ -18,11 +18,15 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Defender XDR Trigger',
 		name: 'microsoftDefenderXdrTrigger',
-		icon: { light: 'file:../../icons/microsoftDefenderXdr.svg', dark: 'file:../../icons/microsoftDefenderXdr.dark.svg' },
+		icon: {
+			light: 'file:../../icons/microsoftDefenderXdr.svg',
+			dark: 'file:../../icons/microsoftDefenderXdr.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["event"] }}',
-		description: 'Starts a workflow when Microsoft Defender XDR has a new incident task, incident or alert',
+		description:
+			'Starts a workflow when Microsoft Defender XDR has a new incident task, incident or alert',
 		defaults: { name: 'Microsoft Defender XDR Trigger' },
 		polling: true,
 		inputs: [],
@@ -34,7 +38,11 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 				name: 'event',
 				type: 'options',
 				noDataExpression: true,
-				options: TRIGGER_EVENTS.map(({ name, value, description }) => ({ name, value, description })),
+				options: TRIGGER_EVENTS.map(({ name, value, description }) => ({
+					name,
+					value,
+					description,
+				})),
 				default: 'newIncidentTask',
 			},
 			...TRIGGER_EVENTS.flatMap((event) => event.properties),
@@ -49,7 +57,8 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const eventName = this.getNodeParameter('event', 'newIncidentTask') as string;
 		const event = TRIGGER_EVENTS.find((candidate) => candidate.value === eventName);
-		if (!event) throw new NodeOperationError(this.getNode(), `The event "${eventName}" is not supported`);
+		if (!event)
+			throw new NodeOperationError(this.getNode(), `The event "${eventName}" is not supported`);
 		const isManual = this.getMode() === 'manual';
 
 		try {
@@ -63,7 +72,9 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 			const cursor = savedCursor(staticData.cursor, event.value);
 			if (!cursor) {
 				staticData.cursor = await activate(graph, listing, event.value);
-				this.logger.info(`Microsoft Defender XDR Trigger: watching for new ${event.entities} from now on; existing ones are not replayed`);
+				this.logger.info(
+					`Microsoft Defender XDR Trigger: watching for new ${event.entities} from now on; existing ones are not replayed`,
+				);
 				return null;
 			}
 			const { fresh, cursor: next } = await catchUp(graph, listing, cursor);

@@ -42,7 +42,8 @@ export function savedCursor(saved: unknown, event: string): PollCursor | undefin
 	return readable ? (cursor as PollCursor) : undefined;
 }
 
-const GRAPH_DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
+const GRAPH_DATE_TIME =
+	/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/i;
 
 /**
  * A `createdDateTime` as a string that sorts in time order: UTC, seven fractional digits (Graph's precision).
@@ -69,8 +70,10 @@ function shiftKey(key: string, ticks: number): string {
 	return `${new Date((seconds + carry) * 1000).toISOString().slice(0, 19)}.${fraction}Z`;
 }
 
-const lookBackFrom = (newest: string) => shiftKey(newest, -LOOK_BACK_MINUTES * 60 * TICKS_PER_SECOND);
-const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a > b ? a : b);
+const lookBackFrom = (newest: string) =>
+	shiftKey(newest, -LOOK_BACK_MINUTES * 60 * TICKS_PER_SECOND);
+const later = (a: string | null, b: string | null) =>
+	a === null ? b : b === null || a > b ? a : b;
 const earlier = (a: string | null, b: string) => (a === null || a > b ? b : a);
 const keyOfTime = (timeMs: number) => createdKey(new Date(timeMs).toISOString()) as string;
 
@@ -94,7 +97,12 @@ async function scan(
 	const visitedIds = new Set<string>();
 	let previousKey: string | undefined;
 	let newestFirst = listing.newestFirst;
-	for await (const page of graph.pages<GraphEntity>(listing.version, listing.path, listing.query(since), { subject: listing.subject })) {
+	for await (const page of graph.pages<GraphEntity>(
+		listing.version,
+		listing.path,
+		listing.query(since),
+		{ subject: listing.subject },
+	)) {
 		let oldestKeyOnPage: string | undefined;
 		for (const entity of page.items) {
 			const key = createdKey(entity?.createdDateTime);
@@ -122,8 +130,16 @@ async function scan(
  * First activation: remember the end of the list and the IDs within the look-back, so the backlog is not replayed.
  * `nowMs` is the time of the poll: no entity, whatever its `createdDateTime`, moves the cursor past it.
  */
-export async function activate(graph: GraphSession, listing: EntityListing, event: string, nowMs = Date.now()): Promise<PollCursor> {
-	const lookBack = new LookBack({ event, createdDateTime: null, windowStart: null, seenIds: {} }, nowMs);
+export async function activate(
+	graph: GraphSession,
+	listing: EntityListing,
+	event: string,
+	nowMs = Date.now(),
+): Promise<PollCursor> {
+	const lookBack = new LookBack(
+		{ event, createdDateTime: null, windowStart: null, seenIds: {} },
+		nowMs,
+	);
 	await scan(
 		graph,
 		listing,
@@ -159,7 +175,10 @@ export async function catchUp(
 }
 
 /** The newest matching entity, for a manual test run; the cursor is not touched. */
-export async function newestMatching(graph: GraphSession, listing: EntityListing): Promise<GraphEntity | undefined> {
+export async function newestMatching(
+	graph: GraphSession,
+	listing: EntityListing,
+): Promise<GraphEntity | undefined> {
 	let newest: Seen | undefined;
 	await scan(
 		graph,
@@ -167,7 +186,8 @@ export async function newestMatching(graph: GraphSession, listing: EntityListing
 		undefined,
 		(oldest) => newest !== undefined && oldest < newest.key,
 		(seen) => {
-			if (listing.matches(seen.entity) && (newest === undefined || seen.key > newest.key)) newest = seen;
+			if (listing.matches(seen.entity) && (newest === undefined || seen.key > newest.key))
+				newest = seen;
 		},
 	);
 	return newest?.entity;
@@ -194,7 +214,8 @@ class LookBack {
 	constructor(cursor: PollCursor, nowMs: number) {
 		this.event = cursor.event;
 		this.now = keyOfTime(nowMs);
-		this.newest = cursor.createdDateTime === null ? null : earlier(cursor.createdDateTime, this.now);
+		this.newest =
+			cursor.createdDateTime === null ? null : earlier(cursor.createdDateTime, this.now);
 		this.start = cursor.windowStart === null ? null : earlier(cursor.windowStart, this.now);
 		this.seenIds = new Map(Object.entries(cursor.seenIds));
 	}
@@ -216,6 +237,11 @@ class LookBack {
 			windowStart = shiftKey(kept[MAX_SEEN_IDS][1], 1);
 			kept = kept.slice(0, MAX_SEEN_IDS).filter(([, key]) => key >= (windowStart as string));
 		}
-		return { event: this.event, createdDateTime: this.newest, windowStart, seenIds: Object.fromEntries(kept) };
+		return {
+			event: this.event,
+			createdDateTime: this.newest,
+			windowStart,
+			seenIds: Object.fromEntries(kept),
+		};
 	}
 }

@@ -44,7 +44,9 @@ export type ResourceClouds = (typeof RESOURCE_CLOUDS)[keyof typeof RESOURCE_CLOU
 
 /** "a", "a and b", "a, b and c". */
 export function listed(words: readonly string[]): string {
-	return words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+	return words.length < 2
+		? words.join('')
+		: `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 /** Whether Microsoft offers a resource in a cloud; custom roots are trusted to serve everything. */
@@ -55,7 +57,9 @@ export function isOfferedIn(offered: ResourceClouds, cloud: CloudName): boolean 
 /** What a cloud offers, in words, for the credential's hint: "incidents, alerts and advanced hunting". */
 export function resourcesOfferedIn(cloud: NationalCloud): string {
 	const offered = Object.values(RESOURCE_CLOUDS).filter((entry) => isOfferedIn(entry, cloud));
-	return offered.length ? listed(offered.map((entry) => entry.resource)) : 'none of the resources of this node';
+	return offered.length
+		? listed(offered.map((entry) => entry.resource))
+		: 'none of the resources of this node';
 }
 
 export interface CloudEndpoints {
@@ -73,7 +77,8 @@ export function resolveCloudEndpoints(credential: {
 	const cloud = (credential.cloud ?? 'global') as CloudName;
 	if (cloud !== 'custom') {
 		const known = NATIONAL_CLOUDS[cloud];
-		if (!known) throw new Error(`Unknown cloud "${String(cloud)}" in the Microsoft Defender XDR credential`);
+		if (!known)
+			throw new Error(`Unknown cloud "${String(cloud)}" in the Microsoft Defender XDR credential`);
 		return { cloud, graphRoot: known.graphRoot, loginRoot: known.loginRoot };
 	}
 	return {
@@ -88,10 +93,13 @@ export function resolveCloudEndpoints(credential: {
  * `localhost`, a dotted 127.x.x.x address or `[::1]`. The node checks the credential's text with it, and the
  * credential's computed URLs embed the same expression, so both always agree.
  */
-const SAFE_CUSTOM_ROOT = /^(https:\/\/[^\s/?#]+|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?)(\/[^\s?#]*)?$/i;
+const SAFE_CUSTOM_ROOT =
+	/^(https:\/\/[^\s/?#]+|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?)(\/[^\s?#]*)?$/i;
 
 function checkedCustomRoot(value: unknown, field: string): string {
-	const root = String(value ?? '').trim().replace(/\/+$/, '');
+	const root = String(value ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	if (!SAFE_CUSTOM_ROOT.test(root)) {
 		throw new Error(
 			`${field} in the Microsoft Defender XDR credential must be an https:// URL (http:// is allowed only for localhost, 127.x.x.x and [::1]), without a query`,
@@ -104,7 +112,9 @@ function checkedCustomRoot(value: unknown, field: string): string {
 // A custom root that breaks the rule becomes an unroutable `.invalid` host, so n8n's own OAuth flows
 // (Connect, token refresh) never send the client secret over plain http to another host.
 const rootOf = (cloudField: 'graphRoot' | 'loginRoot', customField: string) => {
-	const roots = Object.fromEntries(Object.entries(NATIONAL_CLOUDS).map(([key, cloud]) => [key, cloud[cloudField]]));
+	const roots = Object.fromEntries(
+		Object.entries(NATIONAL_CLOUDS).map(([key, cloud]) => [key, cloud[cloudField]]),
+	);
 	const custom = `String($self.${customField} || '').trim().replace(/\\/+$/, '')`;
 	return `(( ${JSON.stringify(roots)} )[$self.cloud] || (/${SAFE_CUSTOM_ROOT.source}/i.test(${custom}) ? ${custom} : 'https://${customField}-must-use-https.invalid'))`;
 };

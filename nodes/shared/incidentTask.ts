@@ -10,7 +10,12 @@ import type { IDataObject } from 'n8n-workflow';
  */
 
 /** Compiles only when the two unions hold exactly the same values. */
-type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [never, never] ? true : never;
+type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [
+	never,
+	never,
+]
+	? true
+	: never;
 
 /** The only action types Graph can execute through `executeResponseAction`, with the labels users see. */
 export const EXECUTABLE_ACTION_TYPES = [
@@ -22,7 +27,10 @@ export const EXECUTABLE_ACTION_TYPES = [
 	{ value: 'runAntiVirusScan', name: 'Run Antivirus Scan' },
 	{ value: 'stopAndQuarantineFile', name: 'Stop and Quarantine File' },
 	{ value: 'submitIocRule', name: 'Submit IoC Rule' },
-] as const satisfies ReadonlyArray<{ value: SecurityNamespace.IncidentTaskActionType; name: string }>;
+] as const satisfies ReadonlyArray<{
+	value: SecurityNamespace.IncidentTaskActionType;
+	name: string;
+}>;
 
 export type ExecutableActionType = (typeof EXECUTABLE_ACTION_TYPES)[number]['value'];
 
@@ -46,7 +54,10 @@ export const ALL_ACTION_TYPES = [
 	'enableUser',
 	'unknownFutureValue',
 ] as const;
-const actionTypesMatchGraph: SameValues<(typeof ALL_ACTION_TYPES)[number], SecurityNamespace.IncidentTaskActionType> = true;
+const actionTypesMatchGraph: SameValues<
+	(typeof ALL_ACTION_TYPES)[number],
+	SecurityNamespace.IncidentTaskActionType
+> = true;
 
 /** `status` values; `status` is the only field of a task that Graph lets us write. */
 export const TASK_STATUSES = [
@@ -57,11 +68,23 @@ export const TASK_STATUSES = [
 	{ value: 'notRelevant', name: 'Not Relevant' },
 ] as const;
 // Graph's `unknownFutureValue` is a marker, not a status anyone can set.
-const statusesMatchGraph: SameValues<(typeof TASK_STATUSES)[number]['value'], Exclude<SecurityNamespace.IncidentTaskStatus, 'unknownFutureValue'>> = true;
+const statusesMatchGraph: SameValues<
+	(typeof TASK_STATUSES)[number]['value'],
+	Exclude<SecurityNamespace.IncidentTaskStatus, 'unknownFutureValue'>
+> = true;
 
 /** `actionStatus` values: how far the response action has got. */
-export const ACTION_STATUSES = ['notStarted', 'inProgress', 'partiallyCompleted', 'completed', 'failed'] as const;
-const actionStatusesMatchGraph: SameValues<(typeof ACTION_STATUSES)[number], Exclude<SecurityNamespace.IncidentTaskActionStatus, 'unknownFutureValue'>> = true;
+export const ACTION_STATUSES = [
+	'notStarted',
+	'inProgress',
+	'partiallyCompleted',
+	'completed',
+	'failed',
+] as const;
+const actionStatusesMatchGraph: SameValues<
+	(typeof ACTION_STATUSES)[number],
+	Exclude<SecurityNamespace.IncidentTaskActionStatus, 'unknownFutureValue'>
+> = true;
 void [actionTypesMatchGraph, statusesMatchGraph, actionStatusesMatchGraph];
 
 /** Graph's largest page (`$top`) for incident tasks. */
@@ -78,7 +101,17 @@ export const RECENTLY_UPDATED_FIRST = 'lastUpdateDateTime desc';
  * `responseAction` is deprecated and may be absent, so nothing depends on it.
  */
 export type IncidentTask = IDataObject &
-	Pick<SecurityNamespace.IncidentTask, 'actionType' | 'actionStatus' | 'status' | 'displayName' | 'description' | 'source' | 'createdDateTime' | 'lastModifiedDateTime'> & {
+	Pick<
+		SecurityNamespace.IncidentTask,
+		| 'actionType'
+		| 'actionStatus'
+		| 'status'
+		| 'displayName'
+		| 'description'
+		| 'source'
+		| 'createdDateTime'
+		| 'lastModifiedDateTime'
+	> & {
 		id: string;
 	};
 
@@ -86,7 +119,11 @@ export function isExecutableActionType(actionType: unknown): actionType is Execu
 	return EXECUTABLE_ACTION_TYPES.some((type) => type.value === actionType);
 }
 
-const STARTED_ACTION_STATUSES: readonly string[] = ['inProgress', 'completed', 'partiallyCompleted'];
+const STARTED_ACTION_STATUSES: readonly string[] = [
+	'inProgress',
+	'completed',
+	'partiallyCompleted',
+];
 const CLOSED_TASK_STATUSES: readonly string[] = ['completed', 'notRelevant'];
 
 /** Why a task must not simply be executed again, or undefined when it has not been started. */
@@ -100,4 +137,8 @@ export function alreadyStartedReason(task: IncidentTask): string | undefined {
 	return undefined;
 }
 
-export const TERMINAL_ACTION_STATUSES: readonly string[] = ['completed', 'failed', 'partiallyCompleted'];
+export const TERMINAL_ACTION_STATUSES: readonly string[] = [
+	'completed',
+	'failed',
+	'partiallyCompleted',
+];

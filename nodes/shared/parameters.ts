@@ -97,7 +97,8 @@ const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
 export function identifierProblem(value: unknown, label: string): string | undefined {
 	if (value === undefined || value === null || value === '') return `${label} is empty`;
 	if (typeof value !== 'string') return `${label} is not text (got ${describeValue(value)})`;
-	if (value.length > 128) return `${label} is ${value.length} characters long; at most 128 are allowed`;
+	if (value.length > 128)
+		return `${label} is ${value.length} characters long; at most 128 are allowed`;
 	if (!IDENTIFIER.test(value) || value === '.' || value === '..') {
 		return `${label} ${describeValue(value)} is malformed: use only letters, digits, "-", "_", "." and ":"`;
 	}
@@ -110,10 +111,16 @@ export function identifierProblem(value: unknown, label: string): string | undef
  * could not carry exactly (a fraction, a negative, or beyond 2^53, where digits were already lost) is refused
  * rather than sent as another entity's ID.
  */
-export function checkedIdentifier(value: unknown, label: string, acceptNumbers = false): { id: string } | { problem: string } {
+export function checkedIdentifier(
+	value: unknown,
+	label: string,
+	acceptNumbers = false,
+): { id: string } | { problem: string } {
 	if (acceptNumbers && typeof value === 'number') {
 		if (Number.isSafeInteger(value) && value >= 0) return { id: String(value) };
-		return { problem: `${label} is the number ${String(value)}, which cannot be an ID exactly: give the ID as text, as Defender shows it` };
+		return {
+			problem: `${label} is the number ${String(value)}, which cannot be an ID exactly: give the ID as text, as Defender shows it`,
+		};
 	}
 	const problem = identifierProblem(value, label);
 	return problem === undefined ? { id: value as string } : { problem };
@@ -124,7 +131,20 @@ export function parameterError(code: string, message: string): DefenderXdrError 
 	return new DefenderXdrError({ code, message: `${message}. No request was sent.` });
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+	'January',
+	'February',
+	'March',
+	'April',
+	'May',
+	'June',
+	'July',
+	'August',
+	'September',
+	'October',
+	'November',
+	'December',
+];
 
 /**
  * Why a text with ISO 8601's date shape (`YYYY-MM-DD`, optionally `THH:mm[:ss[.f]]` and a zone) names no real
@@ -141,16 +161,20 @@ export function impossibleDateReason(text: string): string | undefined {
 	if (time) {
 		const [, hour, minute, second = '0'] = time;
 		if (Number(hour) > 23) return `there is no hour ${hour}`;
-		if (Number(minute) > 59 || Number(second) > 59) return `${time[0].slice(1)} is not a time of day`;
+		if (Number(minute) > 59 || Number(second) > 59)
+			return `${time[0].slice(1)} is not a time of day`;
 	}
 	const zone = /([+-])(\d{2}):(\d{2})$/.exec(text.slice(10));
-	if (zone && (Number(zone[2]) > 14 || Number(zone[3]) > 59)) return `${zone[0]} is not a time zone offset`;
+	if (zone && (Number(zone[2]) > 14 || Number(zone[3]) > 59))
+		return `${zone[0]} is not a time zone offset`;
 	return undefined;
 }
 
 /** Whether a value says nothing: empty or blank text, or an expression that yielded nothing. */
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 /**
@@ -165,36 +189,73 @@ export function emptyFilterError(label: string): DefenderXdrError {
 }
 
 /** A list of values from a fixed set (a multi-select, or one value given by an expression); an empty expression is refused. */
-export function toChoices<T extends string>(value: unknown, label: string, allowed: readonly T[], code = 'invalidFilter'): T[] {
+export function toChoices<T extends string>(
+	value: unknown,
+	label: string,
+	allowed: readonly T[],
+	code = 'invalidFilter',
+): T[] {
 	if (Array.isArray(value)) return value.map((entry) => toChoice(entry, label, allowed, code));
 	if (isBlank(value)) throw emptyFilterError(label);
 	return [toChoice(value, label, allowed, code)];
 }
 
 /** One of a fixed set of values; an expression that yields anything else is refused by name. */
-export function toChoice<T extends string>(value: unknown, label: string, allowed: readonly T[], code = 'invalidParameter'): T {
-	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-	throw parameterError(code, `${label}: ${describeValue(value)} is not one of ${allowed.join(', ')}`);
+export function toChoice<T extends string>(
+	value: unknown,
+	label: string,
+	allowed: readonly T[],
+	code = 'invalidParameter',
+): T {
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+		return value as T;
+	throw parameterError(
+		code,
+		`${label}: ${describeValue(value)} is not one of ${allowed.join(', ')}`,
+	);
 }
 
 /** true/false, also as the text an expression may yield ("false" is false). */
 export function toBoolean(value: unknown, label: string): boolean {
 	if (value === true || value === 'true') return true;
-	if (value === false || value === 'false' || value === undefined || value === null || value === '') return false;
-	throw parameterError('invalidParameter', `${label}: ${describeValue(value)} is not true or false`);
+	if (value === false || value === 'false' || value === undefined || value === null || value === '')
+		return false;
+	throw parameterError(
+		'invalidParameter',
+		`${label}: ${describeValue(value)} is not true or false`,
+	);
 }
 
 /** A number in [min, max], also given as text; `wholeOnly` refuses fractions. */
-export function toNumber(value: unknown, label: string, min: number, max = Number.MAX_SAFE_INTEGER, wholeOnly = false): number {
+export function toNumber(
+	value: unknown,
+	label: string,
+	min: number,
+	max = Number.MAX_SAFE_INTEGER,
+	wholeOnly = false,
+): number {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	const fits = typeof number === 'number' && Number.isFinite(number) && number >= min && number <= max && (!wholeOnly || Number.isInteger(number));
+	const fits =
+		typeof number === 'number' &&
+		Number.isFinite(number) &&
+		number >= min &&
+		number <= max &&
+		(!wholeOnly || Number.isInteger(number));
 	if (!fits) {
 		const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
-		throw parameterError('invalidParameter', `${label}: ${describeValue(value)} is not ${wholeOnly ? 'a whole number' : 'a number'} ${range}`);
+		throw parameterError(
+			'invalidParameter',
+			`${label}: ${describeValue(value)} is not ${wholeOnly ? 'a whole number' : 'a number'} ${range}`,
+		);
 	}
 	return number;
 }
 
-export function toInteger(value: unknown, label: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function toInteger(
+	value: unknown,
+	label: string,
+	min: number,
+	max = Number.MAX_SAFE_INTEGER,
+): number {
 	return toNumber(value, label, min, max, true);
 }

@@ -10,14 +10,34 @@ import type { GraphSubject } from './transport/graphError';
  */
 
 type Settable<Union> = Exclude<Union, 'unknownFutureValue'>;
-type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [never, never] ? true : never;
+type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [
+	never,
+	never,
+]
+	? true
+	: never;
 
 export const SEVERITIES = ['high', 'medium', 'low', 'informational', 'unknown'] as const;
-export const INCIDENT_STATUSES = ['active', 'inProgress', 'awaitingAction', 'resolved', 'redirected'] as const;
+export const INCIDENT_STATUSES = [
+	'active',
+	'inProgress',
+	'awaitingAction',
+	'resolved',
+	'redirected',
+] as const;
 /** The statuses Graph's incident update page lists as values to set; Defender Experts alone set awaitingAction. */
-export const INCIDENT_SETTABLE_STATUSES = ['active', 'resolved', 'redirected'] as const satisfies ReadonlyArray<(typeof INCIDENT_STATUSES)[number]>;
+export const INCIDENT_SETTABLE_STATUSES = [
+	'active',
+	'resolved',
+	'redirected',
+] as const satisfies ReadonlyArray<(typeof INCIDENT_STATUSES)[number]>;
 export const ALERT_STATUSES = ['new', 'inProgress', 'resolved'] as const;
-export const CLASSIFICATIONS = ['truePositive', 'falsePositive', 'informationalExpectedActivity', 'unknown'] as const;
+export const CLASSIFICATIONS = [
+	'truePositive',
+	'falsePositive',
+	'informationalExpectedActivity',
+	'unknown',
+] as const;
 export const DETERMINATIONS = [
 	'apt',
 	'compromisedAccount',
@@ -55,7 +75,10 @@ const checkedAgainstGraph: [
 	SameValues<(typeof SEVERITIES)[number], Settable<SecurityNamespace.AlertSeverity>>,
 	SameValues<(typeof INCIDENT_STATUSES)[number], Settable<SecurityNamespace.IncidentStatus>>,
 	// An alert's `unknown` status is Graph's "not set", which nobody chooses.
-	SameValues<(typeof ALERT_STATUSES)[number], Exclude<Settable<SecurityNamespace.AlertStatus>, 'unknown'>>,
+	SameValues<
+		(typeof ALERT_STATUSES)[number],
+		Exclude<Settable<SecurityNamespace.AlertStatus>, 'unknown'>
+	>,
 	SameValues<(typeof CLASSIFICATIONS)[number], Settable<SecurityNamespace.AlertClassification>>,
 	SameValues<(typeof DETERMINATIONS)[number], Settable<SecurityNamespace.AlertDetermination>>,
 	SameValues<(typeof SERVICE_SOURCES)[number], Settable<SecurityNamespace.ServiceSource>>,
@@ -63,8 +86,16 @@ const checkedAgainstGraph: [
 void checkedAgainstGraph;
 
 /** n8n options from Graph values: "compromisedAccount" reads "Compromised Account", except where a label is given. */
-export function choices(values: readonly string[], labels: Record<string, string> = {}): Array<{ name: string; value: string }> {
-	return values.map((value) => ({ value, name: labels[value] ?? value.replace(/([A-Z0-9]+)/g, ' $1').replace(/^./, (first) => first.toUpperCase()) }));
+export function choices(
+	values: readonly string[],
+	labels: Record<string, string> = {},
+): Array<{ name: string; value: string }> {
+	return values.map((value) => ({
+		value,
+		name:
+			labels[value] ??
+			value.replace(/([A-Z0-9]+)/g, ' $1').replace(/^./, (first) => first.toUpperCase()),
+	}));
 }
 
 export const SERVICE_SOURCE_LABELS: Record<string, string> = {
@@ -93,7 +124,8 @@ export const INCIDENT_SUBJECT: GraphSubject = {
 	onNotFound: "the incident ID and that the credential's tenant is the one the incident belongs to",
 	onForbidden:
 		'Check that the app registration has the Graph application permission SecurityIncident.Read.All (to read incidents) or SecurityIncident.ReadWrite.All (to update them or add comments), with admin consent',
-	unknownOutcome: 'the change may or may not have been made. Check the incident in the Defender portal before sending it again.',
+	unknownOutcome:
+		'the change may or may not have been made. Check the incident in the Defender portal before sending it again.',
 	offeredIn: RESOURCE_CLOUDS.incidents,
 };
 
@@ -103,7 +135,8 @@ export const ALERT_SUBJECT: GraphSubject = {
 	onNotFound: "the alert ID and that the credential's tenant is the one the alert belongs to",
 	onForbidden:
 		'Check that the app registration has the Graph application permission SecurityAlert.Read.All (to read alerts) or SecurityAlert.ReadWrite.All (to update them or add comments), with admin consent',
-	unknownOutcome: 'the change may or may not have been made. Check the alert in the Defender portal before sending it again.',
+	unknownOutcome:
+		'the change may or may not have been made. Check the alert in the Defender portal before sending it again.',
 	offeredIn: RESOURCE_CLOUDS.alerts,
 };
 
@@ -114,8 +147,10 @@ export const HUNTING_SUBJECT: GraphSubject = {
 	name: 'hunting query',
 	// A query has no ID: what Graph refuses is its KQL or its time range.
 	onBadRequest: "the query's KQL and the Timespan",
-	onNotFound: "that the credential's Cloud (and, for Custom, its Graph URL) reaches Microsoft Graph",
-	onForbidden: 'Check that the app registration has the Graph application permission ThreatHunting.Read.All with admin consent',
+	onNotFound:
+		"that the credential's Cloud (and, for Custom, its Graph URL) reaches Microsoft Graph",
+	onForbidden:
+		'Check that the app registration has the Graph application permission ThreatHunting.Read.All with admin consent',
 	unknownOutcome: `the query may still be running in Defender and counting against the tenant's advanced hunting quota, so it was not sent again. Narrow the query (Graph stops one after ${HUNTING_TIME_LIMIT_SECONDS / 60} minutes), or give Request Timeout more than ${HUNTING_TIME_LIMIT_SECONDS} s, before running it again.`,
 	offeredIn: RESOURCE_CLOUDS.advancedHunting,
 };

@@ -1,4 +1,9 @@
-import { Workflow, type ICredentialDataDecryptedObject, type INode, type INodeType } from 'n8n-workflow';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type INode,
+	type INodeType,
+} from 'n8n-workflow';
 
 import { MicrosoftDefenderXdrOAuth2Api } from '../../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
 import { startSimulator, type Simulator } from '../../simulator';
@@ -10,10 +15,30 @@ const { request, rules } = credentialType.test;
 
 /** The test request's Graph root as n8n's credential tester resolves it: the credential's values as `$credentials`. */
 function testedRoot(credentials: Record<string, unknown>): string {
-	const node = { id: 'temp', name: 'Temp-Node', type: 'test', typeVersion: 1, position: [0, 0] as [number, number], parameters: {} };
-	const nodeTypes = { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as any;
+	const node = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'test',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	};
+	const nodeTypes = {
+		getByName: () => undefined,
+		getByNameAndVersion: () => undefined,
+		getKnownTypes: () => ({}),
+	} as any;
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-	return workflow.expression.getParameterValue(request.baseURL!, null, 0, 0, node.name, [], 'internal', { $credentials: credentials } as any) as string;
+	return workflow.expression.getParameterValue(
+		request.baseURL!,
+		null,
+		0,
+		0,
+		node.name,
+		[],
+		'internal',
+		{ $credentials: credentials } as any,
+	) as string;
 }
 
 /**
@@ -31,12 +56,21 @@ const credentialTestNode: INodeType = {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: credentialType.name, required: true }],
-		properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request } }],
+		properties: [
+			{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request } },
+		],
 	},
 };
 
 const nodes: INode[] = [
-	{ id: '1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+	{
+		id: '1',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	},
 	{
 		id: '2',
 		name: 'Test',
@@ -47,7 +81,10 @@ const nodes: INode[] = [
 		credentials: { [credentialType.name]: { id: '1', name: 'Defender' } },
 	},
 ];
-const workflow = { nodes, connections: { Start: { main: [[{ node: 'Test', type: 'main' as const, index: 0 }]] } } };
+const workflow = {
+	nodes,
+	connections: { Start: { main: [[{ node: 'Test', type: 'main' as const, index: 0 }]] } },
+};
 
 describe('the credential test', () => {
 	it.each([
@@ -57,12 +94,20 @@ describe('the credential test', () => {
 		['china', 'https://microsoftgraph.chinacloudapi.cn'],
 	])('reads one incident task from the %s Graph root', (cloud, root) => {
 		expect(testedRoot({ cloud })).toBe(root);
-		expect(request).toMatchObject({ method: 'GET', url: '/beta/security/incidentTasks', qs: { $top: 1 } });
+		expect(request).toMatchObject({
+			method: 'GET',
+			url: '/beta/security/incidentTasks',
+			qs: { $top: 1 },
+		});
 	});
 
 	it('reads from the custom Graph URL, and never from a plain-http one off loopback', () => {
-		expect(testedRoot({ cloud: 'custom', customGraphUrl: 'http://127.0.0.1:8787/' })).toBe('http://127.0.0.1:8787');
-		expect(testedRoot({ cloud: 'custom', customGraphUrl: 'http://graph.example.internal' })).toBe('https://customGraphUrl-must-use-https.invalid');
+		expect(testedRoot({ cloud: 'custom', customGraphUrl: 'http://127.0.0.1:8787/' })).toBe(
+			'http://127.0.0.1:8787',
+		);
+		expect(testedRoot({ cloud: 'custom', customGraphUrl: 'http://graph.example.internal' })).toBe(
+			'https://customGraphUrl-must-use-https.invalid',
+		);
 	});
 
 	it.each([
@@ -86,7 +131,10 @@ describe('the credential test', () => {
 		beforeEach(() => sim.reset());
 
 		async function runTest(credential: ICredentialDataDecryptedObject) {
-			const engine = createEngine({ credential, extraNodeTypes: { credentialTest: credentialTestNode } });
+			const engine = createEngine({
+				credential,
+				extraNodeTypes: { credentialTest: credentialTestNode },
+			});
 			try {
 				return await engine.runWorkflow(workflow);
 			} finally {
@@ -100,18 +148,25 @@ describe('the credential test', () => {
 			expect(run.status).toBe('success');
 			expect(run.outputs.Test[0][0].json.value).toHaveLength(1);
 			const listing = sim.requests.find((r) => r.path.startsWith('/beta/security/incidentTasks'));
-			expect(listing).toMatchObject({ method: 'GET', path: '/beta/security/incidentTasks?%24top=1', status: 200, authorized: true });
+			expect(listing).toMatchObject({
+				method: 'GET',
+				path: '/beta/security/incidentTasks?%24top=1',
+				status: 200,
+				authorized: true,
+			});
 			expect(sim.requests.filter((r) => r.grantType === 'client_credentials')).toHaveLength(1);
 		});
 
-		it('stops at Graph\'s 403, the status of the permission rule, when the app lacks the permission', async () => {
+		it("stops at Graph's 403, the status of the permission rule, when the app lacks the permission", async () => {
 			sim.injectFault({ method: 'GET', path: /^\/beta\/security\/incidentTasks$/, fault: '403' });
 
 			const run = await runTest(simulatorCredential(sim));
 
 			expect(run.status).toBe('error');
 			expect(JSON.stringify(run.error)).toContain('403');
-			expect(sim.requests.find((r) => r.path.startsWith('/beta/security/incidentTasks'))?.status).toBe(403);
+			expect(
+				sim.requests.find((r) => r.path.startsWith('/beta/security/incidentTasks'))?.status,
+			).toBe(403);
 		});
 
 		it('never reaches Graph with a wrong client secret', async () => {

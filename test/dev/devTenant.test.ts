@@ -8,7 +8,9 @@ import { createEngine } from '../harness/n8n-engine';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { keepTenantAlive, REFUSED_TASK_ID } = require('../../scripts/dev-tenant');
 
-const example = JSON.parse(readFileSync(path.join(__dirname, '../../examples/execute-pending-tasks.json'), 'utf8'));
+const example = JSON.parse(
+	readFileSync(path.join(__dirname, '../../examples/execute-pending-tasks.json'), 'utf8'),
+);
 
 describe('the dev tenant (npm run dev)', () => {
 	let sim: Simulator;
@@ -16,7 +18,10 @@ describe('the dev tenant (npm run dev)', () => {
 	const arrivals: string[] = [];
 
 	beforeAll(async () => {
-		sim = await startSimulator({ actionDelayMs: 20, onRequest: (entry) => tenant?.onRequest(entry) });
+		sim = await startSimulator({
+			actionDelayMs: 20,
+			onRequest: (entry) => tenant?.onRequest(entry),
+		});
 		tenant = keepTenantAlive(sim, { log: (text: string) => arrivals.push(text) });
 	});
 	afterAll(async () => {
@@ -33,9 +38,13 @@ describe('the dev tenant (npm run dev)', () => {
 
 				expect(success.length).toBeGreaterThan(0);
 				expect(success.every((item: any) => item.json.outcome === 'executed')).toBe(true);
-				expect(error.map((item: any) => [item.json.incidentTaskId, item.json.error.statusCode, item.json.error.executed])).toEqual([
-					[REFUSED_TASK_ID, 403, 'no'],
-				]);
+				expect(
+					error.map((item: any) => [
+						item.json.incidentTaskId,
+						item.json.error.statusCode,
+						item.json.error.executed,
+					]),
+				).toEqual([[REFUSED_TASK_ID, 403, 'no']]);
 				expect(result.outputs.Executed[0]).toHaveLength(success.length);
 				expect(result.outputs['Needs attention'][0]).toHaveLength(1);
 				executedPerRun.push(success.length);
@@ -43,7 +52,10 @@ describe('the dev tenant (npm run dev)', () => {
 			// One new task per executed one: the tenant neither runs dry nor grows.
 			expect(new Set(executedPerRun).size).toBe(1);
 			expect(arrivals).toHaveLength(executedPerRun[0] * 3);
-			expect(sim.getTask(REFUSED_TASK_ID)).toMatchObject({ status: 'open', actionStatus: 'notStarted' });
+			expect(sim.getTask(REFUSED_TASK_ID)).toMatchObject({
+				status: 'open',
+				actionStatus: 'notStarted',
+			});
 		} finally {
 			engine.shutdown();
 		}

@@ -13,7 +13,14 @@
 
 const assert = require('node:assert/strict');
 
-const { EXECUTABLE_ACTION_TYPES, SEED_HUNTING_TABLES, SEEDED_ALERT_IDS, SEEDED_HUNTING_QUERIES, SEEDED_INCIDENT_IDS, SEEDED_TASK_IDS } = require('../../simulator');
+const {
+	EXECUTABLE_ACTION_TYPES,
+	SEED_HUNTING_TABLES,
+	SEEDED_ALERT_IDS,
+	SEEDED_HUNTING_QUERIES,
+	SEEDED_INCIDENT_IDS,
+	SEEDED_TASK_IDS,
+} = require('../../simulator');
 
 const PACKAGE_NAME = 'n8n-nodes-microsoft-defender-xdr';
 const DEFENDER_NODE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
@@ -71,7 +78,11 @@ function openExecutableTasks(state) {
 	const executable = new Set(EXECUTABLE_ACTION_TYPES);
 	return state.tasks
 		.filter((t) => t.status === 'open' && executable.has(t.actionType))
-		.sort((a, b) => Date.parse(b.lastModifiedDateTime) - Date.parse(a.lastModifiedDateTime) || a.id.localeCompare(b.id));
+		.sort(
+			(a, b) =>
+				Date.parse(b.lastModifiedDateTime) - Date.parse(a.lastModifiedDateTime) ||
+				a.id.localeCompare(b.id),
+		);
 }
 
 /** The items of execute-mixed-items.json's Code node, in order, and the output, outcome or error code each must get. */
@@ -90,12 +101,21 @@ function expectedOn(table, output) {
 	return table.flatMap((row, item) =>
 		row.output !== output
 			? []
-			: [row.output === 'Success' ? { id: row.id, outcome: row.outcome, item } : { id: row.id, outcome: 'failed', code: row.code, executed: 'no', item }],
+			: [
+					row.output === 'Success'
+						? { id: row.id, outcome: row.outcome, item }
+						: { id: row.id, outcome: 'failed', code: row.code, executed: 'no', item },
+				],
 	);
 }
 
 /** The field of an Error item that says which input it is about, per resource. @type {Record<string, string>} */
-const SUBJECT_FIELDS = { incidentTask: 'incidentTaskId', incident: 'incidentId', alert: 'alertId', advancedHunting: 'query' };
+const SUBJECT_FIELDS = {
+	incidentTask: 'incidentTaskId',
+	incident: 'incidentId',
+	alert: 'alertId',
+	advancedHunting: 'query',
+};
 
 /** @type {Scenario[]} */
 const scenarios = [
@@ -107,10 +127,14 @@ const scenarios = [
 			const success = itemsOf(run, node, 0);
 			const error = itemsOf(run, node, 1);
 			check('the Code node produced the cases this test expects', () =>
-				assert.deepEqual(itemsOf(run, 'Task items').map((i) => i.json.id), MIXED_ITEMS.map((row) => row.id)),
+				assert.deepEqual(
+					itemsOf(run, 'Task items').map((i) => i.json.id),
+					MIXED_ITEMS.map((row) => row.id),
+				),
 			);
-			check('Success holds the executed and skipped tasks, in input order, paired to their inputs', () =>
-				assert.deepEqual(summarize(success), expectedOn(MIXED_ITEMS, 'Success')),
+			check(
+				'Success holds the executed and skipped tasks, in input order, paired to their inputs',
+				() => assert.deepEqual(summarize(success), expectedOn(MIXED_ITEMS, 'Success')),
 			);
 			check('Error holds the refused items with their codes and executed: no, in input order', () =>
 				assert.deepEqual(summarize(error), expectedOn(MIXED_ITEMS, 'Error')),
@@ -132,7 +156,7 @@ const scenarios = [
 				assert.ok(skipped, 'no skipped item');
 				assert.match(String(skipped.json.reason), /completed/);
 			});
-			check('the unknown task ID fails with 404 and the request ID of Graph\'s answer', () => {
+			check("the unknown task ID fails with 404 and the request ID of Graph's answer", () => {
 				const notFound = error.find((i) => i.json.incidentTaskId === 'task-does-not-exist-404');
 				const gets = requestsFor(sim, 'GET', 'task-does-not-exist-404');
 				assert.ok(notFound, 'no Error item for the unknown ID');
@@ -141,13 +165,21 @@ const scenarios = [
 				assert.equal(notFound.json.error.requestId, gets[0].requestId);
 				assert.equal(notFound.json.error.retryable, false);
 			});
-			check('a non-executable action type fails with "Currently disableUser is not supported"', () => {
-				const refused = error.find((i) => i.json.actionType === 'disableUser');
-				assert.match(String(refused?.json.error.message), /^Currently disableUser is not supported/);
-			});
+			check(
+				'a non-executable action type fails with "Currently disableUser is not supported"',
+				() => {
+					const refused = error.find((i) => i.json.actionType === 'disableUser');
+					assert.match(
+						String(refused?.json.error.message),
+						/^Currently disableUser is not supported/,
+					);
+				},
+			);
 			check('no request was sent for the hostile ID or the non-executable type', () => {
 				const touched = new Set(sim.requests.map((r) => taskIdOf(r.path)).filter(Boolean));
-				const expected = MIXED_ITEMS.filter((row) => !['invalidIncidentTaskId', 'unsupportedActionType'].includes(String(row.code))).map((row) => row.id);
+				const expected = MIXED_ITEMS.filter(
+					(row) => !['invalidIncidentTaskId', 'unsupportedActionType'].includes(String(row.code)),
+				).map((row) => row.id);
 				assert.deepEqual([...touched].sort(), [...expected].sort());
 			});
 		},
@@ -156,33 +188,65 @@ const scenarios = [
 		workflow: 'graph-faults.json',
 		title: 'execute: 403 fails the item, 429 and 401 are retried',
 		prepare(sim) {
-			sim.injectFault({ method: 'POST', path: `${TASKS_PATH}task-restrict-open-001/executeResponseAction`, fault: '403' });
-			sim.injectFault({ method: 'GET', path: `${TASKS_PATH}task-unisolate-open-001`, fault: '429', retryAfterSeconds: 1 });
+			sim.injectFault({
+				method: 'POST',
+				path: `${TASKS_PATH}task-restrict-open-001/executeResponseAction`,
+				fault: '403',
+			});
+			sim.injectFault({
+				method: 'GET',
+				path: `${TASKS_PATH}task-unisolate-open-001`,
+				fault: '429',
+				retryAfterSeconds: 1,
+			});
 			sim.injectFault({ method: 'GET', path: `${TASKS_PATH}task-ioc-open-001`, fault: '401' });
 		},
 		verify({ run, sim, check }) {
 			const node = 'Execute response action';
 			const success = itemsOf(run, node, 0);
 			const error = itemsOf(run, node, 1);
-			check('the 403 item is on Error with Forbidden, 403, executed: no, not retryable, and says to check permissions', () => {
-				assert.deepEqual(summarize(error), [{ id: 'task-restrict-open-001', outcome: 'failed', code: 'Forbidden', executed: 'no', item: 0 }]);
-				const details = error[0].json.error;
-				assert.equal(details.statusCode, 403);
-				assert.equal(details.retryable, false);
-				assert.match(details.message, /permission/i);
-				assert.equal(details.requestId, requestsFor(sim, 'POST', 'task-restrict-open-001')[0]?.requestId);
-			});
+			check(
+				'the 403 item is on Error with Forbidden, 403, executed: no, not retryable, and says to check permissions',
+				() => {
+					assert.deepEqual(summarize(error), [
+						{
+							id: 'task-restrict-open-001',
+							outcome: 'failed',
+							code: 'Forbidden',
+							executed: 'no',
+							item: 0,
+						},
+					]);
+					const details = error[0].json.error;
+					assert.equal(details.statusCode, 403);
+					assert.equal(details.retryable, false);
+					assert.match(details.message, /permission/i);
+					assert.equal(
+						details.requestId,
+						requestsFor(sim, 'POST', 'task-restrict-open-001')[0]?.requestId,
+					);
+				},
+			);
 			check('the throttled and the 401 items are executed after one retry each', () => {
 				assert.deepEqual(summarize(success), [
 					{ id: 'task-unisolate-open-001', outcome: 'executed', item: 1 },
 					{ id: 'task-ioc-open-001', outcome: 'executed', item: 2 },
 				]);
-				assert.deepEqual(requestsFor(sim, 'GET', 'task-unisolate-open-001').map((r) => r.status), [429, 200]);
-				assert.deepEqual(requestsFor(sim, 'GET', 'task-ioc-open-001').map((r) => r.status), [401, 200]);
+				assert.deepEqual(
+					requestsFor(sim, 'GET', 'task-unisolate-open-001').map((r) => r.status),
+					[429, 200],
+				);
+				assert.deepEqual(
+					requestsFor(sim, 'GET', 'task-ioc-open-001').map((r) => r.status),
+					[401, 200],
+				);
 			});
 			check('after the 401, n8n fetched a new token before the retry', () => {
 				const [rejected, retried] = requestsFor(sim, 'GET', 'task-ioc-open-001');
-				const between = sim.requests.slice(sim.requests.indexOf(rejected) + 1, sim.requests.indexOf(retried));
+				const between = sim.requests.slice(
+					sim.requests.indexOf(rejected) + 1,
+					sim.requests.indexOf(retried),
+				);
 				assert.ok(
 					between.some((r) => isTokenRequest(r) && r.status === 200),
 					'no token request between the 401 and the retry',
@@ -190,7 +254,10 @@ const scenarios = [
 			});
 			check('the retry after 429 waited for Retry-After (1 s)', () => {
 				const [throttled, retried] = requestsFor(sim, 'GET', 'task-unisolate-open-001');
-				assert.ok(Date.parse(retried.at) - Date.parse(throttled.at) >= 900, `retried after ${Date.parse(retried.at) - Date.parse(throttled.at)} ms`);
+				assert.ok(
+					Date.parse(retried.at) - Date.parse(throttled.at) >= 900,
+					`retried after ${Date.parse(retried.at) - Date.parse(throttled.at)} ms`,
+				);
 			});
 		},
 	},
@@ -200,20 +267,34 @@ const scenarios = [
 		verify({ run, sim, check }) {
 			const success = itemsOf(run, 'Dry run', 0);
 			const error = itemsOf(run, 'Dry run', 1);
-			check('the open task is a dryRun on Success with the task it would execute; the completed one is skipped', () => {
-				assert.deepEqual(summarize(success), [
-					{ id: 'task-isolate-open-001', outcome: 'dryRun', item: 0 },
-					{ id: 'task-isolate-completed-001', outcome: 'skipped', item: 1 },
-				]);
-				assert.equal(success[0].json.dryRun, true);
-				assert.equal(success[0].json.task?.id, 'task-isolate-open-001');
-				assert.equal(success[0].json.actionStatus, 'notStarted');
-			});
+			check(
+				'the open task is a dryRun on Success with the task it would execute; the completed one is skipped',
+				() => {
+					assert.deepEqual(summarize(success), [
+						{ id: 'task-isolate-open-001', outcome: 'dryRun', item: 0 },
+						{ id: 'task-isolate-completed-001', outcome: 'skipped', item: 1 },
+					]);
+					assert.equal(success[0].json.dryRun, true);
+					assert.equal(success[0].json.task?.id, 'task-isolate-open-001');
+					assert.equal(success[0].json.actionStatus, 'notStarted');
+				},
+			);
 			check('the non-executable type still fails on Error', () =>
-				assert.deepEqual(summarize(error), [{ id: 'task-disableuser-open-001', outcome: 'failed', code: 'unsupportedActionType', executed: 'no', item: 2 }]),
+				assert.deepEqual(summarize(error), [
+					{
+						id: 'task-disableuser-open-001',
+						outcome: 'failed',
+						code: 'unsupportedActionType',
+						executed: 'no',
+						item: 2,
+					},
+				]),
 			);
 			check('no POST reached Graph and the task is still notStarted', () => {
-				assert.deepEqual(sim.requests.filter((r) => r.method === 'POST' && taskIdOf(r.path)), []);
+				assert.deepEqual(
+					sim.requests.filter((r) => r.method === 'POST' && taskIdOf(r.path)),
+					[],
+				);
 				assert.equal(sim.getTask('task-isolate-open-001')?.actionStatus, 'notStarted');
 			});
 		},
@@ -225,18 +306,34 @@ const scenarios = [
 			const success = itemsOf(run, 'Execute and wait', 0);
 			const error = itemsOf(run, 'Execute and wait', 1);
 			check('the task that completes is on Success with outcome completed', () => {
-				assert.deepEqual(summarize(success), [{ id: 'task-isolate-open-002', outcome: 'completed', item: 0 }]);
+				assert.deepEqual(summarize(success), [
+					{ id: 'task-isolate-open-002', outcome: 'completed', item: 0 },
+				]);
 				assert.equal(success[0].json.actionStatus, 'completed');
 			});
 			check('failed and partially completed actions are on Error with executed: yes', () =>
 				assert.deepEqual(summarize(error), [
-					{ id: 'task-avscan-fails-001', outcome: 'failed', code: 'actionFailed', executed: 'yes', item: 1 },
-					{ id: 'task-quarantine-partial-001', outcome: 'failed', code: 'actionPartiallyCompleted', executed: 'yes', item: 2 },
+					{
+						id: 'task-avscan-fails-001',
+						outcome: 'failed',
+						code: 'actionFailed',
+						executed: 'yes',
+						item: 1,
+					},
+					{
+						id: 'task-quarantine-partial-001',
+						outcome: 'failed',
+						code: 'actionPartiallyCompleted',
+						executed: 'yes',
+						item: 2,
+					},
 				]),
 			);
 			check('Defender shows the same end states', () =>
 				assert.deepEqual(
-					['task-isolate-open-002', 'task-avscan-fails-001', 'task-quarantine-partial-001'].map((id) => sim.getTask(id)?.actionStatus),
+					['task-isolate-open-002', 'task-avscan-fails-001', 'task-quarantine-partial-001'].map(
+						(id) => sim.getTask(id)?.actionStatus,
+					),
 					['completed', 'failed', 'partiallyCompleted'],
 				),
 			);
@@ -246,22 +343,41 @@ const scenarios = [
 		workflow: 'manage-tasks.json',
 		title: 'get, getMany and update',
 		verify({ run, sim, before, check }) {
-			check('Get Many returns the 3 most recently updated open executable tasks, all paired to the one input', () => {
-				const listed = itemsOf(run, 'List 3 open executable tasks');
-				assert.deepEqual(listed.map((i) => i.json.id), openExecutableTasks(before).slice(0, 3).map((t) => t.id));
-				assert.deepEqual(listed.map((i) => i.pairedItem?.item), [0, 0, 0]);
-				assert.equal(itemsOf(run, 'Listed').length, 3);
-			});
+			check(
+				'Get Many returns the 3 most recently updated open executable tasks, all paired to the one input',
+				() => {
+					const listed = itemsOf(run, 'List 3 open executable tasks');
+					assert.deepEqual(
+						listed.map((i) => i.json.id),
+						openExecutableTasks(before)
+							.slice(0, 3)
+							.map((t) => t.id),
+					);
+					assert.deepEqual(
+						listed.map((i) => i.pairedItem?.item),
+						[0, 0, 0],
+					);
+					assert.equal(itemsOf(run, 'Listed').length, 3);
+				},
+			);
 			check('Get returns the task on Success and a 404 on Error', () => {
 				const [read, failed] = [itemsOf(run, 'Get task', 0), itemsOf(run, 'Get task', 1)];
-				assert.deepEqual(read.map((i) => [i.json.id, i.json.actionType, i.pairedItem?.item]), [['task-text-open-001', 'text', 0]]);
-				assert.deepEqual(summarize(failed), [{ id: 'task-gone-404', outcome: 'failed', code: 'NotFound', executed: 'no', item: 1 }]);
+				assert.deepEqual(
+					read.map((i) => [i.json.id, i.json.actionType, i.pairedItem?.item]),
+					[['task-text-open-001', 'text', 0]],
+				);
+				assert.deepEqual(summarize(failed), [
+					{ id: 'task-gone-404', outcome: 'failed', code: 'NotFound', executed: 'no', item: 1 },
+				]);
 				assert.equal(failed[0].json.error.statusCode, 404);
 				assert.deepEqual([itemsOf(run, 'Read').length, itemsOf(run, 'Read failed').length], [1, 1]);
 			});
 			check('Update sets the status from an expression, and Defender has it', () => {
 				const updated = itemsOf(run, 'Update task', 0);
-				assert.deepEqual(updated.map((i) => [i.json.id, i.json.status, i.pairedItem?.item]), [['task-text-open-002', 'notRelevant', 0]]);
+				assert.deepEqual(
+					updated.map((i) => [i.json.id, i.json.status, i.pairedItem?.item]),
+					[['task-text-open-002', 'notRelevant', 0]],
+				);
 				assert.deepEqual(itemsOf(run, 'Update task', 1), []);
 				assert.equal(ran(run, 'Update failed'), false, 'Update failed ran');
 				assert.equal(sim.getTask('task-text-open-002')?.status, 'notRelevant');
@@ -272,35 +388,61 @@ const scenarios = [
 		workflow: 'security-operations.json',
 		title: 'incidents, alerts and advanced hunting',
 		verify({ run, sim, check }) {
-			check('Get Many lists high-severity incidents, newest first; Get reads an awaiting-action incident as such', () => {
-				const listed = itemsOf(run, 'High-severity incidents');
-				assert.ok(listed.length > 0, 'no incidents listed');
-				assert.ok(listed.every((i) => i.json.severity === 'high'));
-				const read = itemsOf(run, 'Get incident');
-				assert.deepEqual(read.map((i) => [i.json.id, i.json.status]), [[SEEDED_INCIDENT_IDS.awaitingAction, 'awaitingAction']]);
-			});
+			check(
+				'Get Many lists high-severity incidents, newest first; Get reads an awaiting-action incident as such',
+				() => {
+					const listed = itemsOf(run, 'High-severity incidents');
+					assert.ok(listed.length > 0, 'no incidents listed');
+					assert.ok(listed.every((i) => i.json.severity === 'high'));
+					const read = itemsOf(run, 'Get incident');
+					assert.deepEqual(
+						read.map((i) => [i.json.id, i.json.status]),
+						[[SEEDED_INCIDENT_IDS.awaitingAction, 'awaitingAction']],
+					);
+				},
+			);
 			check('Update changes only the fields set, and Defender has them', () => {
 				assert.deepEqual(itemsOf(run, 'Update incident', 1), []);
-				assert.deepEqual(sim.requests.filter((r) => r.method === 'PATCH').map((r) => r.path).sort(), [
-					`/v1.0/security/alerts_v2/${SEEDED_ALERT_IDS.new}`,
-					`/v1.0/security/incidents/${SEEDED_INCIDENT_IDS.active}`,
-				]);
+				assert.deepEqual(
+					sim.requests
+						.filter((r) => r.method === 'PATCH')
+						.map((r) => r.path)
+						.sort(),
+					[
+						`/v1.0/security/alerts_v2/${SEEDED_ALERT_IDS.new}`,
+						`/v1.0/security/incidents/${SEEDED_INCIDENT_IDS.active}`,
+					],
+				);
 				assert.equal(sim.getIncident(SEEDED_INCIDENT_IDS.active)?.classification, 'truePositive');
-				assert.equal(sim.getIncident(SEEDED_INCIDENT_IDS.active)?.assignedTo, 'analyst@contoso.com');
+				assert.equal(
+					sim.getIncident(SEEDED_INCIDENT_IDS.active)?.assignedTo,
+					'analyst@contoso.com',
+				);
 				assert.equal(sim.getAlert(SEEDED_ALERT_IDS.new)?.status, 'resolved');
 			});
 			check('each comment is added once', () => {
-				assert.deepEqual(itemsOf(run, 'Comment on incident').map((i) => i.json.outcome), ['commented']);
-				assert.equal(sim.getIncident(SEEDED_INCIDENT_IDS.active)?.comments.filter((c) => c.comment === 'Checked from n8n (end-to-end)').length, 1);
+				assert.deepEqual(
+					itemsOf(run, 'Comment on incident').map((i) => i.json.outcome),
+					['commented'],
+				);
+				assert.equal(
+					sim
+						.getIncident(SEEDED_INCIDENT_IDS.active)
+						?.comments.filter((c) => c.comment === 'Checked from n8n (end-to-end)').length,
+					1,
+				);
 				assert.equal(sim.getAlert(SEEDED_ALERT_IDS.new)?.comments.length, 1);
 			});
-			check('a hunting query makes one item per row; a KQL error one Error item with Graph\'s message', () => {
-				assert.equal(itemsOf(run, 'Hunt devices').length, 3);
-				const refused = itemsOf(run, 'Unsupported query', 1);
-				assert.equal(refused.length, 1);
-				assert.equal(refused[0].json.error.statusCode, 400);
-				assert.match(refused[0].json.error.message, /Query could not be parsed/);
-			});
+			check(
+				"a hunting query makes one item per row; a KQL error one Error item with Graph's message",
+				() => {
+					assert.equal(itemsOf(run, 'Hunt devices').length, 3);
+					const refused = itemsOf(run, 'Unsupported query', 1);
+					assert.equal(refused.length, 1);
+					assert.equal(refused[0].json.error.statusCode, 400);
+					assert.match(refused[0].json.error.message, /Query could not be parsed/);
+				},
+			);
 		},
 	},
 ];
@@ -313,7 +455,12 @@ const exampleScenarios = {
 		verify({ run, before, check }) {
 			check('every open executable task is executed and reaches "Executed"', () => {
 				const executed = itemsOf(run, 'Executed');
-				assert.deepEqual(executed.map((i) => i.json.incidentTaskId).sort(), openExecutableTasks(before).map((t) => t.id).sort());
+				assert.deepEqual(
+					executed.map((i) => i.json.incidentTaskId).sort(),
+					openExecutableTasks(before)
+						.map((t) => t.id)
+						.sort(),
+				);
 				assert.deepEqual([...new Set(executed.map((i) => i.json.outcome))], ['executed']);
 				assert.equal(itemsOf(run, 'Needs attention').length, 0);
 			});
@@ -334,19 +481,26 @@ const taskTriggerScenario = {
 	workflow: 'new-task-trigger-execute.json',
 	title: 'example: new-task trigger -> execute, activated in a running n8n',
 	async run({ sim, check, waitFor }) {
-		const listed = () => sim.requests.some((r) => r.method === 'GET' && /\/incidentTasks(\?|$)/.test(r.path));
+		const listed = () =>
+			sim.requests.some((r) => r.method === 'GET' && /\/incidentTasks(\?|$)/.test(r.path));
 		const polled = await waitFor(listed, 60_000);
 		await waitFor(() => sim.executions.length > 0, 3_000); // would an activation replay the backlog?
 		check('activation polls Defender and replays none of the backlog', () => {
 			assert.ok(polled, 'no incident-task list request within 60 s of starting n8n');
-			assert.deepEqual(sim.executions.map((e) => e.taskId), []);
+			assert.deepEqual(
+				sim.executions.map((e) => e.taskId),
+				[],
+			);
 		});
 		const task = sim.addTask({ actionType: 'isolateDevice' });
 		const executed = await waitFor(() => sim.executions.some((e) => e.taskId === task.id), 90_000);
 		await waitFor(() => sim.executions.length > 1, 2_000); // a second execution would be a bug
 		check('a task created after activation is executed once, on the next poll', () => {
 			assert.ok(executed, `${task.id} not executed within 90 s`);
-			assert.deepEqual(sim.executions.map((e) => e.taskId), [task.id]);
+			assert.deepEqual(
+				sim.executions.map((e) => e.taskId),
+				[task.id],
+			);
 		});
 	},
 };
@@ -358,10 +512,17 @@ const taskTriggerScenario = {
  */
 const incidentLoopScenario = {
 	workflow: 'incident-response-loop.json',
-	title: 'example: new incident -> hunt -> execute its tasks -> resolve -> comment, activated in a running n8n',
+	title:
+		'example: new incident -> hunt -> execute its tasks -> resolve -> comment, activated in a running n8n',
 	async run({ sim, check, waitFor }) {
-		const taskIds = [SEEDED_TASK_IDS.openByActionType.isolateDevice, SEEDED_TASK_IDS.openByActionType.runAntiVirusScan];
-		const incident = sim.addIncident({ severity: 'high', displayName: 'Ransomware on WS-FIN-042 (end-to-end)' });
+		const taskIds = [
+			SEEDED_TASK_IDS.openByActionType.isolateDevice,
+			SEEDED_TASK_IDS.openByActionType.runAntiVirusScan,
+		];
+		const incident = sim.addIncident({
+			severity: 'high',
+			displayName: 'Ransomware on WS-FIN-042 (end-to-end)',
+		});
 		for (const id of taskIds) sim.setTask(id, { incidentId: incident.id });
 		// The device reported today: the example hunts with Graph's default window, the last 30 days.
 		const deviceId = sim.getTask(taskIds[0])?.responseAction?.identifierValue;
@@ -369,18 +530,24 @@ const incidentLoopScenario = {
 		sim.addHuntingRows('DeviceInfo', [{ ...seen, Timestamp: new Date().toISOString() }]);
 		const commented = () => (sim.getIncident(incident.id)?.comments ?? []).length > 0;
 		const done = await waitFor(commented, 150_000);
-		check('the new incident\'s tasks ran once each, the incident is resolved and carries a comment with the request IDs', () => {
-			assert.ok(done, `no comment on incident ${incident.id} within 150 s`);
-			const ran = sim.executions.filter((e) => taskIds.includes(e.taskId)).map((e) => e.taskId).sort();
-			assert.deepEqual(ran, [...taskIds].sort());
-			const stored = sim.getIncident(incident.id);
-			assert.equal(stored?.status, 'resolved');
-			assert.equal(stored?.classification, 'truePositive');
-			const comment = stored?.comments[0]?.comment ?? '';
-			assert.match(comment, /n8n ran 2 response action\(s\)/);
-			assert.match(comment, /\(request [0-9a-f-]{36}\)/);
-			assert.match(comment, /Advanced hunting found 1 device\(s\)/);
-		});
+		check(
+			"the new incident's tasks ran once each, the incident is resolved and carries a comment with the request IDs",
+			() => {
+				assert.ok(done, `no comment on incident ${incident.id} within 150 s`);
+				const ran = sim.executions
+					.filter((e) => taskIds.includes(e.taskId))
+					.map((e) => e.taskId)
+					.sort();
+				assert.deepEqual(ran, [...taskIds].sort());
+				const stored = sim.getIncident(incident.id);
+				assert.equal(stored?.status, 'resolved');
+				assert.equal(stored?.classification, 'truePositive');
+				const comment = stored?.comments[0]?.comment ?? '';
+				assert.match(comment, /n8n ran 2 response action\(s\)/);
+				assert.match(comment, /\(request [0-9a-f-]{36}\)/);
+				assert.match(comment, /Advanced hunting found 1 device\(s\)/);
+			},
+		);
 	},
 };
 
@@ -397,21 +564,36 @@ function checkEveryRun({ run, sim, workflow, check }) {
 		assert.equal(run.status, 'success');
 		assert.equal(run.exitCode, 0);
 	});
-	const defenderNodes = workflow.nodes.filter((/** @type {any} */ n) => n.type === DEFENDER_NODE && ran(run, n.name));
-	check('every Defender node item has pairedItem, and each input leaves on exactly one output (getMany: at least one)', () => {
-		for (const node of defenderNodes) {
-			const task = run.runData[node.name][0];
-			const source = task.source?.[0];
-			const inputCount = source ? itemsOf(run, source.previousNode, source.previousNodeOutput ?? 0).length : 1;
-			const outputs = [...itemsOf(run, node.name, 0), ...itemsOf(run, node.name, 1)];
-			const paired = outputs.map((item) => item.pairedItem?.item);
-			for (const index of paired) assert.ok(Number.isInteger(index) && index >= 0 && index < inputCount, `${node.name}: pairedItem ${JSON.stringify(index)} of ${inputCount} inputs`);
-			const counts = paired.reduce((/** @type {number[]} */ acc, i) => ((acc[i] = (acc[i] ?? 0) + 1), acc), new Array(inputCount).fill(0));
-			// Lists and hunting queries make one item per entity or row; every other operation one per input.
-			if (node.parameters.operation === 'getMany' || node.parameters.operation === 'runQuery') continue;
-			assert.deepEqual(counts, new Array(inputCount).fill(1), `${node.name}: items per input`);
-		}
-	});
+	const defenderNodes = workflow.nodes.filter(
+		(/** @type {any} */ n) => n.type === DEFENDER_NODE && ran(run, n.name),
+	);
+	check(
+		'every Defender node item has pairedItem, and each input leaves on exactly one output (getMany: at least one)',
+		() => {
+			for (const node of defenderNodes) {
+				const task = run.runData[node.name][0];
+				const source = task.source?.[0];
+				const inputCount = source
+					? itemsOf(run, source.previousNode, source.previousNodeOutput ?? 0).length
+					: 1;
+				const outputs = [...itemsOf(run, node.name, 0), ...itemsOf(run, node.name, 1)];
+				const paired = outputs.map((item) => item.pairedItem?.item);
+				for (const index of paired)
+					assert.ok(
+						Number.isInteger(index) && index >= 0 && index < inputCount,
+						`${node.name}: pairedItem ${JSON.stringify(index)} of ${inputCount} inputs`,
+					);
+				const counts = paired.reduce(
+					(/** @type {number[]} */ acc, i) => ((acc[i] = (acc[i] ?? 0) + 1), acc),
+					new Array(inputCount).fill(0),
+				);
+				// Lists and hunting queries make one item per entity or row; every other operation one per input.
+				if (node.parameters.operation === 'getMany' || node.parameters.operation === 'runQuery')
+					continue;
+				assert.deepEqual(counts, new Array(inputCount).fill(1), `${node.name}: items per input`);
+			}
+		},
+	);
 	check('every Error item has the documented shape', () => {
 		for (const node of defenderNodes) {
 			for (const { json } of itemsOf(run, node.name, 1)) {
@@ -419,26 +601,42 @@ function checkEveryRun({ run, sim, workflow, check }) {
 				const subject = SUBJECT_FIELDS[node.parameters.resource ?? 'incidentTask'];
 				assert.ok(subject in json, `${subject} missing`);
 				if (node.parameters.operation === 'getMany') assert.equal(json[subject], null);
-				if (node.parameters.operation === 'executeResponseAction') assert.ok('actionType' in json, 'actionType missing');
+				if (node.parameters.operation === 'executeResponseAction')
+					assert.ok('actionType' in json, 'actionType missing');
 				const e = json.error;
 				assert.equal(typeof e?.message, 'string');
 				assert.ok(e.message.length > 0, 'empty message');
 				assert.equal(typeof e.code, 'string');
-				assert.ok(e.statusCode === null || Number.isInteger(e.statusCode), `statusCode ${e.statusCode}`);
-				assert.ok(e.requestId === null || typeof e.requestId === 'string', `requestId ${e.requestId}`);
+				assert.ok(
+					e.statusCode === null || Number.isInteger(e.statusCode),
+					`statusCode ${e.statusCode}`,
+				);
+				assert.ok(
+					e.requestId === null || typeof e.requestId === 'string',
+					`requestId ${e.requestId}`,
+				);
 				assert.equal(typeof e.retryable, 'boolean');
 				assert.ok(['no', 'unknown', 'yes'].includes(e.executed), `executed ${e.executed}`);
 			}
 		}
 	});
-	const executeNodes = defenderNodes.filter((/** @type {any} */ n) => (n.parameters.operation ?? 'executeResponseAction') === 'executeResponseAction');
+	const executeNodes = defenderNodes.filter(
+		(/** @type {any} */ n) =>
+			(n.parameters.operation ?? 'executeResponseAction') === 'executeResponseAction',
+	);
 	check('Defender executed exactly the tasks the outputs say were executed', () => {
 		/** @type {Item[]} */
 		const said = executeNodes.flatMap((/** @type {any} */ n) => [
 			...itemsOf(run, n.name, 0).filter((i) => ['executed', 'completed'].includes(i.json.outcome)),
 			...itemsOf(run, n.name, 1).filter((i) => i.json.error?.executed === 'yes'),
 		]);
-		const maybe = new Set(executeNodes.flatMap((/** @type {any} */ n) => itemsOf(run, n.name, 1).filter((i) => i.json.error?.executed === 'unknown').map((i) => i.json.incidentTaskId)));
+		const maybe = new Set(
+			executeNodes.flatMap((/** @type {any} */ n) =>
+				itemsOf(run, n.name, 1)
+					.filter((i) => i.json.error?.executed === 'unknown')
+					.map((i) => i.json.incidentTaskId),
+			),
+		);
 		const executed = sim.executions.map((e) => e.taskId).filter((id) => !maybe.has(id));
 		assert.deepEqual(executed.sort(), said.map((i) => i.json.incidentTaskId).sort());
 	});
@@ -455,18 +653,25 @@ function isTokenRequest(request) {
  * @param {Simulator} sim @param {Simulator['requests']} tokenRequests every one of the run @param {Check} check
  */
 function checkTokenRequests(sim, tokenRequests, check) {
-	check('n8n computed the token URL and scope from the credential and sent the client secret in the body', () => {
-		assert.ok(tokenRequests.length > 0, 'no token request');
-		for (const r of tokenRequests) {
-			assert.equal(r.method, 'POST');
-			assert.equal(r.path, `/${sim.tenantId}/oauth2/v2.0/token`);
-			assert.equal(r.grantType, 'client_credentials');
-			assert.equal(r.scope, `${sim.url}/.default`);
-			assert.equal(r.clientId, sim.clientId);
-			assert.equal(r.headers.authorization, undefined, 'client authenticated with a header, not the body');
-			assert.equal(r.status, 200);
-		}
-	});
+	check(
+		'n8n computed the token URL and scope from the credential and sent the client secret in the body',
+		() => {
+			assert.ok(tokenRequests.length > 0, 'no token request');
+			for (const r of tokenRequests) {
+				assert.equal(r.method, 'POST');
+				assert.equal(r.path, `/${sim.tenantId}/oauth2/v2.0/token`);
+				assert.equal(r.grantType, 'client_credentials');
+				assert.equal(r.scope, `${sim.url}/.default`);
+				assert.equal(r.clientId, sim.clientId);
+				assert.equal(
+					r.headers.authorization,
+					undefined,
+					'client authenticated with a header, not the body',
+				);
+				assert.equal(r.status, 200);
+			}
+		},
+	);
 }
 
 /**
@@ -479,7 +684,8 @@ function checkLoadedTypes(types, workflows, check) {
 	const node = (name) => types.nodes.find((t) => t.name === name);
 	// A versioned node type (n8n's own Code node, say) has one entry per version.
 	/** @param {string} name @returns {number[]} */
-	const versionsOf = (name) => types.nodes.filter((t) => t.name === name).flatMap((t) => [t.version].flat());
+	const versionsOf = (name) =>
+		types.nodes.filter((t) => t.name === name).flatMap((t) => [t.version].flat());
 	check('the node loads with one input and two outputs named Success and Error', () => {
 		const type = node(DEFENDER_NODE);
 		assert.ok(type, `${DEFENDER_NODE} not loaded`);
@@ -487,7 +693,10 @@ function checkLoadedTypes(types, workflows, check) {
 		assert.deepEqual(type.inputs, ['main']);
 		assert.deepEqual(type.outputs, ['main', 'main']);
 		assert.deepEqual(type.outputNames, ['Success', 'Error']);
-		assert.deepEqual(type.credentials?.map((/** @type {any} */ c) => c.name), [CREDENTIAL_TYPE]);
+		assert.deepEqual(
+			type.credentials?.map((/** @type {any} */ c) => c.name),
+			[CREDENTIAL_TYPE],
+		);
 	});
 	check('its AI-tool variant exists (microsoftDefenderXdrTool, an ai_tool output)', () => {
 		const tool = node(DEFENDER_TOOL);
@@ -505,19 +714,27 @@ function checkLoadedTypes(types, workflows, check) {
 		assert.ok(credential, `${CREDENTIAL_TYPE} not loaded`);
 		assert.equal(credential.displayName, 'Microsoft Defender XDR OAuth2 API');
 		assert.deepEqual(credential.extends, ['oAuth2Api']);
-		const byName = Object.fromEntries(credential.properties.map((/** @type {any} */ p) => [p.name, p]));
-		for (const name of ['grantType', 'tenantId', 'cloud', 'customGraphUrl', 'customLoginUrl']) assert.ok(byName[name], `${name} missing`);
-		for (const name of ['authUrl', 'accessTokenUrl', 'scope', 'authentication']) assert.equal(byName[name]?.type, 'hidden', `${name} not hidden`);
+		const byName = Object.fromEntries(
+			credential.properties.map((/** @type {any} */ p) => [p.name, p]),
+		);
+		for (const name of ['grantType', 'tenantId', 'cloud', 'customGraphUrl', 'customLoginUrl'])
+			assert.ok(byName[name], `${name} missing`);
+		for (const name of ['authUrl', 'accessTokenUrl', 'scope', 'authentication'])
+			assert.equal(byName[name]?.type, 'hidden', `${name} not hidden`);
 	});
-	check('every node the example and test workflows use exists in this n8n, in the version they use', () => {
-		const missing = [];
-		for (const workflow of workflows) {
-			for (const n of workflow.nodes) {
-				if (!versionsOf(n.type).includes(n.typeVersion)) missing.push(`${workflow.name}: ${n.name} (${n.type} v${n.typeVersion})`);
+	check(
+		'every node the example and test workflows use exists in this n8n, in the version they use',
+		() => {
+			const missing = [];
+			for (const workflow of workflows) {
+				for (const n of workflow.nodes) {
+					if (!versionsOf(n.type).includes(n.typeVersion))
+						missing.push(`${workflow.name}: ${n.name} (${n.type} v${n.typeVersion})`);
+				}
 			}
-		}
-		assert.deepEqual(missing, []);
-	});
+			assert.deepEqual(missing, []);
+		},
+	);
 }
 
 module.exports = {

@@ -35,8 +35,18 @@ function outputCount(workflow: Workflow, node: WorkflowNode): number {
 function boxesOf(node: WorkflowNode): Box[] {
 	const [x, y] = node.position;
 	return [
-		{ left: x - MARGIN, top: y - MARGIN, right: x + NODE_SIZE + MARGIN, bottom: y + NODE_SIZE + MARGIN },
-		{ left: x + NODE_SIZE / 2 - LABEL_WIDTH / 2, top: y + NODE_SIZE, right: x + NODE_SIZE / 2 + LABEL_WIDTH / 2, bottom: y + NODE_SIZE + LABEL_HEIGHT },
+		{
+			left: x - MARGIN,
+			top: y - MARGIN,
+			right: x + NODE_SIZE + MARGIN,
+			bottom: y + NODE_SIZE + MARGIN,
+		},
+		{
+			left: x + NODE_SIZE / 2 - LABEL_WIDTH / 2,
+			top: y + NODE_SIZE,
+			right: x + NODE_SIZE / 2 + LABEL_WIDTH / 2,
+			bottom: y + NODE_SIZE + LABEL_HEIGHT,
+		},
 	];
 }
 
@@ -49,7 +59,12 @@ function crossings(workflow: Workflow): string[] {
 		main.forEach((targets, outputIndex) => {
 			for (const { node: targetName } of targets) {
 				const target = byName.get(targetName)!;
-				const start = { x: source.position[0] + NODE_SIZE, y: source.position[1] + (NODE_SIZE * (outputIndex + 1)) / (outputCount(workflow, source) + 1) };
+				const start = {
+					x: source.position[0] + NODE_SIZE,
+					y:
+						source.position[1] +
+						(NODE_SIZE * (outputIndex + 1)) / (outputCount(workflow, source) + 1),
+				};
 				const end = { x: target.position[0], y: target.position[1] + NODE_SIZE / 2 };
 				if (end.x <= start.x) {
 					found.push(`${sourceName} -> ${targetName} runs backwards`);
@@ -62,7 +77,11 @@ function crossings(workflow: Workflow): string[] {
 					const [a, b, c, d] = [(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3];
 					const x = a * start.x + b * (start.x + bend) + c * (end.x - bend) + d * end.x;
 					const y = (a + b) * start.y + (c + d) * end.y;
-					const hit = others.find((node) => boxesOf(node).some((box) => x > box.left && x < box.right && y > box.top && y < box.bottom));
+					const hit = others.find((node) =>
+						boxesOf(node).some(
+							(box) => x > box.left && x < box.right && y > box.top && y < box.bottom,
+						),
+					);
 					if (hit) {
 						found.push(`${sourceName} -> ${targetName} runs over ${hit.name}`);
 						break;
@@ -83,9 +102,21 @@ describe('example layouts', () => {
 	});
 
 	it('sees a connection that runs over a node (the approval example laid out in one row)', () => {
-		const workflow = JSON.parse(readFileSync(path.join(EXAMPLES_DIR, 'approval-gated-isolation.json'), 'utf8')) as Workflow;
-		const row = ['New isolation task', 'Dry run', 'Wait for approval', 'Approved?', 'Isolate device', 'Notify: isolation failed'];
-		for (const node of workflow.nodes) if (row.includes(node.name)) node.position = [row.indexOf(node.name) * 240, 0];
-		expect(crossings(workflow)).toContain('Dry run -> Notify: isolation failed runs over Wait for approval');
+		const workflow = JSON.parse(
+			readFileSync(path.join(EXAMPLES_DIR, 'approval-gated-isolation.json'), 'utf8'),
+		) as Workflow;
+		const row = [
+			'New isolation task',
+			'Dry run',
+			'Wait for approval',
+			'Approved?',
+			'Isolate device',
+			'Notify: isolation failed',
+		];
+		for (const node of workflow.nodes)
+			if (row.includes(node.name)) node.position = [row.indexOf(node.name) * 240, 0];
+		expect(crossings(workflow)).toContain(
+			'Dry run -> Notify: isolation failed runs over Wait for approval',
+		);
 	});
 });

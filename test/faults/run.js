@@ -50,16 +50,19 @@ async function main() {
 	const suiteStarted = Date.now();
 	const write = process.stdout.write.bind(process.stdout);
 	// Control characters (a garbage token answer echoed in a message) would turn the report into binary.
-	const print = (/** @type {string} */ line) => write(`${line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?')}\n`);
+	const print = (/** @type {string} */ line) =>
+		write(`${line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?')}\n`);
 	const world = await startFaultWorld();
 
 	// Whatever anything else prints while checks run is part of the secret scan.
 	for (const stream of [process.stdout, process.stderr]) {
 		const original = stream.write.bind(stream);
-		stream.write = /** @type {any} */ ((/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
-			world.transcript.push(String(chunk));
-			return original(chunk, ...rest);
-		});
+		stream.write = /** @type {any} */ (
+			(/** @type {any} */ chunk, /** @type {any[]} */ ...rest) => {
+				world.transcript.push(String(chunk));
+				return original(chunk, ...rest);
+			}
+		);
 	}
 
 	/** @type {Registered[]} */
@@ -83,14 +86,18 @@ async function main() {
 	require('./checks/secretScan')(suite, world);
 
 	const only = process.env.FAULTS_ONLY ? new RegExp(process.env.FAULTS_ONLY, 'i') : undefined;
-	const selected = registered.filter((entry) => !only || only.test(entry.name) || entry.name.startsWith('secret scan'));
+	const selected = registered.filter(
+		(entry) => !only || only.test(entry.name) || entry.name.startsWith('secret scan'),
+	);
 	let passed = 0;
 	let failed = 0;
 	for (const entry of selected) {
 		const check = new Check(entry.name);
 		const started = Date.now();
 		if (Date.now() - suiteStarted > SUITE_BUDGET_MS) {
-			check.failures.push(`not run: the suite's time budget of ${SUITE_BUDGET_MS / 60_000} minutes was spent`);
+			check.failures.push(
+				`not run: the suite's time budget of ${SUITE_BUDGET_MS / 60_000} minutes was spent`,
+			);
 		} else {
 			await world.reset();
 			world.useCredential();
@@ -115,7 +122,8 @@ async function main() {
 		if (ok) passed++;
 		else failed++;
 		print(`${ok ? 'PASS' : 'FAIL'}  ${entry.name}  (${seconds} s)`);
-		for (const [label, value] of check.figures) print(`      ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+		for (const [label, value] of check.figures)
+			print(`      ${label}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
 		for (const failure of check.failures) print(`   x  ${failure}`);
 	}
 	await within(world.stop(), 10_000, () => undefined);

@@ -7,7 +7,12 @@
 
 const { startSimulator, EXECUTABLE_ACTION_TYPES } = require('../../simulator');
 const { startFaultProxy } = require('../../simulator/faultProxy');
-const { createEngine, defenderWorkflow, CREDENTIAL_TYPE, PACKAGE_NAME } = require('../harness/n8n-engine');
+const {
+	createEngine,
+	defenderWorkflow,
+	CREDENTIAL_TYPE,
+	PACKAGE_NAME,
+} = require('../harness/n8n-engine');
 
 const EXECUTE_PATH = /^\/beta\/security\/incidentTasks\/([^/?]+)\/executeResponseAction/i;
 const TRIGGER_TYPE = `${PACKAGE_NAME}.microsoftDefenderXdrTrigger`;
@@ -29,7 +34,9 @@ function within(promise, ms, onTimeout) {
 	const timeout = new Promise((resolve) => {
 		timer = setTimeout(() => resolve(onTimeout()), ms);
 	});
-	return /** @type {Promise<T | U>} */ (Promise.race([promise, timeout]).finally(() => clearTimeout(timer)));
+	return /** @type {Promise<T | U>} */ (
+		Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+	);
 }
 
 async function startFaultWorld() {
@@ -86,7 +93,13 @@ async function startFaultWorld() {
 			sim.reset();
 			credentialReads.length = 0;
 			timedLogs.length = 0;
-			sim.configure({ latencyMs: 0, rateLimit: null, pageSize: null, nextLinkOrigin: null, actionDelayMs: 100 });
+			sim.configure({
+				latencyMs: 0,
+				rateLimit: null,
+				pageSize: null,
+				nextLinkOrigin: null,
+				actionDelayMs: 100,
+			});
 		},
 
 		/** Stops whatever a timed-out run left hanging, so the next check starts clean. */
@@ -112,11 +125,14 @@ async function startFaultWorld() {
 					cancelAfterMs: options.cancelAfterMs ?? timeoutMs,
 				})
 				.catch((/** @type {unknown} */ error) => ({ thrown: error }));
-			const result = await within(running, (options.cancelAfterMs ?? timeoutMs) + 5000, () => ({ timedOut: true }));
+			const result = await within(running, (options.cancelAfterMs ?? timeoutMs) + 5000, () => ({
+				timedOut: true,
+			}));
 			const durationMs = Date.now() - started;
 			if ('timedOut' in result) return { ...emptyRun(), timedOut: true, durationMs };
 			if ('thrown' in result) {
-				const message = result.thrown instanceof Error ? result.thrown.message : String(result.thrown);
+				const message =
+					result.thrown instanceof Error ? result.thrown.message : String(result.thrown);
 				transcript.push(message);
 				return { ...emptyRun(), status: 'thrown', runError: message, durationMs };
 			}
@@ -159,9 +175,13 @@ async function startFaultWorld() {
 				async poll() {
 					try {
 						const { result } = await engine.poll(node, { staticData });
-						const items = result === null ? [] : result[0].map((/** @type {any} */ item) => item.json);
+						const items =
+							result === null ? [] : result[0].map((/** @type {any} */ item) => item.json);
 						transcript.push(JSON.stringify(items));
-						return { ids: items.map((/** @type {any} */ entity) => String(entity.id)), failed: undefined };
+						return {
+							ids: items.map((/** @type {any} */ entity) => String(entity.id)),
+							failed: undefined,
+						};
 					} catch (error) {
 						const message = describeError(error);
 						transcript.push(message);
@@ -189,13 +209,16 @@ async function startFaultWorld() {
 		executionsPerTask() {
 			/** @type {Map<string, number>} */
 			const perTask = new Map();
-			for (const execution of sim.executions) perTask.set(execution.taskId, (perTask.get(execution.taskId) ?? 0) + 1);
+			for (const execution of sim.executions)
+				perTask.set(execution.taskId, (perTask.get(execution.taskId) ?? 0) + 1);
 			return perTask;
 		},
 
 		/** Graph requests the proxy received (token endpoint excluded). */
 		graphRequestsAtProxy() {
-			return proxy.requests.filter((request) => request.route !== 'token' && request.route !== 'authorize');
+			return proxy.requests.filter(
+				(request) => request.route !== 'token' && request.route !== 'authorize',
+			);
 		},
 
 		tokenRequestsAtProxy() {
@@ -205,7 +228,11 @@ async function startFaultWorld() {
 		/** Every secret the suite must never see in what the node returns or logs. */
 		secrets() {
 			const core = /** @type {any} */ (sim).core;
-			const issued = [...proxy.issuedTokens, ...(core?.tokens?.accessTokens?.keys?.() ?? []), ...(core?.tokens?.refreshTokens?.keys?.() ?? [])];
+			const issued = [
+				...proxy.issuedTokens,
+				...(core?.tokens?.accessTokens?.keys?.() ?? []),
+				...(core?.tokens?.refreshTokens?.keys?.() ?? []),
+			];
 			return { clientSecret: sim.clientSecret, tokens: [...new Set(issued)] };
 		},
 
@@ -239,7 +266,9 @@ function emptyRun() {
 /** @param {unknown} error */
 function describeError(error) {
 	if (!error || typeof error !== 'object') return String(error);
-	const { message, description } = /** @type {{ message?: unknown, description?: unknown }} */ (error);
+	const { message, description } = /** @type {{ message?: unknown, description?: unknown }} */ (
+		error
+	);
 	return [message, description].filter((part) => typeof part === 'string' && part).join(' | ');
 }
 
@@ -251,7 +280,8 @@ function describeError(error) {
 function itemAccounting(run, inputCount) {
 	const problems = [];
 	const seen = new Map();
-	for (const pair of [...run.successPairs, ...run.errorPairs]) seen.set(pair, (seen.get(pair) ?? 0) + 1);
+	for (const pair of [...run.successPairs, ...run.errorPairs])
+		seen.set(pair, (seen.get(pair) ?? 0) + 1);
 	const missing = [];
 	const twice = [];
 	for (let index = 0; index < inputCount; index++) {
@@ -259,12 +289,22 @@ function itemAccounting(run, inputCount) {
 		if (times === 0) missing.push(index);
 		if (times > 1) twice.push(index);
 	}
-	const foreign = [...seen.keys()].filter((pair) => !(Number.isInteger(pair) && pair >= 0 && pair < inputCount));
-	if (missing.length) problems.push(`${missing.length} of ${inputCount} items on no output (e.g. item ${missing.slice(0, 5).join(', ')})`);
-	if (twice.length) problems.push(`${twice.length} items on more than one output (e.g. item ${twice.slice(0, 5).join(', ')})`);
+	const foreign = [...seen.keys()].filter(
+		(pair) => !(Number.isInteger(pair) && pair >= 0 && pair < inputCount),
+	);
+	if (missing.length)
+		problems.push(
+			`${missing.length} of ${inputCount} items on no output (e.g. item ${missing.slice(0, 5).join(', ')})`,
+		);
+	if (twice.length)
+		problems.push(
+			`${twice.length} items on more than one output (e.g. item ${twice.slice(0, 5).join(', ')})`,
+		);
 	if (foreign.length) problems.push(`${foreign.length} output items paired to no input item`);
-	const ascending = (/** @type {number[]} */ pairs) => pairs.every((pair, index) => index === 0 || pairs[index - 1] < pair);
-	if (!ascending(run.successPairs) || !ascending(run.errorPairs)) problems.push('items are not in input order on their output');
+	const ascending = (/** @type {number[]} */ pairs) =>
+		pairs.every((pair, index) => index === 0 || pairs[index - 1] < pair);
+	if (!ascending(run.successPairs) || !ascending(run.errorPairs))
+		problems.push('items are not in input order on their output');
 	return problems;
 }
 

@@ -21,9 +21,18 @@ process.env.N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS ??= 'false';
 
 const { Logger } = require('@n8n/backend-common');
 const { Container } = require('@n8n/di');
-const { ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, WorkflowExecute, PollContext, SupplyDataContext } = require('n8n-core');
+const {
+	ExecutionLifecycleHooks,
+	ExternalSecretsProxy,
+	LoadOptionsContext,
+	WorkflowExecute,
+	PollContext,
+	SupplyDataContext,
+} = require('n8n-core');
 // How an AI agent calls a node used as a tool (n8n-core's own invocation path; not exported from its index).
-const { makeHandleToolInvocation } = require('n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data');
+const {
+	makeHandleToolInvocation,
+} = require('n8n-core/dist/execution-engine/node-execution-context/utils/get-input-connection-data');
 // Not exported from n8n-core's index; needed to stop its cleanup interval (see shutdown()).
 const { SSHClientsManager } = require('n8n-core/dist/execution-engine/ssh-clients-manager');
 const {
@@ -83,10 +92,27 @@ const OAUTH2_API_PROPERTIES = [
 	{ displayName: 'Authorization URL', name: 'authUrl', type: 'string', default: '' },
 	{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'string', default: '' },
 	{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '' },
-	{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '' },
+	{
+		displayName: 'Client Secret',
+		name: 'clientSecret',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+	},
 	{ displayName: 'Scope', name: 'scope', type: 'string', default: '' },
-	{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'string', default: '' },
-	{ displayName: 'Authentication', name: 'authentication', type: 'options', options: [], default: 'header' },
+	{
+		displayName: 'Auth URI Query Parameters',
+		name: 'authQueryParameters',
+		type: 'string',
+		default: '',
+	},
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		options: [],
+		default: 'header',
+	},
 	{ displayName: 'Ignore SSL Issues', name: 'ignoreSSLIssues', type: 'boolean', default: false },
 ];
 
@@ -97,7 +123,17 @@ const OAUTH2_API_PROPERTIES = [
 const BASE_NODES = {
 	// Runs as the start node: passes on the items the run starts with (one empty item, as n8n's does).
 	'n8n-nodes-base.manualTrigger': {
-		description: { displayName: 'Manual Trigger', name: 'manualTrigger', description: 'Starts the run with one empty item', group: ['trigger'], version: 1, defaults: {}, inputs: [], outputs: ['main'], properties: [] },
+		description: {
+			displayName: 'Manual Trigger',
+			name: 'manualTrigger',
+			description: 'Starts the run with one empty item',
+			group: ['trigger'],
+			version: 1,
+			defaults: {},
+			inputs: [],
+			outputs: ['main'],
+			properties: [],
+		},
 		async execute() {
 			return [this.getInputData()];
 		},
@@ -105,7 +141,17 @@ const BASE_NODES = {
 	// Waits to be resumed by its webhook; `resumeWorkflow` plays the webhook call (the real node does the same:
 	// n8n puts the execution to wait, then passes the webhook's data on from this node).
 	'n8n-nodes-base.wait': {
-		description: { displayName: 'Wait', name: 'wait', description: 'Pauses the run until it is resumed', group: ['organization'], version: [1, 1.1], defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+		description: {
+			displayName: 'Wait',
+			name: 'wait',
+			description: 'Pauses the run until it is resumed',
+			group: ['organization'],
+			version: [1, 1.1],
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
+		},
 		async execute() {
 			await this.putExecutionToWait(WAIT_INDEFINITELY);
 			return [this.getInputData()];
@@ -124,7 +170,13 @@ const BASE_NODES = {
 			outputs: ['main', 'main'],
 			outputNames: ['true', 'false'],
 			properties: [
-				{ displayName: 'Conditions', name: 'conditions', type: 'filter', default: {}, typeOptions: { filter: { caseSensitive: true, typeValidation: 'strict', version: 2 } } },
+				{
+					displayName: 'Conditions',
+					name: 'conditions',
+					type: 'filter',
+					default: {},
+					typeOptions: { filter: { caseSensitive: true, typeValidation: 'strict', version: 2 } },
+				},
 			],
 		},
 		async execute() {
@@ -140,7 +192,17 @@ const BASE_NODES = {
 		},
 	},
 	'n8n-nodes-base.noOp': {
-		description: { displayName: 'No Operation', name: 'noOp', description: 'Passes items on unchanged', group: ['organization'], version: 1, defaults: {}, inputs: ['main'], outputs: ['main'], properties: [] },
+		description: {
+			displayName: 'No Operation',
+			name: 'noOp',
+			description: 'Passes items on unchanged',
+			group: ['organization'],
+			version: 1,
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [],
+		},
 		async execute() {
 			return [this.getInputData()];
 		},
@@ -199,7 +261,11 @@ class NodeTypes {
  * @returns {INodeType}
  */
 function toolVariant(base) {
-	return { ...base, execute: base.execute, description: { ...base.description, name: `${base.description.name}Tool` } };
+	return {
+		...base,
+		execute: base.execute,
+		description: { ...base.description, name: `${base.description.name}Tool` },
+	};
 }
 
 class CredentialsHelper extends ICredentialsHelper {
@@ -220,7 +286,10 @@ class CredentialsHelper extends ICredentialsHelper {
 	/** @param {string} type */
 	getCredentialsProperties(type) {
 		const own = this.credentialTypes[type]?.properties ?? [];
-		const merged = [...OAUTH2_API_PROPERTIES.filter((p) => !own.some((o) => o.name === p.name)), ...own];
+		const merged = [
+			...OAUTH2_API_PROPERTIES.filter((p) => !own.some((o) => o.name === p.name)),
+			...own,
+		];
 		return merged;
 	}
 	/**
@@ -250,14 +319,42 @@ class CredentialsHelper extends ICredentialsHelper {
 		if (!stored) throw new Error(`Credential of type ${type} is not set`);
 		const properties = this.getCredentialsProperties(type);
 		// n8n keeps a credential's fields as parameter values and resolves them as such (its CredentialsHelper does too).
-		const withDefaults = NodeHelpers.getNodeParameters(properties, /** @type {INodeParameters} */ ({ ...stored }), true, false, null, null);
+		const withDefaults = NodeHelpers.getNodeParameters(
+			properties,
+			/** @type {INodeParameters} */ ({ ...stored }),
+			true,
+			false,
+			null,
+			null,
+		);
 		if (!withDefaults) throw new Error(`Credential of type ${type} has no parameters`);
 		/** @type {INode} */
-		const mockNode = { id: 'credential', name: 'credential', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
-		const workflow = new Workflow({ nodes: [mockNode], connections: {}, active: false, nodeTypes: this.nodeTypes });
+		const mockNode = {
+			id: 'credential',
+			name: 'credential',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		};
+		const workflow = new Workflow({
+			nodes: [mockNode],
+			connections: {},
+			active: false,
+			nodeTypes: this.nodeTypes,
+		});
 		/** @type {unknown} */
-		const resolved = workflow.expression.getComplexParameterValue(mockNode, withDefaults, mode ?? 'internal', {}, undefined, undefined, withDefaults);
-		if (!isCredentialData(resolved)) throw new Error(`Credential of type ${type} did not resolve to an object`);
+		const resolved = workflow.expression.getComplexParameterValue(
+			mockNode,
+			withDefaults,
+			mode ?? 'internal',
+			{},
+			undefined,
+			undefined,
+			withDefaults,
+		);
+		if (!isCredentialData(resolved))
+			throw new Error(`Credential of type ${type} did not resolve to an object`);
 		if (stored.oauthTokenData !== undefined) resolved.oauthTokenData = stored.oauthTokenData;
 		return resolved;
 	}
@@ -306,7 +403,19 @@ function createLogger() {
 		logs.push({ level, message: String(message) });
 		if (process.env.DEFENDER_XDR_LOG) process.stderr.write(`[${level}] ${message}\n`);
 	};
-	return { logs, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), verbose: log('verbose'), scoped() { return this; } } };
+	return {
+		logs,
+		logger: {
+			debug: log('debug'),
+			info: log('info'),
+			warn: log('warn'),
+			error: log('error'),
+			verbose: log('verbose'),
+			scoped() {
+				return this;
+			},
+		},
+	};
 }
 
 /**
@@ -320,7 +429,11 @@ const NODE_LOGGER = Logger;
  */
 function createEngine(options = {}) {
 	const { nodeTypes: packageNodes, credentialTypes } = loadPackage();
-	const nodeTypes = new NodeTypes({ ...BASE_NODES, ...packageNodes, ...(options.extraNodeTypes ?? {}) });
+	const nodeTypes = new NodeTypes({
+		...BASE_NODES,
+		...packageNodes,
+		...(options.extraNodeTypes ?? {}),
+	});
 	const credentialsHelper = new CredentialsHelper(credentialTypes, nodeTypes);
 	if (options.credential) credentialsHelper.stored[CREDENTIAL_TYPE] = { ...options.credential };
 	const { logs, logger } = createLogger();
@@ -371,14 +484,28 @@ function createEngine(options = {}) {
 		// n8n mutates the nodes it runs (a resumed Wait node is disabled); keep the caller's workflow intact.
 		workflowJson = structuredClone(workflowJson);
 		const workflow = workflowOf(workflowJson);
-		const startNode = workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ?? workflow.getStartNode();
+		const startNode =
+			workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ??
+			workflow.getStartNode();
 		if (!startNode) throw new Error('The workflow has no start node');
 		const runExecutionData = createRunExecutionData({
 			executionData: {
-				nodeExecutionStack: [{ node: startNode, data: { main: [runOptions.startItems ?? [{ json: {} }]] }, source: null }],
+				nodeExecutionStack: [
+					{
+						node: startNode,
+						data: { main: [runOptions.startItems ?? [{ json: {} }]] },
+						source: null,
+					},
+				],
 			},
 		});
-		return await execute(workflow, workflowJson, runExecutionData, runOptions.mode ?? 'manual', runOptions.cancelAfterMs);
+		return await execute(
+			workflow,
+			workflowJson,
+			runExecutionData,
+			runOptions.mode ?? 'manual',
+			runOptions.cancelAfterMs,
+		);
 	}
 
 	/**
@@ -393,7 +520,9 @@ function createEngine(options = {}) {
 		const runExecutionData = waiting.run.data;
 		const waitingNode = runExecutionData.executionData?.nodeExecutionStack[0];
 		if (!waitingNode) throw new Error('The run is not waiting on a node');
-		waitingNode.data.main = [[{ json: { headers: {}, params: {}, query: {}, body: {}, ...webhookCall } }]];
+		waitingNode.data.main = [
+			[{ json: { headers: {}, params: {}, query: {}, body: {}, ...webhookCall } }],
+		];
 		runExecutionData.waitTill = waiting.run.waitTill ?? runExecutionData.waitTill;
 		return await execute(workflowOf(workflowJson), workflowJson, runExecutionData, 'webhook');
 	}
@@ -417,12 +546,21 @@ function createEngine(options = {}) {
 	 * @param {WorkflowExecuteMode} mode @param {number} [cancelAfterMs] stops the run as n8n's "Stop execution" does
 	 */
 	async function execute(workflow, workflowJson, runExecutionData, mode, cancelAfterMs) {
-		const hooks = new ExecutionLifecycleHooks(mode, String(Date.now()), workflowRecord(workflowJson));
+		const hooks = new ExecutionLifecycleHooks(
+			mode,
+			String(Date.now()),
+			workflowRecord(workflowJson),
+		);
 		/** @type {import('n8n-workflow').IDeferredPromise<IRun>} */
 		const finished = createDeferredPromise();
 		hooks.addHandler('workflowExecuteAfter', (run) => finished.resolve(run));
-		const running = new WorkflowExecute(additionalData(hooks), mode, runExecutionData).processRunExecutionData(workflow);
-		const stopper = cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), cancelAfterMs);
+		const running = new WorkflowExecute(
+			additionalData(hooks),
+			mode,
+			runExecutionData,
+		).processRunExecutionData(workflow);
+		const stopper =
+			cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), cancelAfterMs);
 		await running.catch((error) => {
 			if (!running.isCanceled) throw error;
 		});
@@ -437,12 +575,25 @@ function createEngine(options = {}) {
 	 */
 	async function poll(node, pollOptions = {}) {
 		const staticData = pollOptions.staticData ?? {};
-		const workflow = new Workflow({ id: 'poll', nodes: [node], connections: {}, active: true, nodeTypes, staticData });
+		const workflow = new Workflow({
+			id: 'poll',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData,
+		});
 		const mode = pollOptions.mode ?? 'trigger';
 		const pollNode = workflow.getNode(node.name);
 		if (!pollNode) throw new Error(`The workflow has no node ${node.name}`);
 		// Activated by a user for scheduled polls; 'manual' for "Fetch test event", as n8n passes them.
-		const context = new PollContext(workflow, pollNode, additionalData(undefined), mode, mode === 'manual' ? 'manual' : 'activate');
+		const context = new PollContext(
+			workflow,
+			pollNode,
+			additionalData(undefined),
+			mode,
+			mode === 'manual' ? 'manual' : 'activate',
+		);
 		const nodeType = nodeTypes.getByNameAndVersion(node.type);
 		if (!nodeType.poll) throw new Error(`${node.type} does not poll`);
 		const result = await nodeType.poll.call(context);
@@ -457,15 +608,28 @@ function createEngine(options = {}) {
 	 */
 	async function callTool(toolNode, toolArgs) {
 		/** @type {INode} */
-		const agentNode = { id: 'agent', name: 'AI Agent', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
+		const agentNode = {
+			id: 'agent',
+			name: 'AI Agent',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		};
 		const workflow = new Workflow({
 			id: 'tool',
 			nodes: [agentNode, toolNode],
-			connections: { [toolNode.name]: { ai_tool: [[{ node: agentNode.name, type: 'ai_tool', index: 0 }]] } },
+			connections: {
+				[toolNode.name]: { ai_tool: [[{ node: agentNode.name, type: 'ai_tool', index: 0 }]] },
+			},
 			active: false,
 			nodeTypes,
 		});
-		const hooks = new ExecutionLifecycleHooks('manual', `tool-${Date.now()}`, workflowRecord({ nodes: [], connections: {} }));
+		const hooks = new ExecutionLifecycleHooks(
+			'manual',
+			`tool-${Date.now()}`,
+			workflowRecord({ nodes: [], connections: {} }),
+		);
 		const runExecutionData = createRunExecutionData();
 		/** @type {IExecuteData} */
 		const executeData = { node: agentNode, data: { main: [[{ json: {} }]] }, source: null };
@@ -473,8 +637,27 @@ function createEngine(options = {}) {
 		if (!node) throw new Error(`The workflow has no node ${toolNode.name}`);
 		/** @param {number} runIndex */
 		const contextFactory = (runIndex) =>
-			new SupplyDataContext(workflow, node, additionalData(hooks), 'manual', runExecutionData, runIndex, [], {}, 'ai_tool', executeData, [], undefined, agentNode);
-		const invoke = makeHandleToolInvocation(contextFactory, node, nodeTypes.getByNameAndVersion(toolNode.type), runExecutionData);
+			new SupplyDataContext(
+				workflow,
+				node,
+				additionalData(hooks),
+				'manual',
+				runExecutionData,
+				runIndex,
+				[],
+				{},
+				'ai_tool',
+				executeData,
+				[],
+				undefined,
+				agentNode,
+			);
+		const invoke = makeHandleToolInvocation(
+			contextFactory,
+			node,
+			nodeTypes.getByNameAndVersion(toolNode.type),
+			runExecutionData,
+		);
 		return await invoke(toolArgs);
 	}
 
@@ -492,9 +675,28 @@ function createEngine(options = {}) {
 		if (!method) throw new Error(`${type} has no listSearch method ${methodName}`);
 		const parameters = searchOptions.parameters ?? {};
 		/** @type {INode} */
-		const node = { id: 'edited', name: 'Defender', type, typeVersion: 1, position: [0, 0], parameters, credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } } };
-		const workflow = new Workflow({ id: 'editor', nodes: [node], connections: {}, active: false, nodeTypes });
-		const context = new LoadOptionsContext(workflow, node, { ...additionalData(undefined), currentNodeParameters: parameters }, 'parameters');
+		const node = {
+			id: 'edited',
+			name: 'Defender',
+			type,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters,
+			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
+		};
+		const workflow = new Workflow({
+			id: 'editor',
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes,
+		});
+		const context = new LoadOptionsContext(
+			workflow,
+			node,
+			{ ...additionalData(undefined), currentNodeParameters: parameters },
+			'parameters',
+		);
 		return await method.call(context, searchOptions.filter, searchOptions.paginationToken);
 	}
 
@@ -503,7 +705,17 @@ function createEngine(options = {}) {
 		Container.get(SSHClientsManager).onShutdown();
 	}
 
-	return { runWorkflow, resumeWorkflow, poll, callTool, listSearch, shutdown, credentialsHelper, logs, nodeTypes };
+	return {
+		runWorkflow,
+		resumeWorkflow,
+		poll,
+		callTool,
+		listSearch,
+		shutdown,
+		credentialsHelper,
+		logs,
+		nodeTypes,
+	};
 }
 
 /**
@@ -513,7 +725,16 @@ function createEngine(options = {}) {
  */
 function workflowRecord(workflowJson) {
 	const now = new Date();
-	return { ...workflowJson, id: workflowJson.id ?? 'test', name: workflowJson.name ?? '', active: false, isArchived: false, activeVersionId: null, createdAt: now, updatedAt: now };
+	return {
+		...workflowJson,
+		id: workflowJson.id ?? 'test',
+		name: workflowJson.name ?? '',
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: now,
+		updatedAt: now,
+	};
 }
 
 /**
@@ -526,7 +747,14 @@ function defenderWorkflow(parameters, nodeType = `${PACKAGE_NAME}.microsoftDefen
 	return {
 		name: 'Defender XDR',
 		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'n1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			{
 				id: 'n2',
 				name: 'Defender',
@@ -536,12 +764,31 @@ function defenderWorkflow(parameters, nodeType = `${PACKAGE_NAME}.microsoftDefen
 				parameters,
 				credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
 			},
-			{ id: 'n3', name: 'Executed', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, -100], parameters: {} },
-			{ id: 'n4', name: 'Needs attention', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [400, 100], parameters: {} },
+			{
+				id: 'n3',
+				name: 'Executed',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [400, -100],
+				parameters: {},
+			},
+			{
+				id: 'n4',
+				name: 'Needs attention',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: [400, 100],
+				parameters: {},
+			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'Defender', type: 'main', index: 0 }]] },
-			Defender: { main: [[{ node: 'Executed', type: 'main', index: 0 }], [{ node: 'Needs attention', type: 'main', index: 0 }]] },
+			Defender: {
+				main: [
+					[{ node: 'Executed', type: 'main', index: 0 }],
+					[{ node: 'Needs attention', type: 'main', index: 0 }],
+				],
+			},
 		},
 	};
 }
@@ -564,4 +811,10 @@ function describeRun(run) {
 	return { status: run.status, outputs, errors, error: run.data.resultData.error, run };
 }
 
-module.exports = { createEngine, simulatorCredential, defenderWorkflow, PACKAGE_NAME, CREDENTIAL_TYPE };
+module.exports = {
+	createEngine,
+	simulatorCredential,
+	defenderWorkflow,
+	PACKAGE_NAME,
+	CREDENTIAL_TYPE,
+};

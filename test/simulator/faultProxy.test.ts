@@ -1,4 +1,10 @@
-import { routeOf, startFaultProxy, startSimulator, type FaultProxy, type Simulator } from '../../simulator';
+import {
+	routeOf,
+	startFaultProxy,
+	startSimulator,
+	type FaultProxy,
+	type Simulator,
+} from '../../simulator';
 
 let sim: Simulator;
 let proxy: FaultProxy;
@@ -20,15 +26,27 @@ beforeEach(() => {
 });
 
 const tokenForm = (secret = sim.clientSecret) =>
-	new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: secret, scope: `${proxy.url}/.default` });
+	new URLSearchParams({
+		grant_type: 'client_credentials',
+		client_id: sim.clientId,
+		client_secret: secret,
+		scope: `${proxy.url}/.default`,
+	});
 
 async function token(): Promise<string> {
-	const answer = await fetch(`${proxy.url}/${sim.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: tokenForm() });
+	const answer = await fetch(`${proxy.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+		method: 'POST',
+		body: tokenForm(),
+	});
 	return ((await answer.json()) as { access_token: string }).access_token;
 }
 
 async function graph(path: string, method = 'GET', signal?: AbortSignal) {
-	return await fetch(`${proxy.url}${path}`, { method, headers: { authorization: `Bearer ${await token()}` }, signal });
+	return await fetch(`${proxy.url}${path}`, {
+		method,
+		headers: { authorization: `Bearer ${await token()}` },
+		signal,
+	});
 }
 
 const isolate = '/beta/security/incidentTasks/task-isolate-open-001';
@@ -39,29 +57,52 @@ describe('fault proxy in front of the simulator', () => {
 		const body = (await answer.json()) as { value: unknown[]; '@odata.nextLink': string };
 		expect(answer.status).toBe(200);
 		expect(body.value).toHaveLength(5);
-		expect(body['@odata.nextLink'].startsWith(`${proxy.url}/beta/security/incidentTasks`)).toBe(true);
-		expect(proxy.counts()).toMatchObject({ requests: 2, forwarded: 2, byRoute: { token: 1, listTasks: 1 }, faults: {} });
+		expect(body['@odata.nextLink'].startsWith(`${proxy.url}/beta/security/incidentTasks`)).toBe(
+			true,
+		);
+		expect(proxy.counts()).toMatchObject({
+			requests: 2,
+			forwarded: 2,
+			byRoute: { token: 1, listTasks: 1 },
+			faults: {},
+		});
 		expect(proxy.issuedTokens.size).toBeGreaterThan(0);
 	});
 
 	test('names routes by what the call does', () => {
 		expect(routeOf('POST', '/contoso/oauth2/v2.0/token')).toEqual({ route: 'token' });
 		expect(routeOf('GET', '/beta/security/incidentTasks')).toEqual({ route: 'listTasks' });
-		expect(routeOf('GET', '/beta/security/incidentTasks/a%3Ab')).toEqual({ route: 'getTask', taskId: 'a:b' });
-		expect(routeOf('PATCH', '/beta/security/incidentTasks/t1')).toEqual({ route: 'updateTask', taskId: 't1' });
-		expect(routeOf('POST', '/beta/security/incidentTasks/t1/executeResponseAction')).toEqual({ route: 'execute', taskId: 't1' });
+		expect(routeOf('GET', '/beta/security/incidentTasks/a%3Ab')).toEqual({
+			route: 'getTask',
+			taskId: 'a:b',
+		});
+		expect(routeOf('PATCH', '/beta/security/incidentTasks/t1')).toEqual({
+			route: 'updateTask',
+			taskId: 't1',
+		});
+		expect(routeOf('POST', '/beta/security/incidentTasks/t1/executeResponseAction')).toEqual({
+			route: 'execute',
+			taskId: 't1',
+		});
 		expect(routeOf('GET', '/v1.0/security/alerts_v2')).toEqual({ route: 'listAlerts' });
 		expect(routeOf('GET', '/v1.0/users')).toEqual({ route: 'other' });
 	});
 
 	test('429 carries Retry-After in seconds or as an HTTP date, and the request never reaches Graph', async () => {
 		proxy.inject({ route: 'getTask', fault: '429', retryAfterSeconds: 2 });
-		proxy.inject({ route: 'getTask', fault: '429', retryAfterSeconds: 30, retryAfterFormat: 'date' });
+		proxy.inject({
+			route: 'getTask',
+			fault: '429',
+			retryAfterSeconds: 30,
+			retryAfterFormat: 'date',
+		});
 		const seconds = await graph(isolate);
 		const date = await graph(isolate);
 		expect(seconds.status).toBe(429);
 		expect(seconds.headers.get('retry-after')).toBe('2');
-		expect(((await seconds.json()) as { error: { code: string } }).error.code).toBe('TooManyRequests');
+		expect(((await seconds.json()) as { error: { code: string } }).error.code).toBe(
+			'TooManyRequests',
+		);
 		const retryAt = Date.parse(date.headers.get('retry-after') ?? '');
 		expect(retryAt - Date.now()).toBeGreaterThan(25_000);
 		expect(sim.requests.filter((request) => request.path === isolate)).toHaveLength(0);
@@ -75,9 +116,23 @@ describe('fault proxy in front of the simulator', () => {
 		proxy.inject({ route: 'execute', fault: '503AfterForward' });
 		expect((await graph(`${isolate}/executeResponseAction`, 'POST')).status).toBe(503);
 		proxy.inject({ route: 'execute', fault: '504AfterForward' });
-		expect((await graph('/beta/security/incidentTasks/task-avscan-open-001/executeResponseAction', 'POST')).status).toBe(504);
-		expect(sim.executions.map((execution) => execution.taskId)).toEqual(['task-isolate-open-001', 'task-avscan-open-001']);
-		expect(proxy.counts().faultsByRoute.execute).toEqual({ '503': 1, '503AfterForward': 1, '504AfterForward': 1 });
+		expect(
+			(
+				await graph(
+					'/beta/security/incidentTasks/task-avscan-open-001/executeResponseAction',
+					'POST',
+				)
+			).status,
+		).toBe(504);
+		expect(sim.executions.map((execution) => execution.taskId)).toEqual([
+			'task-isolate-open-001',
+			'task-avscan-open-001',
+		]);
+		expect(proxy.counts().faultsByRoute.execute).toEqual({
+			'503': 1,
+			'503AfterForward': 1,
+			'504AfterForward': 1,
+		});
 	});
 
 	test('a connection reset before forwarding runs nothing; after forwarding the action ran', async () => {
@@ -87,7 +142,11 @@ describe('fault proxy in front of the simulator', () => {
 		proxy.inject({ route: 'execute', fault: 'resetAfterForward' });
 		await expect(graph(`${isolate}/executeResponseAction`, 'POST')).rejects.toThrow();
 		expect(sim.executions).toHaveLength(1);
-		expect(proxy.requests.filter((entry) => entry.route === 'execute').map((entry) => [entry.forwarded, entry.status])).toEqual([
+		expect(
+			proxy.requests
+				.filter((entry) => entry.route === 'execute')
+				.map((entry) => [entry.forwarded, entry.status]),
+		).toEqual([
 			[false, 0],
 			[true, 0],
 		]);
@@ -97,20 +156,30 @@ describe('fault proxy in front of the simulator', () => {
 		proxy.inject({ route: 'execute', fault: 'delayBeforeForward', delayMs: 1500 });
 		const bearer = await token();
 		const giveUp = new AbortController();
-		const posting = fetch(`${proxy.url}${isolate}/executeResponseAction`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` }, signal: giveUp.signal });
+		const posting = fetch(`${proxy.url}${isolate}/executeResponseAction`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${bearer}` },
+			signal: giveUp.signal,
+		});
 		const arrived = Date.now() + 5000;
-		while (!proxy.requests.some((entry) => entry.route === 'execute') && Date.now() < arrived) await new Promise((resolve) => setTimeout(resolve, 10));
+		while (!proxy.requests.some((entry) => entry.route === 'execute') && Date.now() < arrived)
+			await new Promise((resolve) => setTimeout(resolve, 10));
 		giveUp.abort();
 		await expect(posting).rejects.toThrow();
 		expect(sim.executions).toHaveLength(0);
 		expect(await proxy.idle(5000)).toBe(true);
 		expect(sim.executions).toHaveLength(1);
-		expect(proxy.requests.find((entry) => entry.route === 'execute')).toMatchObject({ forwarded: true, clientGone: true, fault: 'delayBeforeForward' });
+		expect(proxy.requests.find((entry) => entry.route === 'execute')).toMatchObject({
+			forwarded: true,
+			clientGone: true,
+			fault: 'delayBeforeForward',
+		});
 	});
 
 	test('token endpoint faults: 500, garbage, HTML, no access_token, a refused secret, and never answering', async () => {
 		const tokenUrl = `${proxy.url}/${sim.tenantId}/oauth2/v2.0/token`;
-		const ask = async (signal?: AbortSignal) => await fetch(tokenUrl, { method: 'POST', body: tokenForm(), signal });
+		const ask = async (signal?: AbortSignal) =>
+			await fetch(tokenUrl, { method: 'POST', body: tokenForm(), signal });
 		proxy.inject({ route: 'token', fault: '500' });
 		proxy.inject({ route: 'token', fault: 'garbage' });
 		proxy.inject({ route: 'token', fault: 'html' });
@@ -119,7 +188,10 @@ describe('fault proxy in front of the simulator', () => {
 		proxy.inject({ route: 'token', fault: 'hang' });
 
 		const serverError = await ask();
-		expect([serverError.status, ((await serverError.json()) as { error: string }).error]).toEqual([500, 'server_error']);
+		expect([serverError.status, ((await serverError.json()) as { error: string }).error]).toEqual([
+			500,
+			'server_error',
+		]);
 		const garbage = await ask();
 		expect(garbage.status).toBe(200);
 		await expect(garbage.json()).rejects.toThrow();
@@ -129,14 +201,25 @@ describe('fault proxy in front of the simulator', () => {
 		expect(noAccessToken).toMatchObject({ token_type: 'Bearer' });
 		expect(noAccessToken.access_token).toBeUndefined();
 		const refused = await ask();
-		expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
+		expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([
+			401,
+			'invalid_client',
+		]);
 		const giveUp = new AbortController();
 		const hanging = ask(giveUp.signal);
 		const arrived = Date.now() + 5000;
-		while (!proxy.requests.some((entry) => entry.fault === 'hang') && Date.now() < arrived) await new Promise((resolve) => setTimeout(resolve, 10));
+		while (!proxy.requests.some((entry) => entry.fault === 'hang') && Date.now() < arrived)
+			await new Promise((resolve) => setTimeout(resolve, 10));
 		giveUp.abort();
 		await expect(hanging).rejects.toThrow();
-		expect(proxy.counts().faultsByRoute.token).toEqual({ '500': 1, garbage: 1, html: 1, noAccessToken: 1, wrongSecret: 1, hang: 1 });
+		expect(proxy.counts().faultsByRoute.token).toEqual({
+			'500': 1,
+			garbage: 1,
+			html: 1,
+			noAccessToken: 1,
+			wrongSecret: 1,
+			hang: 1,
+		});
 		expect(sim.requests.filter((request) => request.path.includes('/oauth2/'))).toHaveLength(1);
 	});
 
@@ -148,7 +231,12 @@ describe('fault proxy in front of the simulator', () => {
 		const kept = ((await partial.json()) as { value: unknown[] }).value.length;
 		expect(kept).toBeLessThan(20);
 
-		const ids = async () => ((await (await graph('/beta/security/incidentTasks?$top=20')).json()) as { value: Array<{ id: string }> }).value.map((task) => task.id);
+		const ids = async () =>
+			(
+				(await (await graph('/beta/security/incidentTasks?$top=20')).json()) as {
+					value: Array<{ id: string }>;
+				}
+			).value.map((task) => task.id);
 		const inOrder = await ids();
 		proxy.inject({ route: 'listTasks', fault: 'shuffle' });
 		const shuffled = await ids();
@@ -169,7 +257,9 @@ describe('fault proxy in front of the simulator', () => {
 		expect(first).toContain(200);
 		expect(await run()).toEqual(first);
 		expect(proxy.counts().faultsByRoute.token).toBeUndefined();
-		expect(() => proxy.configure({ rates: [{ fault: '503', rate: 1.5 }] })).toThrow(/between 0 and 1/);
+		expect(() => proxy.configure({ rates: [{ fault: '503', rate: 1.5 }] })).toThrow(
+			/between 0 and 1/,
+		);
 		expect(() => proxy.inject({ fault: 'nope' as never })).toThrow(/Unknown proxy fault/);
 	});
 });

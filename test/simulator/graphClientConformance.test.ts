@@ -45,7 +45,12 @@ class SimulatorTokenProvider implements AuthenticationProvider {
 		const response = await fetch(sim.tokenUrl, {
 			method: 'POST',
 			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'client_credentials', client_id: sim.clientId, client_secret: sim.clientSecret, scope: `${GRAPH_ROOT}/.default` }),
+			body: new URLSearchParams({
+				grant_type: 'client_credentials',
+				client_id: sim.clientId,
+				client_secret: sim.clientSecret,
+				scope: `${GRAPH_ROOT}/.default`,
+			}),
 		});
 		if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
 		this.token = ((await response.json()) as { access_token: string }).access_token;
@@ -56,9 +61,14 @@ class SimulatorTokenProvider implements AuthenticationProvider {
 /** Sends the request the client built for GRAPH_ROOT to the simulator, unchanged but for the origin. */
 class LoopbackTransport implements Middleware {
 	async execute(context: Context): Promise<void> {
-		const url = new URL(typeof context.request === 'string' ? context.request : context.request.url);
+		const url = new URL(
+			typeof context.request === 'string' ? context.request : context.request.url,
+		);
 		if (url.origin !== GRAPH_ROOT) throw new Error(`unexpected request to ${url.origin}`);
-		context.response = await fetch(`${sim.url}${url.pathname}${url.search}`, context.options as RequestInit);
+		context.response = await fetch(
+			`${sim.url}${url.pathname}${url.search}`,
+			context.options as RequestInit,
+		);
 	}
 }
 
@@ -93,8 +103,12 @@ async function iterate(path: string, version: string, headers: Record<string, st
 	return { items, gets: gets.length, getRequests: gets };
 }
 
-const byNewest = (a: { createdDateTime: unknown; id: unknown }, b: { createdDateTime: unknown; id: unknown }) =>
-	Date.parse(String(b.createdDateTime)) - Date.parse(String(a.createdDateTime)) || String(a.id).localeCompare(String(b.id));
+const byNewest = (
+	a: { createdDateTime: unknown; id: unknown },
+	b: { createdDateTime: unknown; id: unknown },
+) =>
+	Date.parse(String(b.createdDateTime)) - Date.parse(String(a.createdDateTime)) ||
+	String(a.id).localeCompare(String(b.id));
 
 /** Runs a request that must fail and returns the GraphError the client threw. */
 async function graphErrorOf(request: Promise<unknown>): Promise<GraphError> {
@@ -118,17 +132,32 @@ describe('PageIterator pages through the simulator’s lists', () => {
 
 	it('incident tasks of one incident, filtered by incidentId', async () => {
 		const incidentId = SEEDED_INCIDENT_IDS.active;
-		const { items } = await iterate(`/security/incidentTasks?$filter=${encodeURIComponent(`incidentId eq '${incidentId}'`)}&$top=2`, 'beta');
-		expect(items.map((task) => task.id)).toEqual(SEED_TASKS.filter((task) => task.incidentId === incidentId).map((task) => task.id));
+		const { items } = await iterate(
+			`/security/incidentTasks?$filter=${encodeURIComponent(`incidentId eq '${incidentId}'`)}&$top=2`,
+			'beta',
+		);
+		expect(items.map((task) => task.id)).toEqual(
+			SEED_TASKS.filter((task) => task.incidentId === incidentId).map((task) => task.id),
+		);
 	});
 
 	it('incidents (v1.0), keeping the Prefer header on every page', async () => {
 		const prefer = { Prefer: 'include-unknown-enum-members' };
-		const { items, gets, getRequests } = await iterate('/security/incidents?$top=3', 'v1.0', prefer);
-		expect(items.map((incident) => incident.id)).toEqual([...SEED_INCIDENTS].sort(byNewest).map((incident) => incident.id));
-		expect(items.find((incident) => incident.id === SEEDED_INCIDENT_IDS.awaitingAction)?.status).toBe('awaitingAction');
+		const { items, gets, getRequests } = await iterate(
+			'/security/incidents?$top=3',
+			'v1.0',
+			prefer,
+		);
+		expect(items.map((incident) => incident.id)).toEqual(
+			[...SEED_INCIDENTS].sort(byNewest).map((incident) => incident.id),
+		);
+		expect(
+			items.find((incident) => incident.id === SEEDED_INCIDENT_IDS.awaitingAction)?.status,
+		).toBe('awaitingAction');
 		expect(gets).toBe(Math.ceil(SEED_INCIDENTS.length / 3));
-		expect(getRequests.map((entry) => entry.headers.prefer)).toEqual(Array(gets).fill(prefer.Prefer));
+		expect(getRequests.map((entry) => entry.headers.prefer)).toEqual(
+			Array(gets).fill(prefer.Prefer),
+		);
 	});
 
 	it('alerts_v2 (v1.0) with a filter', async () => {
@@ -143,7 +172,9 @@ describe('PageIterator pages through the simulator’s lists', () => {
 describe('GraphError parses the simulator’s error bodies', () => {
 	it('404 for an unknown task: statusCode, code, requestId and date', async () => {
 		const before = Date.now();
-		const error = await graphErrorOf(client.api('/security/incidentTasks/task-does-not-exist').version('beta').get());
+		const error = await graphErrorOf(
+			client.api('/security/incidentTasks/task-does-not-exist').version('beta').get(),
+		);
 		expect(error.statusCode).toBe(404);
 		expect(error.code).toBe('NotFound');
 		expect(error.message).toMatch(/task-does-not-exist/);
@@ -158,8 +189,14 @@ describe('GraphError parses the simulator’s error bodies', () => {
 	});
 
 	it('400 for a filter Graph does not support', async () => {
-		const error = await graphErrorOf(client.api("/security/incidents?$filter=severity ne 'high'").get());
-		expect(error).toMatchObject({ statusCode: 400, code: 'BadRequest', requestId: sim.requests.at(-1)!.requestId });
+		const error = await graphErrorOf(
+			client.api("/security/incidents?$filter=severity ne 'high'").get(),
+		);
+		expect(error).toMatchObject({
+			statusCode: 400,
+			code: 'BadRequest',
+			requestId: sim.requests.at(-1)!.requestId,
+		});
 		expect(error.message).toMatch(/^Invalid filter clause/);
 	});
 
@@ -171,11 +208,17 @@ describe('GraphError parses the simulator’s error bodies', () => {
 
 		sim.expireAllTokens();
 		const expired = await graphErrorOf(client.api('/security/alerts_v2').get());
-		expect(expired).toMatchObject({ statusCode: 401, code: 'InvalidAuthenticationToken', requestId: expect.any(String) });
+		expect(expired).toMatchObject({
+			statusCode: 401,
+			code: 'InvalidAuthenticationToken',
+			requestId: expect.any(String),
+		});
 	});
 
 	it('a KQL error from runHuntingQuery', async () => {
-		const error = await graphErrorOf(client.api('/security/runHuntingQuery').post({ Query: 'DeviceInfo | summarize count()' }));
+		const error = await graphErrorOf(
+			client.api('/security/runHuntingQuery').post({ Query: 'DeviceInfo | summarize count()' }),
+		);
 		expect(error).toMatchObject({ statusCode: 400, code: 'BadRequest' });
 		expect(error.message).toMatch(/^Query could not be parsed at 'summarize'/);
 	});
@@ -184,27 +227,60 @@ describe('GraphError parses the simulator’s error bodies', () => {
 describe('answers read as they do from Graph', () => {
 	it('executeResponseAction: a POST without body reads as 204 No Content, and the task moves on', async () => {
 		const id = SEEDED_TASK_IDS.openByActionType.isolateDevice;
-		const response = (await client.api(`/security/incidentTasks/${id}/executeResponseAction`).version('beta').responseType(ResponseType.RAW).post(undefined)) as Response;
+		const response = (await client
+			.api(`/security/incidentTasks/${id}/executeResponseAction`)
+			.version('beta')
+			.responseType(ResponseType.RAW)
+			.post(undefined)) as Response;
 		expect(response.status).toBe(204);
 		expect(await response.text()).toBe('');
-		expect(sim.executions).toEqual([expect.objectContaining({ taskId: id, actionType: 'isolateDevice' })]);
+		expect(sim.executions).toEqual([
+			expect.objectContaining({ taskId: id, actionType: 'isolateDevice' }),
+		]);
 		// Without RAW the client reads the same answer as no content.
 		const second = SEEDED_TASK_IDS.openByActionType.runAntiVirusScan;
-		expect(await client.api(`/security/incidentTasks/${second}/executeResponseAction`).version('beta').post(undefined)).toBeUndefined();
+		expect(
+			await client
+				.api(`/security/incidentTasks/${second}/executeResponseAction`)
+				.version('beta')
+				.post(undefined),
+		).toBeUndefined();
 		expect(sim.executions).toHaveLength(2);
 	});
 
 	it('PATCH of an incident and a comment POST return JSON the client parses', async () => {
 		const id = SEEDED_INCIDENT_IDS.active;
-		const updated = await client.api(`/security/incidents/${id}`).patch({ status: 'resolved', classification: 'truePositive', determination: 'malware' });
-		expect(updated).toMatchObject({ id, status: 'resolved', classification: 'truePositive', determination: 'malware' });
-		const comments = await client.api(`/security/incidents/${id}/comments`).post({ '@odata.type': 'microsoft.graph.security.alertComment', comment: 'Resolved by n8n.' });
-		expect(comments.value.at(-1)).toMatchObject({ comment: 'Resolved by n8n.', createdByDisplayName: expect.any(String), createdDateTime: expect.any(String) });
+		const updated = await client
+			.api(`/security/incidents/${id}`)
+			.patch({ status: 'resolved', classification: 'truePositive', determination: 'malware' });
+		expect(updated).toMatchObject({
+			id,
+			status: 'resolved',
+			classification: 'truePositive',
+			determination: 'malware',
+		});
+		const comments = await client.api(`/security/incidents/${id}/comments`).post({
+			'@odata.type': 'microsoft.graph.security.alertComment',
+			comment: 'Resolved by n8n.',
+		});
+		expect(comments.value.at(-1)).toMatchObject({
+			comment: 'Resolved by n8n.',
+			createdByDisplayName: expect.any(String),
+			createdDateTime: expect.any(String),
+		});
 	});
 
 	it('runHuntingQuery returns schema and results', async () => {
-		const answer = await client.api('/security/runHuntingQuery').post({ Query: SEEDED_HUNTING_QUERIES.ransomwareProcesses, Timespan: SEEDED_HUNTING_TIMESPAN });
-		expect(answer.schema.map((column: { name: string }) => column.name)).toEqual(['Timestamp', 'DeviceName', 'AccountName', 'ProcessCommandLine']);
+		const answer = await client.api('/security/runHuntingQuery').post({
+			Query: SEEDED_HUNTING_QUERIES.ransomwareProcesses,
+			Timespan: SEEDED_HUNTING_TIMESPAN,
+		});
+		expect(answer.schema.map((column: { name: string }) => column.name)).toEqual([
+			'Timestamp',
+			'DeviceName',
+			'AccountName',
+			'ProcessCommandLine',
+		]);
 		expect(answer.results).toHaveLength(3);
 	});
 });

@@ -13,13 +13,21 @@ export function graphRequests(getSim: () => Simulator) {
 		token ||= sim.issueToken();
 		return fetch(path.startsWith('http') ? path : `${sim.url}${path}`, {
 			...init,
-			headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) },
+			headers: {
+				authorization: `Bearer ${token}`,
+				...(init.body ? { 'content-type': 'application/json' } : {}),
+				...(init.headers as Record<string, string>),
+			},
 		});
 	};
 	const graphJson = async (path: string, init: RequestInit = {}) => {
 		const response = await graph(path, init);
 		const text = await response.text();
-		return { response, status: response.status, body: (text ? JSON.parse(text) : undefined) as Json };
+		return {
+			response,
+			status: response.status,
+			body: (text ? JSON.parse(text) : undefined) as Json,
+		};
 	};
 	/** Follows @odata.nextLink to the end. */
 	const readAllPages = async (path: string, headers: Record<string, string> = {}) => {
@@ -35,21 +43,35 @@ export function graphRequests(getSim: () => Simulator) {
 		}
 		return { items, pages };
 	};
-	const post = (path: string, body: unknown, headers: Record<string, string> = {}) => graphJson(path, { method: 'POST', body: JSON.stringify(body), headers });
-	const patch = (path: string, body: unknown, headers: Record<string, string> = {}) => graphJson(path, { method: 'PATCH', body: JSON.stringify(body), headers });
+	const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+		graphJson(path, { method: 'POST', body: JSON.stringify(body), headers });
+	const patch = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+		graphJson(path, { method: 'PATCH', body: JSON.stringify(body), headers });
 	return { graph, graphJson, readAllPages, post, patch, resetToken: () => (token = '') };
 }
 
-export const filterQuery = (filter: string, extra = '') => `$filter=${encodeURIComponent(filter)}${extra}`;
+export const filterQuery = (filter: string, extra = '') =>
+	`$filter=${encodeURIComponent(filter)}${extra}`;
 
-export const newestFirst = (a: Json, b: Json) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime) || String(a.id).localeCompare(String(b.id));
+export const newestFirst = (a: Json, b: Json) =>
+	Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime) ||
+	String(a.id).localeCompare(String(b.id));
 
 /** The Graph error body every 4xx/5xx has: code, message and innerError with the request ID of the answer. */
-export function expectGraphError(answer: { status: number; body: Json; response: Response }, status: number, code: string, message?: RegExp) {
+export function expectGraphError(
+	answer: { status: number; body: Json; response: Response },
+	status: number,
+	code: string,
+	message?: RegExp,
+) {
 	expect(answer.status).toBe(status);
 	expect(answer.body.error).toEqual({
 		code,
 		message: message ? expect.stringMatching(message) : expect.any(String),
-		innerError: { 'request-id': answer.response.headers.get('request-id'), 'client-request-id': expect.any(String), date: expect.any(String) },
+		innerError: {
+			'request-id': answer.response.headers.get('request-id'),
+			'client-request-id': expect.any(String),
+			date: expect.any(String),
+		},
 	});
 }

@@ -82,7 +82,10 @@ async function readAllPages(path: string) {
 }
 
 const execute = (id: string, init: RequestInit = {}) =>
-	graph(`/beta/security/incidentTasks/${encodeURIComponent(id)}/executeResponseAction`, { method: 'POST', ...init });
+	graph(`/beta/security/incidentTasks/${encodeURIComponent(id)}/executeResponseAction`, {
+		method: 'POST',
+		...init,
+	});
 
 async function waitForTask(id: string, done: (task: IncidentTask) => boolean, timeoutMs = 2000) {
 	const deadline = Date.now() + timeoutMs;
@@ -94,7 +97,8 @@ async function waitForTask(id: string, done: (task: IncidentTask) => boolean, ti
 }
 
 const filterQuery = (filter: string, extra = '') => `$filter=${encodeURIComponent(filter)}${extra}`;
-const byCreatedDesc = (a: Json, b: Json) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime);
+const byCreatedDesc = (a: Json, b: Json) =>
+	Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime);
 
 beforeAll(async () => {
 	sim = await startSimulator({ actionDelayMs: ACTION_DELAY_MS });
@@ -114,7 +118,11 @@ describe('seed', () => {
 		expect(SEED_TASKS.some((task) => task.responseAction === undefined)).toBe(true);
 		expect(SEED_TASKS.some((task) => task.responseAction !== undefined)).toBe(true);
 		for (const [actionType, id] of Object.entries(SEEDED_TASK_IDS.openByActionType)) {
-			expect(SEED_TASKS.find((task) => task.id === id)).toMatchObject({ actionType, status: 'open', actionStatus: 'notStarted' });
+			expect(SEED_TASKS.find((task) => task.id === id)).toMatchObject({
+				actionType,
+				status: 'open',
+				actionStatus: 'notStarted',
+			});
 		}
 		expect(SEED_TASK_OUTCOMES[SEEDED_TASK_IDS.endsFailed]).toBe('failed');
 		expect(SEED_TASK_OUTCOMES[SEEDED_TASK_IDS.endsPartiallyCompleted]).toBe('partiallyCompleted');
@@ -122,7 +130,8 @@ describe('seed', () => {
 
 	it('is documented: the README names every seeded task, incident and alert', () => {
 		const readme = readFileSync(join(__dirname, '..', '..', 'simulator', 'README.md'), 'utf8');
-		for (const { id } of [...SEED_TASKS, ...SEED_INCIDENTS, ...SEED_ALERTS]) expect(readme).toContain(`\`${id}\``);
+		for (const { id } of [...SEED_TASKS, ...SEED_INCIDENTS, ...SEED_ALERTS])
+			expect(readme).toContain(`\`${id}\``);
 	});
 });
 
@@ -131,24 +140,45 @@ describe('token endpoint', () => {
 		const { status, body } = await requestToken(clientCredentials());
 		expect(status).toBe(200);
 		expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600 });
-		expect((await graph('/beta/security/incidentTasks?$top=1', {}, body.access_token)).status).toBe(200);
-		expect(sim.requests[0]).toMatchObject({ tenantId: sim.tenantId, grantType: 'client_credentials', clientId: SIMULATOR_CLIENT_ID, status: 200 });
+		expect((await graph('/beta/security/incidentTasks?$top=1', {}, body.access_token)).status).toBe(
+			200,
+		);
+		expect(sim.requests[0]).toMatchObject({
+			tenantId: sim.tenantId,
+			grantType: 'client_credentials',
+			clientId: SIMULATOR_CLIENT_ID,
+			status: 200,
+		});
 	});
 
 	it('accepts HTTP Basic client authentication and any tenant in the path', async () => {
-		const basic = Buffer.from(`${encodeURIComponent(sim.clientId)}:${encodeURIComponent(sim.clientSecret)}`).toString('base64');
+		const basic = Buffer.from(
+			`${encodeURIComponent(sim.clientId)}:${encodeURIComponent(sim.clientSecret)}`,
+		).toString('base64');
 		const response = await fetch(`${sim.url}/another-tenant.onmicrosoft.com/oauth2/v2.0/token`, {
 			method: 'POST',
-			headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }),
+			headers: {
+				authorization: `Basic ${basic}`,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
+			body: new URLSearchParams({
+				grant_type: 'client_credentials',
+				scope: 'https://graph.microsoft.com/.default',
+			}),
 		});
 		expect(response.status).toBe(200);
 		expect(sim.requests[0].tenantId).toBe('another-tenant.onmicrosoft.com');
 
 		// n8n's OAuth2 client sends the pair raw, RFC 6749 clients form-encode it: both work.
 		sim.registerApp({ clientId: 'app-with-odd-secret', clientSecret: 'a+b%2Fc~d' });
-		for (const pair of ['app-with-odd-secret:a+b%2Fc~d', `app-with-odd-secret:${encodeURIComponent('a+b%2Fc~d')}`]) {
-			const { status } = await requestToken({ grant_type: 'client_credentials', scope: `${sim.url}/.default` }, { authorization: `Basic ${Buffer.from(pair).toString('base64')}` });
+		for (const pair of [
+			'app-with-odd-secret:a+b%2Fc~d',
+			`app-with-odd-secret:${encodeURIComponent('a+b%2Fc~d')}`,
+		]) {
+			const { status } = await requestToken(
+				{ grant_type: 'client_credentials', scope: `${sim.url}/.default` },
+				{ authorization: `Basic ${Buffer.from(pair).toString('base64')}` },
+			);
 			expect({ pair, status }).toEqual({ pair, status: 200 });
 		}
 	});
@@ -169,7 +199,9 @@ describe('token endpoint', () => {
 	});
 
 	it('refuses a client-credentials scope without /.default, and a missing scope', async () => {
-		const wrongScope = await requestToken(clientCredentials({ scope: 'https://graph.microsoft.com/SecurityIncident.ReadWrite.All' }));
+		const wrongScope = await requestToken(
+			clientCredentials({ scope: 'https://graph.microsoft.com/SecurityIncident.ReadWrite.All' }),
+		);
 		expect(wrongScope.status).toBe(400);
 		expect(wrongScope.body.error).toBe('invalid_scope');
 		expect(wrongScope.body.error_description).toMatch(/^AADSTS1002012:/);
@@ -200,17 +232,32 @@ describe('token endpoint', () => {
 		expect(location.searchParams.get('state')).toBe('state-123');
 
 		const code = location.searchParams.get('code')!;
-		const exchange = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: sim.clientId, client_secret: sim.clientSecret };
+		const exchange = {
+			grant_type: 'authorization_code',
+			code,
+			redirect_uri: redirectUri,
+			client_id: sim.clientId,
+			client_secret: sim.clientSecret,
+		};
 		const tokens = await requestToken(exchange);
 		expect(tokens.status).toBe(200);
 		expect(tokens.body.refresh_token).toEqual(expect.any(String));
 		expect((await requestToken(exchange)).body.error).toBe('invalid_grant');
 
-		const refreshed = await requestToken({ grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token, client_id: sim.clientId, client_secret: sim.clientSecret });
+		const refreshed = await requestToken({
+			grant_type: 'refresh_token',
+			refresh_token: tokens.body.refresh_token,
+			client_id: sim.clientId,
+			client_secret: sim.clientSecret,
+		});
 		expect(refreshed.status).toBe(200);
 		const patched = await graph(
 			`/beta/security/incidentTasks/${SEEDED_TASK_IDS.openByActionType.isolateDevice}`,
-			{ method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"status":"inProgress"}' },
+			{
+				method: 'PATCH',
+				headers: { 'content-type': 'application/json' },
+				body: '{"status":"inProgress"}',
+			},
 			refreshed.body.access_token,
 		);
 		expect(patched.status).toBe(200);
@@ -239,7 +286,10 @@ describe('Graph authentication', () => {
 		const expired = await graph('/beta/security/incidentTasks', {}, before);
 		expect(expired.status).toBe(401);
 		const body = (await expired.json()) as Json;
-		expect(body.error).toMatchObject({ code: 'InvalidAuthenticationToken', message: expect.stringMatching(/expired/) });
+		expect(body.error).toMatchObject({
+			code: 'InvalidAuthenticationToken',
+			message: expect.stringMatching(/expired/),
+		});
 		const { body: fresh } = await requestToken(clientCredentials());
 		expect((await graph('/beta/security/incidentTasks', {}, fresh.access_token)).status).toBe(200);
 	});
@@ -248,9 +298,13 @@ describe('Graph authentication', () => {
 		sim.configure({ tokenLifetimeSeconds: 1 });
 		const { body } = await requestToken(clientCredentials());
 		expect(body.expires_in).toBe(1);
-		expect((await graph('/beta/security/incidentTasks?$top=1', {}, body.access_token)).status).toBe(200);
+		expect((await graph('/beta/security/incidentTasks?$top=1', {}, body.access_token)).status).toBe(
+			200,
+		);
 		await new Promise((resolve) => setTimeout(resolve, 1050));
-		expect((await graph('/beta/security/incidentTasks?$top=1', {}, body.access_token)).status).toBe(401);
+		expect((await graph('/beta/security/incidentTasks?$top=1', {}, body.access_token)).status).toBe(
+			401,
+		);
 	});
 });
 
@@ -261,7 +315,9 @@ describe('GET /beta/security/incidentTasks', () => {
 		expect(body['@odata.context']).toBe(`${sim.url}/beta/$metadata#security/incidentTasks`);
 		expect(body['@odata.nextLink']).toBeUndefined();
 		expect(body.value.map((task: Json) => task.id)).toEqual(SEED_TASKS.map((task) => task.id));
-		expect(body.value.map((task: Json) => task.id)).not.toEqual([...SEED_TASKS].sort(byCreatedDesc).map((task) => task.id));
+		expect(body.value.map((task: Json) => task.id)).not.toEqual(
+			[...SEED_TASKS].sort(byCreatedDesc).map((task) => task.id),
+		);
 		expect(response.headers.get('request-id')).toEqual(expect.any(String));
 	});
 
@@ -279,19 +335,32 @@ describe('GET /beta/security/incidentTasks', () => {
 
 	it('filters with eq on status and actionType joined with and, across pages', async () => {
 		const filter = "status eq 'open' and actionType eq 'isolateDevice'";
-		const expected = SEED_TASKS.filter((task) => task.status === 'open' && task.actionType === 'isolateDevice').map((task) => task.id);
+		const expected = SEED_TASKS.filter(
+			(task) => task.status === 'open' && task.actionType === 'isolateDevice',
+		).map((task) => task.id);
 		expect(expected.length).toBeGreaterThan(2);
-		const { items, links } = await readAllPages(`/beta/security/incidentTasks?${filterQuery(filter, '&$top=2')}`);
+		const { items, links } = await readAllPages(
+			`/beta/security/incidentTasks?${filterQuery(filter, '&$top=2')}`,
+		);
 		expect(items.map((task) => task.id).sort()).toEqual([...expected].sort());
 		expect(links.length).toBe(Math.ceil(expected.length / 2) - 1);
 
-		const open = await readAllPages(`/beta/security/incidentTasks?${filterQuery("status eq 'open'", '&$top=10')}`);
+		const open = await readAllPages(
+			`/beta/security/incidentTasks?${filterQuery("status eq 'open'", '&$top=10')}`,
+		);
 		expect(open.items).toHaveLength(SEED_TASKS.filter((task) => task.status === 'open').length);
 	});
 
 	it("refuses filters Graph does not support on incidentTasks ('or', other properties, other operators)", async () => {
-		for (const filter of ["status eq 'open' or status eq 'inProgress'", "actionStatus eq 'notStarted'", "status ne 'open'", 'status eq open']) {
-			const { status, body } = await graphJson(`/beta/security/incidentTasks?${filterQuery(filter)}`);
+		for (const filter of [
+			"status eq 'open' or status eq 'inProgress'",
+			"actionStatus eq 'notStarted'",
+			"status ne 'open'",
+			'status eq open',
+		]) {
+			const { status, body } = await graphJson(
+				`/beta/security/incidentTasks?${filterQuery(filter)}`,
+			);
 			expect(status).toBe(400);
 			expect(body.error.code).toBe('BadRequest');
 			expect(body.error.message).toMatch(/^Invalid filter clause/);
@@ -319,13 +388,21 @@ describe('GET /beta/security/incidentTasks', () => {
 	it('puts nextLinkOrigin into nextLinks when set, so a client can prove it refuses foreign origins', async () => {
 		sim.configure({ nextLinkOrigin: 'https://graph.attacker.example' });
 		const { body } = await graphJson('/beta/security/incidentTasks?$top=5');
-		expect(body['@odata.nextLink']).toMatch(/^https:\/\/graph\.attacker\.example\/beta\/security\/incidentTasks\?/);
+		expect(body['@odata.nextLink']).toMatch(
+			/^https:\/\/graph\.attacker\.example\/beta\/security\/incidentTasks\?/,
+		);
 	});
 
 	it('supports $select and $expand=incident', async () => {
-		const { body } = await graphJson('/beta/security/incidentTasks?$top=3&$select=id,status,responseAction&$expand=incident');
+		const { body } = await graphJson(
+			'/beta/security/incidentTasks?$top=3&$select=id,status,responseAction&$expand=incident',
+		);
 		for (const task of body.value) {
-			expect(Object.keys(task).filter((key) => key !== 'incident' && key !== 'responseAction').sort()).toEqual(['id', 'status']);
+			expect(
+				Object.keys(task)
+					.filter((key) => key !== 'incident' && key !== 'responseAction')
+					.sort(),
+			).toEqual(['id', 'status']);
 			expect(task.incident).toMatchObject({ id: expect.any(String), severity: expect.any(String) });
 		}
 	});
@@ -337,7 +414,10 @@ describe('GET and PATCH /beta/security/incidentTasks/{id}', () => {
 		const withoutAction = SEED_TASKS.find((task) => task.responseAction === undefined)!;
 		const first = await graphJson(`/beta/security/incidentTasks/${withAction.id}`);
 		expect(first.status).toBe(200);
-		expect(first.body).toEqual({ '@odata.context': `${sim.url}/beta/$metadata#security/incidentTasks/$entity`, ...withAction });
+		expect(first.body).toEqual({
+			'@odata.context': `${sim.url}/beta/$metadata#security/incidentTasks/$entity`,
+			...withAction,
+		});
 		const second = await graphJson(`/beta/security/incidentTasks/${withoutAction.id}`);
 		expect('responseAction' in second.body).toBe(false);
 		const incident = await graphJson(`/beta/security/incidentTasks/${withAction.id}/incident`);
@@ -346,13 +426,19 @@ describe('GET and PATCH /beta/security/incidentTasks/{id}', () => {
 	});
 
 	it('answers 404 NotFound in the Graph error shape, echoing client-request-id', async () => {
-		const response = await graph('/beta/security/incidentTasks/task-does-not-exist', { headers: { 'client-request-id': 'my-correlation-1' } });
+		const response = await graph('/beta/security/incidentTasks/task-does-not-exist', {
+			headers: { 'client-request-id': 'my-correlation-1' },
+		});
 		expect(response.status).toBe(404);
 		const body = (await response.json()) as Json;
 		expect(body.error).toEqual({
 			code: 'NotFound',
 			message: expect.stringContaining('task-does-not-exist'),
-			innerError: { 'request-id': response.headers.get('request-id'), date: expect.any(String), 'client-request-id': 'my-correlation-1' },
+			innerError: {
+				'request-id': response.headers.get('request-id'),
+				date: expect.any(String),
+				'client-request-id': 'my-correlation-1',
+			},
 		});
 		expect(response.headers.get('client-request-id')).toBe('my-correlation-1');
 	});
@@ -367,13 +453,20 @@ describe('GET and PATCH /beta/security/incidentTasks/{id}', () => {
 		});
 		expect(status).toBe(200);
 		expect(body).toMatchObject({ id, status: 'completed', actionStatus: before.actionStatus });
-		expect(Date.parse(body.lastModifiedDateTime)).toBeGreaterThan(Date.parse(before.lastModifiedDateTime));
+		expect(Date.parse(body.lastModifiedDateTime)).toBeGreaterThan(
+			Date.parse(before.lastModifiedDateTime),
+		);
 		expect(sim.getTask(id)!.status).toBe('completed');
 	});
 
 	it('refuses any field but status, and unknown status values', async () => {
 		const id = SEEDED_TASK_IDS.openByActionType.isolateDevice;
-		const patch = (body: unknown) => graphJson(`/beta/security/incidentTasks/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		const patch = (body: unknown) =>
+			graphJson(`/beta/security/incidentTasks/${id}`, {
+				method: 'PATCH',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 		const readOnly = await patch({ status: 'completed', actionStatus: 'completed' });
 		expect(readOnly.status).toBe(400);
 		expect(readOnly.body.error.message).toMatch(/actionStatus/);
@@ -384,7 +477,13 @@ describe('GET and PATCH /beta/security/incidentTasks/{id}', () => {
 	});
 
 	it('answers 405 for a method the resource does not have, 404 for unknown routes and for incidentTasks on v1.0', async () => {
-		expect((await graph(`/beta/security/incidentTasks/${SEEDED_TASK_IDS.completed}`, { method: 'DELETE' })).status).toBe(405);
+		expect(
+			(
+				await graph(`/beta/security/incidentTasks/${SEEDED_TASK_IDS.completed}`, {
+					method: 'DELETE',
+				})
+			).status,
+		).toBe(405);
 		const unknown = await graphJson('/beta/security/somethingElse');
 		expect(unknown.status).toBe(404);
 		expect(unknown.body.error.code).toBe('NotFound');
@@ -400,10 +499,18 @@ describe('POST executeResponseAction', () => {
 		expect(await response.text()).toBe('');
 		const running = sim.getTask(id)!;
 		expect(running).toMatchObject({ actionStatus: 'inProgress', status: 'inProgress' });
-		expect(sim.executions).toEqual([expect.objectContaining({ taskId: id, actionType: 'isolateDevice', clientId: SIMULATOR_CLIENT_ID })]);
+		expect(sim.executions).toEqual([
+			expect.objectContaining({
+				taskId: id,
+				actionType: 'isolateDevice',
+				clientId: SIMULATOR_CLIENT_ID,
+			}),
+		]);
 		const done = await waitForTask(id, (task) => task.actionStatus !== 'inProgress');
 		expect(done).toMatchObject({ actionStatus: 'completed', status: 'completed' });
-		expect(Date.parse(done.lastModifiedDateTime)).toBeGreaterThanOrEqual(Date.parse(running.lastModifiedDateTime));
+		expect(Date.parse(done.lastModifiedDateTime)).toBeGreaterThanOrEqual(
+			Date.parse(running.lastModifiedDateTime),
+		);
 		const viaGraph = await graphJson(`/beta/security/incidentTasks/${id}`);
 		expect(viaGraph.body.actionStatus).toBe('completed');
 	});
@@ -412,8 +519,12 @@ describe('POST executeResponseAction', () => {
 		sim.configure({ actionStartLagMs: 300 });
 		const id = SEEDED_TASK_IDS.openByActionType.runAntiVirusScan;
 		expect((await execute(id)).status).toBe(204);
-		expect((await graphJson(`/beta/security/incidentTasks/${id}`)).body.actionStatus).toBe('notStarted');
-		const listed = (await graphJson('/beta/security/incidentTasks')).body.value.find((task: Json) => task.id === id);
+		expect((await graphJson(`/beta/security/incidentTasks/${id}`)).body.actionStatus).toBe(
+			'notStarted',
+		);
+		const listed = (await graphJson('/beta/security/incidentTasks')).body.value.find(
+			(task: Json) => task.id === id,
+		);
 		expect(listed.actionStatus).toBe('notStarted');
 		expect((await execute(id)).status).toBe(204);
 		expect(sim.executions.map((execution) => execution.taskId)).toEqual([id, id]);
@@ -421,7 +532,9 @@ describe('POST executeResponseAction', () => {
 		expect(started.actionStatus).toBe('inProgress');
 		expect((await execute(id)).status).toBe(400);
 		expect(sim.executions).toHaveLength(2);
-		expect((await waitForTask(id, (task) => task.actionStatus !== 'inProgress')).actionStatus).toBe('completed');
+		expect((await waitForTask(id, (task) => task.actionStatus !== 'inProgress')).actionStatus).toBe(
+			'completed',
+		);
 	});
 
 	it('executes every one of the eight executable action types', async () => {
@@ -429,15 +542,30 @@ describe('POST executeResponseAction', () => {
 			const response = await execute(SEEDED_TASK_IDS.openByActionType[actionType]);
 			expect({ actionType, status: response.status }).toEqual({ actionType, status: 204 });
 		}
-		expect(sim.executions.map((execution) => execution.actionType).sort()).toEqual([...EXECUTABLE_ACTION_TYPES].sort());
+		expect(sim.executions.map((execution) => execution.actionType).sort()).toEqual(
+			[...EXECUTABLE_ACTION_TYPES].sort(),
+		);
 	});
 
 	it('ends the seeded failing task failed and the partial one partiallyCompleted; the stuck one stays inProgress', async () => {
-		for (const id of [SEEDED_TASK_IDS.endsFailed, SEEDED_TASK_IDS.endsPartiallyCompleted, SEEDED_TASK_IDS.neverCompletes]) {
+		for (const id of [
+			SEEDED_TASK_IDS.endsFailed,
+			SEEDED_TASK_IDS.endsPartiallyCompleted,
+			SEEDED_TASK_IDS.neverCompletes,
+		]) {
 			expect((await execute(id)).status).toBe(204);
 		}
-		expect(await waitForTask(SEEDED_TASK_IDS.endsFailed, (task) => task.actionStatus !== 'inProgress')).toMatchObject({ actionStatus: 'failed', status: 'failed' });
-		expect((await waitForTask(SEEDED_TASK_IDS.endsPartiallyCompleted, (task) => task.actionStatus !== 'inProgress')).actionStatus).toBe('partiallyCompleted');
+		expect(
+			await waitForTask(SEEDED_TASK_IDS.endsFailed, (task) => task.actionStatus !== 'inProgress'),
+		).toMatchObject({ actionStatus: 'failed', status: 'failed' });
+		expect(
+			(
+				await waitForTask(
+					SEEDED_TASK_IDS.endsPartiallyCompleted,
+					(task) => task.actionStatus !== 'inProgress',
+				)
+			).actionStatus,
+		).toBe('partiallyCompleted');
 		await new Promise((resolve) => setTimeout(resolve, ACTION_DELAY_MS * 2));
 		expect(sim.getTask(SEEDED_TASK_IDS.neverCompletes)!.actionStatus).toBe('inProgress');
 	});
@@ -446,7 +574,11 @@ describe('POST executeResponseAction', () => {
 		for (const [actionType, id] of Object.entries(SEEDED_TASK_IDS.nonExecutableByActionType)) {
 			const response = await execute(id);
 			const body = (await response.json()) as Json;
-			expect({ status: response.status, code: body.error.code, message: body.error.message }).toEqual({
+			expect({
+				status: response.status,
+				code: body.error.code,
+				message: body.error.message,
+			}).toEqual({
 				status: 400,
 				code: 'BadRequest',
 				message: `Currently ${actionType} is not supported`,
@@ -457,7 +589,11 @@ describe('POST executeResponseAction', () => {
 
 	it('answers 404 for an unknown task and 400 for a task already executed or in progress', async () => {
 		expect((await execute('task-unknown-999')).status).toBe(404);
-		for (const id of [SEEDED_TASK_IDS.inProgress, SEEDED_TASK_IDS.completed, SEEDED_TASK_IDS.partiallyCompleted]) {
+		for (const id of [
+			SEEDED_TASK_IDS.inProgress,
+			SEEDED_TASK_IDS.completed,
+			SEEDED_TASK_IDS.partiallyCompleted,
+		]) {
 			const response = await execute(id);
 			expect(response.status).toBe(400);
 			expect(((await response.json()) as Json).error.message).toMatch(/already been executed/);
@@ -472,18 +608,25 @@ describe('POST executeResponseAction', () => {
 		const before = Date.now();
 		const added = sim.addTask({ actionType: 'submitIocRule', outcome: 'failed' });
 		expect(Date.parse(added.createdDateTime)).toBeGreaterThanOrEqual(before - 5);
-		const list = await graphJson('/beta/security/incidentTasks?$top=1&$orderby=lastUpdateDateTime desc');
+		const list = await graphJson(
+			'/beta/security/incidentTasks?$top=1&$orderby=lastUpdateDateTime desc',
+		);
 		expect(list.body.value[0].id).toBe(added.id);
 		expect((await execute(added.id)).status).toBe(204);
-		expect((await waitForTask(added.id, (task) => task.actionStatus !== 'inProgress')).actionStatus).toBe('failed');
-		expect(sim.setTask(added.id, { actionStatus: 'notStarted', status: 'open' }).actionStatus).toBe('notStarted');
+		expect(
+			(await waitForTask(added.id, (task) => task.actionStatus !== 'inProgress')).actionStatus,
+		).toBe('failed');
+		expect(sim.setTask(added.id, { actionStatus: 'notStarted', status: 'open' }).actionStatus).toBe(
+			'notStarted',
+		);
 	});
 });
 
 describe('rate limit', () => {
 	it('answers 429 TooManyRequests with Retry-After once an app exceeds its window, per app', async () => {
 		sim.configure({ rateLimit: { requests: 3, windowSeconds: 30 } });
-		for (let i = 0; i < 3; i++) expect((await graph('/beta/security/incidentTasks?$top=1')).status).toBe(200);
+		for (let i = 0; i < 3; i++)
+			expect((await graph('/beta/security/incidentTasks?$top=1')).status).toBe(200);
 		const limited = await graph('/beta/security/incidentTasks?$top=1');
 		expect(limited.status).toBe(429);
 		const retryAfter = Number(limited.headers.get('retry-after'));
@@ -493,7 +636,15 @@ describe('rate limit', () => {
 		expect(sim.requests.at(-1)).toMatchObject({ status: 429, fault: 'rateLimit' });
 
 		sim.registerApp({ clientId: 'second-app', clientSecret: 'second-secret' });
-		expect((await graph('/beta/security/incidentTasks?$top=1', {}, sim.issueToken({ clientId: 'second-app' }))).status).toBe(200);
+		expect(
+			(
+				await graph(
+					'/beta/security/incidentTasks?$top=1',
+					{},
+					sim.issueToken({ clientId: 'second-app' }),
+				)
+			).status,
+		).toBe(200);
 	});
 });
 
@@ -565,7 +716,10 @@ describe('scripted faults', () => {
 		sim.injectFault({ path: executePath, fault: fault as FaultKind });
 		const response = await execute(taskId);
 		expect(response.status).toBe(Number(fault));
-		expect(((await response.json()) as Json).error).toMatchObject({ code, innerError: { 'request-id': response.headers.get('request-id') } });
+		expect(((await response.json()) as Json).error).toMatchObject({
+			code,
+			innerError: { 'request-id': response.headers.get('request-id') },
+		});
 		expect(sim.executions).toHaveLength(0);
 	});
 
@@ -579,7 +733,11 @@ describe('scripted faults', () => {
 	it('matches by method and path (string or RegExp) and leaves other requests alone; can hit the token endpoint', async () => {
 		sim.injectFault({ method: 'PATCH', path: /incidentTasks\/task-/, fault: '503' });
 		expect((await graph(taskPath)).status).toBe(200);
-		const patched = await graph(taskPath, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"status":"inProgress"}' });
+		const patched = await graph(taskPath, {
+			method: 'PATCH',
+			headers: { 'content-type': 'application/json' },
+			body: '{"status":"inProgress"}',
+		});
 		expect(patched.status).toBe(503);
 
 		sim.injectFault({ fault: '503' });
@@ -604,7 +762,8 @@ describe('random fault rates', () => {
 		expect((await graph('/v1.0/security/incidents')).status).toBe(503);
 		sim.configure({ faultRates: { status503: 0.5 }, randomSeed: 42 });
 		const statuses = [];
-		for (let i = 0; i < 20; i++) statuses.push((await graph('/v1.0/security/incidents?$top=1')).status);
+		for (let i = 0; i < 20; i++)
+			statuses.push((await graph('/v1.0/security/incidents?$top=1')).status);
 		expect(statuses).toContain(503);
 		expect(statuses).toContain(200);
 	});
@@ -645,7 +804,9 @@ describe('incidents and alerts_v2', () => {
 	it('lists incidents newest first and pages with $top through nextLink', async () => {
 		const { body } = await graphJson('/v1.0/security/incidents');
 		expect(body['@odata.context']).toBe(`${sim.url}/v1.0/$metadata#security/incidents`);
-		expect(body.value.map((incident: Json) => incident.id)).toEqual([...SEED_INCIDENTS].sort(byCreatedDesc).map((incident) => incident.id));
+		expect(body.value.map((incident: Json) => incident.id)).toEqual(
+			[...SEED_INCIDENTS].sort(byCreatedDesc).map((incident) => incident.id),
+		);
 		const { items, links } = await readAllPages('/v1.0/security/incidents?$top=3');
 		expect(items).toHaveLength(SEED_INCIDENTS.length);
 		expect(links).toHaveLength(Math.ceil(SEED_INCIDENTS.length / 3) - 1);
@@ -654,21 +815,36 @@ describe('incidents and alerts_v2', () => {
 
 	it('filters on severity eq, joined with and to a createdDateTime bound', async () => {
 		const high = await graphJson(`/v1.0/security/incidents?${filterQuery("severity eq 'high'")}`);
-		expect(high.body.value.map((incident: Json) => incident.id).sort()).toEqual(SEED_INCIDENTS.filter((incident) => incident.severity === 'high').map((incident) => incident.id).sort());
+		expect(high.body.value.map((incident: Json) => incident.id).sort()).toEqual(
+			SEED_INCIDENTS.filter((incident) => incident.severity === 'high')
+				.map((incident) => incident.id)
+				.sort(),
+		);
 
 		const since = '2026-01-05T12:00:00Z';
 		const filter = `severity eq 'high' and createdDateTime ge ${since}`;
-		const expected = SEED_INCIDENTS.filter((incident) => incident.severity === 'high' && Date.parse(incident.createdDateTime) >= Date.parse(since));
+		const expected = SEED_INCIDENTS.filter(
+			(incident) =>
+				incident.severity === 'high' && Date.parse(incident.createdDateTime) >= Date.parse(since),
+		);
 		expect(expected.length).toBeGreaterThan(1);
 		expect(expected.length).toBeLessThan(SEED_INCIDENTS.length);
-		const combined = await readAllPages(`/v1.0/security/incidents?${filterQuery(filter, '&$top=1')}`);
-		expect(combined.items.map((incident) => incident.id).sort()).toEqual(expected.map((incident) => incident.id).sort());
+		const combined = await readAllPages(
+			`/v1.0/security/incidents?${filterQuery(filter, '&$top=1')}`,
+		);
+		expect(combined.items.map((incident) => incident.id).sort()).toEqual(
+			expected.map((incident) => incident.id).sort(),
+		);
 	});
 
 	it('filters on lastUpdateDateTime gt and orders by createdDateTime asc, with $count', async () => {
 		const since = '2026-01-05T15:00:00Z';
-		const { body } = await graphJson(`/v1.0/security/incidents?${filterQuery(`lastUpdateDateTime gt ${since}`, '&$orderby=createdDateTime%20asc&$count=true')}`);
-		const expected = SEED_INCIDENTS.filter((incident) => Date.parse(incident.lastUpdateDateTime) > Date.parse(since))
+		const { body } = await graphJson(
+			`/v1.0/security/incidents?${filterQuery(`lastUpdateDateTime gt ${since}`, '&$orderby=createdDateTime%20asc&$count=true')}`,
+		);
+		const expected = SEED_INCIDENTS.filter(
+			(incident) => Date.parse(incident.lastUpdateDateTime) > Date.parse(since),
+		)
 			.sort((a, b) => Date.parse(a.createdDateTime) - Date.parse(b.createdDateTime))
 			.map((incident) => incident.id);
 		expect(body.value.map((incident: Json) => incident.id)).toEqual(expected);
@@ -679,21 +855,31 @@ describe('incidents and alerts_v2', () => {
 		const { status, body } = await graphJson('/v1.0/security/incidents/1004?$expand=alerts');
 		expect(status).toBe(200);
 		expect(body).toMatchObject({ id: '1004', severity: 'high' });
-		expect(body.alerts.map((alert: Json) => alert.id).sort()).toEqual(SEED_ALERTS.filter((alert) => alert.incidentId === '1004').map((alert) => alert.id).sort());
+		expect(body.alerts.map((alert: Json) => alert.id).sort()).toEqual(
+			SEED_ALERTS.filter((alert) => alert.incidentId === '1004')
+				.map((alert) => alert.id)
+				.sort(),
+		);
 		expect((await graph('/v1.0/security/incidents/999999')).status).toBe(404);
 	});
 
 	it('shows an incident added at runtime first, and filters it by createdDateTime', async () => {
 		const cutoff = new Date().toISOString();
 		const added = sim.addIncident({ severity: 'high', displayName: 'Fresh incident' });
-		const { body } = await graphJson(`/v1.0/security/incidents?${filterQuery(`createdDateTime ge ${cutoff}`)}`);
+		const { body } = await graphJson(
+			`/v1.0/security/incidents?${filterQuery(`createdDateTime ge ${cutoff}`)}`,
+		);
 		expect(body.value.map((incident: Json) => incident.id)).toEqual([added.id]);
 	});
 
 	it('lists, filters, pages and gets alerts_v2', async () => {
 		const filter = "serviceSource eq 'microsoftDefenderForEndpoint' and status eq 'new'";
-		const expected = SEED_ALERTS.filter((alert) => alert.serviceSource === 'microsoftDefenderForEndpoint' && alert.status === 'new').map((alert) => alert.id);
-		const { items } = await readAllPages(`/v1.0/security/alerts_v2?${filterQuery(filter, '&$top=2')}`);
+		const expected = SEED_ALERTS.filter(
+			(alert) => alert.serviceSource === 'microsoftDefenderForEndpoint' && alert.status === 'new',
+		).map((alert) => alert.id);
+		const { items } = await readAllPages(
+			`/v1.0/security/alerts_v2?${filterQuery(filter, '&$top=2')}`,
+		);
 		expect(items.map((alert) => alert.id).sort()).toEqual([...expected].sort());
 
 		const all = await readAllPages('/v1.0/security/alerts_v2?$top=5');
@@ -701,7 +887,9 @@ describe('incidents and alerts_v2', () => {
 		expect(all.links).toHaveLength(Math.ceil(SEED_ALERTS.length / 5) - 1);
 
 		const added = sim.addAlert({ severity: 'high', title: 'Fresh alert', incidentId: '1008' });
-		const newest = await graphJson(`/v1.0/security/alerts_v2?${filterQuery("severity eq 'high'", '&$top=1')}`);
+		const newest = await graphJson(
+			`/v1.0/security/alerts_v2?${filterQuery("severity eq 'high'", '&$top=1')}`,
+		);
 		expect(newest.body.value[0].id).toBe(added.id);
 		const one = await graphJson(`/v1.0/security/alerts_v2/${SEED_ALERTS[0].id}`);
 		expect(one.body).toMatchObject({ id: SEED_ALERTS[0].id, title: SEED_ALERTS[0].title });
@@ -712,12 +900,21 @@ describe('incidents and alerts_v2', () => {
 describe('request log and state', () => {
 	it('records each request with a redacted Authorization header, never the token or the client secret', async () => {
 		const basic = Buffer.from(`${sim.clientId}:${sim.clientSecret}`).toString('base64');
-		await requestToken({ grant_type: 'client_credentials', scope: `${sim.url}/.default` }, { authorization: `Basic ${basic}` });
+		await requestToken(
+			{ grant_type: 'client_credentials', scope: `${sim.url}/.default` },
+			{ authorization: `Basic ${basic}` },
+		);
 		await graph('/beta/security/incidentTasks?$top=1');
 		await fetch(`${sim.url}/beta/security/incidentTasks`);
 		const [tokenEntry, okEntry, unauthorized] = sim.requests;
 		expect(tokenEntry.headers.authorization).toBe('REDACTED');
-		expect(okEntry).toMatchObject({ method: 'GET', path: '/beta/security/incidentTasks?$top=1', status: 200, authorized: true, clientId: SIMULATOR_CLIENT_ID });
+		expect(okEntry).toMatchObject({
+			method: 'GET',
+			path: '/beta/security/incidentTasks?$top=1',
+			status: 200,
+			authorized: true,
+			clientId: SIMULATOR_CLIENT_ID,
+		});
 		expect(okEntry.headers.authorization).toBe('REDACTED');
 		expect(okEntry.requestId).toEqual(expect.any(String));
 		expect(Number.isNaN(Date.parse(okEntry.at))).toBe(false);

@@ -3,7 +3,10 @@ import path from 'node:path';
 
 import type { INode, INodeParameters } from 'n8n-workflow';
 
-import { LOOK_BACK_MINUTES, MAX_SEEN_IDS } from '../../nodes/MicrosoftDefenderXdrTrigger/pollCursor';
+import {
+	LOOK_BACK_MINUTES,
+	MAX_SEEN_IDS,
+} from '../../nodes/MicrosoftDefenderXdrTrigger/pollCursor';
 import { isExecutableActionType, startSimulator, type Simulator } from '../../simulator';
 import { createEngine, simulatorCredential } from '../harness/n8n-engine';
 
@@ -19,8 +22,12 @@ let sim: Simulator;
 let engine: ReturnType<typeof createEngine>;
 
 beforeAll(async () => {
-	const built = path.resolve(__dirname, '../../dist/nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.js');
-	if (!existsSync(built)) throw new Error('Run `npm run build` first: the engine loads the trigger from dist/');
+	const built = path.resolve(
+		__dirname,
+		'../../dist/nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.js',
+	);
+	if (!existsSync(built))
+		throw new Error('Run `npm run build` first: the engine loads the trigger from dist/');
 	sim = await startSimulator();
 	engine = createEngine({ credential: simulatorCredential(sim) });
 });
@@ -44,12 +51,20 @@ function activeTrigger(parameters: INodeParameters) {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { microsoftDefenderXdrOAuth2Api: { id: 'defender-xdr-simulator', name: 'Defender XDR (simulator)' } },
+		credentials: {
+			microsoftDefenderXdrOAuth2Api: {
+				id: 'defender-xdr-simulator',
+				name: 'Defender XDR (simulator)',
+			},
+		},
 	};
 	const staticData: Record<string, any> = {};
 	const run = async (mode: 'trigger' | 'manual'): Promise<Poll> => {
 		const { result } = await engine.poll(node, { mode, staticData });
-		return { items: result === null ? null : result[0].map((item: { json: Record<string, any> }) => item.json) };
+		return {
+			items:
+				result === null ? null : result[0].map((item: { json: Record<string, any> }) => item.json),
+		};
 	};
 	return {
 		node,
@@ -58,7 +73,9 @@ function activeTrigger(parameters: INodeParameters) {
 		/** The trigger's own static data, as a copy. */
 		saved: () => {
 			const own = staticData[`node:${TRIGGER_NAME}`];
-			return own === undefined ? undefined : (JSON.parse(JSON.stringify(own)) as Record<string, any>);
+			return own === undefined
+				? undefined
+				: (JSON.parse(JSON.stringify(own)) as Record<string, any>);
 		},
 		setParameters: (changes: INodeParameters) => Object.assign(node.parameters, changes),
 		/** Puts static data in place, as a workflow saved earlier carries it. */
@@ -69,16 +86,20 @@ function activeTrigger(parameters: INodeParameters) {
 const ids = (poll: Poll) => poll.items?.map((entity) => entity.id) ?? null;
 
 /** A fixed instant newer than everything seeded, so tests can place entities in the same second on purpose. */
-const instant = (offsetSeconds = 0) => new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000).toISOString();
+const instant = (offsetSeconds = 0) =>
+	new Date(Math.floor(Date.now() / 1000) * 1000 + offsetSeconds * 1000).toISOString();
 
 /** `iso` moved by whole seconds. */
-const secondsAfter = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000).toISOString();
+const secondsAfter = (iso: string, seconds: number) =>
+	new Date(Date.parse(iso) + seconds * 1000).toISOString();
 
 /** A time as the trigger saves it: UTC with Graph's seven fractional digits. */
 const graphKey = (iso: string) => new Date(iso).toISOString().replace('Z', '0000Z');
 
 const graphGets = (collection: string) =>
-	sim.requests.filter((request: any) => request.method === 'GET' && String(request.path).includes(collection));
+	sim.requests.filter(
+		(request: any) => request.method === 'GET' && String(request.path).includes(collection),
+	);
 
 describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 	test('emits nothing on first activation and remembers where the task list ends', async () => {
@@ -110,7 +131,12 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 
 		const first = await trigger.poll();
 		expect(ids(first)).toEqual(['task-new-1', 'task-new-2']);
-		expect(first.items?.[0]).toMatchObject({ id: 'task-new-1', actionType: 'isolateDevice', status: 'open', actionStatus: 'notStarted' });
+		expect(first.items?.[0]).toMatchObject({
+			id: 'task-new-1',
+			actionType: 'isolateDevice',
+			status: 'open',
+			actionStatus: 'notStarted',
+		});
 		expect(ids(await trigger.poll())).toBeNull();
 
 		sim.addTask({ id: 'task-new-3', actionType: 'submitIocRule', createdDateTime: instant(3) });
@@ -126,17 +152,28 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		expect(ids(await trigger.poll())).toEqual(['task-same-b']);
 
 		// Same instant, written with another precision, and an ID that sorts before the one already seen.
-		sim.addTask({ id: 'task-same-a', actionType: 'isolateDevice', createdDateTime: sameSecond.replace('.000Z', 'Z') });
+		sim.addTask({
+			id: 'task-same-a',
+			actionType: 'isolateDevice',
+			createdDateTime: sameSecond.replace('.000Z', 'Z'),
+		});
 		expect(ids(await trigger.poll())).toEqual(['task-same-a']);
 		expect(ids(await trigger.poll())).toBeNull();
-		expect(Object.keys(trigger.saved()?.cursor.seenIds).sort()).toEqual(['task-same-a', 'task-same-b']);
+		expect(Object.keys(trigger.saved()?.cursor.seenIds).sort()).toEqual([
+			'task-same-a',
+			'task-same-b',
+		]);
 	});
 
 	test('Executable Only skips tasks that Execute Response Action cannot run', async () => {
 		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly: true });
 		await trigger.poll();
 		sim.addTask({ id: 'task-text', actionType: 'text', createdDateTime: instant(1) });
-		sim.addTask({ id: 'task-disable-user', actionType: 'disableUser', createdDateTime: instant(2) });
+		sim.addTask({
+			id: 'task-disable-user',
+			actionType: 'disableUser',
+			createdDateTime: instant(2),
+		});
 		sim.addTask({ id: 'task-isolate', actionType: 'isolateDevice', createdDateTime: instant(3) });
 		expect(ids(await trigger.poll())).toEqual(['task-isolate']);
 		expect(ids(await trigger.poll())).toBeNull();
@@ -145,37 +182,67 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 	test.each([
 		['off', false],
 		['"false" from an expression', '={{ "false" }}'],
-	])('Executable Only %s: every new task triggers, whatever its action type', async (_name, executableOnly) => {
-		const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly });
-		await trigger.poll();
-		sim.addTask({ id: 'task-text', actionType: 'text', createdDateTime: instant(1) });
-		sim.addTask({ id: 'task-disable-user', actionType: 'disableUser', createdDateTime: instant(2) });
-		expect(ids(await trigger.poll())).toEqual(['task-text', 'task-disable-user']);
-	});
+	])(
+		'Executable Only %s: every new task triggers, whatever its action type',
+		async (_name, executableOnly) => {
+			const trigger = activeTrigger({ event: 'newIncidentTask', executableOnly });
+			await trigger.poll();
+			sim.addTask({ id: 'task-text', actionType: 'text', createdDateTime: instant(1) });
+			sim.addTask({
+				id: 'task-disable-user',
+				actionType: 'disableUser',
+				createdDateTime: instant(2),
+			});
+			expect(ids(await trigger.poll())).toEqual(['task-text', 'task-disable-user']);
+		},
+	);
 
 	test('Action Types limits tasks to the chosen types (one type is filtered by Graph, several by the trigger)', async () => {
 		const oneType = activeTrigger({ event: 'newIncidentTask', actionTypes: ['runAntiVirusScan'] });
-		const severalTypes = activeTrigger({ event: 'newIncidentTask', executableOnly: false, actionTypes: ['isolateDevice', 'disableUser'] });
+		const severalTypes = activeTrigger({
+			event: 'newIncidentTask',
+			executableOnly: false,
+			actionTypes: ['isolateDevice', 'disableUser'],
+		});
 		await oneType.poll();
 		await severalTypes.poll();
 		sim.addTask({ id: 'task-scan', actionType: 'runAntiVirusScan', createdDateTime: instant(1) });
 		sim.addTask({ id: 'task-isolate', actionType: 'isolateDevice', createdDateTime: instant(2) });
-		sim.addTask({ id: 'task-disable-user', actionType: 'disableUser', createdDateTime: instant(3) });
+		sim.addTask({
+			id: 'task-disable-user',
+			actionType: 'disableUser',
+			createdDateTime: instant(3),
+		});
 		sim.addTask({ id: 'task-text', actionType: 'text', createdDateTime: instant(4) });
 
 		expect(ids(await oneType.poll())).toEqual(['task-scan']);
 		expect(ids(await severalTypes.poll())).toEqual(['task-isolate', 'task-disable-user']);
-		expect(graphGets('incidentTasks').some((request: any) => decodeURIComponent(String(request.path)).includes("actionType eq 'runAntiVirusScan'"))).toBe(true);
+		expect(
+			graphGets('incidentTasks').some((request: any) =>
+				decodeURIComponent(String(request.path)).includes("actionType eq 'runAntiVirusScan'"),
+			),
+		).toBe(true);
 	});
 
 	test('pages through @odata.nextLink and reads the whole task list, whose order Graph does not promise', async () => {
 		sim.configure({ pageSize: 2 });
 		const trigger = activeTrigger({ event: 'newIncidentTask' });
 		await trigger.poll();
-		for (let n = 1; n <= 5; n++) sim.addTask({ id: `task-paged-${n}`, actionType: 'isolateDevice', createdDateTime: instant(n) });
+		for (let n = 1; n <= 5; n++)
+			sim.addTask({
+				id: `task-paged-${n}`,
+				actionType: 'isolateDevice',
+				createdDateTime: instant(n),
+			});
 
 		sim.clearLog();
-		expect(ids(await trigger.poll())).toEqual(['task-paged-1', 'task-paged-2', 'task-paged-3', 'task-paged-4', 'task-paged-5']);
+		expect(ids(await trigger.poll())).toEqual([
+			'task-paged-1',
+			'task-paged-2',
+			'task-paged-3',
+			'task-paged-4',
+			'task-paged-5',
+		]);
 		expect(graphGets('incidentTasks')).toHaveLength(Math.ceil(sim.state().tasks.length / 2));
 		expect(ids(await trigger.poll())).toBeNull();
 	});
@@ -197,13 +264,20 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 		const trigger = activeTrigger({ event: 'newIncidentTask' });
 		await trigger.poll();
 		sim.addTask({ id: 'task-older', actionType: 'isolateDevice', createdDateTime: instant(1) });
-		sim.addTask({ id: 'task-newest', actionType: 'stopAndQuarantineFile', createdDateTime: instant(2) });
+		sim.addTask({
+			id: 'task-newest',
+			actionType: 'stopAndQuarantineFile',
+			createdDateTime: instant(2),
+		});
 		sim.addTask({ id: 'task-newest-text', actionType: 'text', createdDateTime: instant(3) });
 		const before = trigger.saved();
 
 		const manual = await trigger.manualRun();
 		expect(manual.items).toHaveLength(1);
-		expect(manual.items?.[0]).toMatchObject({ id: 'task-newest', actionType: 'stopAndQuarantineFile' });
+		expect(manual.items?.[0]).toMatchObject({
+			id: 'task-newest',
+			actionType: 'stopAndQuarantineFile',
+		});
 		expect(trigger.saved()).toEqual(before);
 
 		expect(ids(await trigger.poll())).toEqual(['task-older', 'task-newest']);
@@ -224,15 +298,28 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 	test('a failed poll (503 after every retry) throws, logs a warning, keeps the cursor, and the next poll catches up', async () => {
 		const trigger = activeTrigger({ event: 'newIncidentTask' });
 		await trigger.poll();
-		sim.addTask({ id: 'task-after-outage', actionType: 'isolateDevice', createdDateTime: instant(1) });
+		sim.addTask({
+			id: 'task-after-outage',
+			actionType: 'isolateDevice',
+			createdDateTime: instant(1),
+		});
 		const before = trigger.saved();
 		sim.injectFault({ path: /incidentTasks/, fault: '503', times: 4, retryAfterSeconds: 0 });
 		const logged = engine.logs.length;
 
 		await expect(trigger.poll()).rejects.toThrow(/unavailable \(503\)/);
 		expect(trigger.saved()).toEqual(before);
-		const warnings = engine.logs.slice(logged).filter((log) => log.level === 'warn').map((log) => log.message);
-		expect(warnings.some((message: string) => /polling for new incident tasks failed; the next poll starts from the same position/.test(message))).toBe(true);
+		const warnings = engine.logs
+			.slice(logged)
+			.filter((log) => log.level === 'warn')
+			.map((log) => log.message);
+		expect(
+			warnings.some((message: string) =>
+				/polling for new incident tasks failed; the next poll starts from the same position/.test(
+					message,
+				),
+			),
+		).toBe(true);
 		expect(warnings.join('\n')).not.toContain(sim.clientSecret);
 
 		expect(ids(await trigger.poll())).toEqual(['task-after-outage']);
@@ -258,34 +345,65 @@ describe('Microsoft Defender XDR Trigger: new incident tasks', () => {
 
 describe('Microsoft Defender XDR Trigger: new incidents', () => {
 	test('emits new incidents once, filtered by severity and status', async () => {
-		const trigger = activeTrigger({ event: 'newIncident', severity: ['high', 'medium'], status: ['active'] });
+		const trigger = activeTrigger({
+			event: 'newIncident',
+			severity: ['high', 'medium'],
+			status: ['active'],
+		});
 		expect(ids(await trigger.poll())).toBeNull();
 		sim.addIncident({ id: '3001', severity: 'high', createdDateTime: instant(1) });
 		sim.addIncident({ id: '3002', severity: 'low', createdDateTime: instant(2) });
-		sim.addIncident({ id: '3003', severity: 'medium', status: 'resolved', createdDateTime: instant(3) });
+		sim.addIncident({
+			id: '3003',
+			severity: 'medium',
+			status: 'resolved',
+			createdDateTime: instant(3),
+		});
 		sim.addIncident({ id: '3004', severity: 'medium', createdDateTime: instant(4) });
 
 		const poll = await trigger.poll();
 		expect(ids(poll)).toEqual(['3001', '3004']);
 		expect(poll.items?.[0]).toMatchObject({ id: '3001', severity: 'high', status: 'active' });
 		expect(ids(await trigger.poll())).toBeNull();
-		const filters = graphGets('incidents').map((request: any) => decodeURIComponent(String(request.path)));
+		const filters = graphGets('incidents').map((request: any) =>
+			decodeURIComponent(String(request.path)),
+		);
 		// The time and the single status go to Graph; two severities are more than Graph's documented `eq`.
-		expect(filters.some((filter: string) => /createdDateTime ge \S+ and status eq 'active'/.test(filter))).toBe(true);
+		expect(
+			filters.some((filter: string) =>
+				/createdDateTime ge \S+ and status eq 'active'/.test(filter),
+			),
+		).toBe(true);
 	});
 
 	test('fires on an incident awaiting action: Graph names that status only to a client that asks for it', async () => {
 		const trigger = activeTrigger({ event: 'newIncident', status: ['awaitingAction'] });
 		expect(ids(await trigger.poll())).toBeNull();
-		sim.addIncident({ id: '3101', severity: 'high', status: 'awaitingAction', createdDateTime: instant(1) });
-		sim.addIncident({ id: '3102', severity: 'high', status: 'active', createdDateTime: instant(2) });
+		sim.addIncident({
+			id: '3101',
+			severity: 'high',
+			status: 'awaitingAction',
+			createdDateTime: instant(1),
+		});
+		sim.addIncident({
+			id: '3102',
+			severity: 'high',
+			status: 'active',
+			createdDateTime: instant(2),
+		});
 
 		const poll = await trigger.poll();
 		expect(ids(poll)).toEqual(['3101']);
 		expect(poll.items?.[0]).toMatchObject({ id: '3101', status: 'awaitingAction' });
-		const preferred = sim.requests.filter((request: any) => request.path.includes('/security/incidents'));
+		const preferred = sim.requests.filter((request: any) =>
+			request.path.includes('/security/incidents'),
+		);
 		expect(preferred.length).toBeGreaterThan(0);
-		expect(preferred.every((request: any) => String(request.headers?.prefer ?? '').includes('include-unknown-enum-members'))).toBe(true);
+		expect(
+			preferred.every((request: any) =>
+				String(request.headers?.prefer ?? '').includes('include-unknown-enum-members'),
+			),
+		).toBe(true);
 	});
 
 	test('pages through @odata.nextLink and stops once the newest-first list reaches the look-back', async () => {
@@ -334,7 +452,12 @@ describe('Microsoft Defender XDR Trigger: new incidents', () => {
 	test('an activation that finds nothing matching still emits the first matching incident that appears later', async () => {
 		const trigger = activeTrigger({ event: 'newIncident', severity: ['unknown'] });
 		expect(ids(await trigger.poll())).toBeNull();
-		expect(trigger.saved()?.cursor).toEqual({ event: 'newIncident', createdDateTime: null, windowStart: null, seenIds: {} });
+		expect(trigger.saved()?.cursor).toEqual({
+			event: 'newIncident',
+			createdDateTime: null,
+			windowStart: null,
+			seenIds: {},
+		});
 		sim.addIncident({ id: '3201', severity: 'unknown', createdDateTime: instant(1) });
 		expect(ids(await trigger.poll())).toEqual(['3201']);
 		expect(ids(await trigger.poll())).toBeNull();
@@ -393,7 +516,11 @@ describe('Microsoft Defender XDR Trigger: new alerts', () => {
 		expect(ids(await trigger.poll())).toBeNull();
 
 		// Same second as the last one, with Graph's seven-digit precision.
-		sim.addAlert({ id: 'alert-new-0', severity: 'high', createdDateTime: instant(1).replace('.000Z', '.0000000Z') });
+		sim.addAlert({
+			id: 'alert-new-0',
+			severity: 'high',
+			createdDateTime: instant(1).replace('.000Z', '.0000000Z'),
+		});
 		sim.addAlert({ id: 'alert-new-3', severity: 'high', createdDateTime: instant(3) });
 		expect(ids(await trigger.poll())).toEqual(['alert-new-0', 'alert-new-3']);
 		expect(ids(await trigger.poll())).toBeNull();
@@ -411,7 +538,8 @@ describe('Microsoft Defender XDR Trigger: new alerts', () => {
 
 /** How each event's entities are added to the simulator, so one test can cover all three lists. */
 const addEntity: Record<string, (id: string, createdDateTime: string) => void> = {
-	newIncidentTask: (id, createdDateTime) => sim.addTask({ id, actionType: 'isolateDevice', createdDateTime }),
+	newIncidentTask: (id, createdDateTime) =>
+		sim.addTask({ id, actionType: 'isolateDevice', createdDateTime }),
 	newIncident: (id, createdDateTime) => sim.addIncident({ id, createdDateTime }),
 	newAlert: (id, createdDateTime) => sim.addAlert({ id, createdDateTime }),
 };
@@ -478,10 +606,22 @@ describe(`Microsoft Defender XDR Trigger: entities Graph lists late (look-back o
 		const at = instant(-5);
 		addEntity.newIncidentTask('task-backlog', at);
 		addEntity.newIncidentTask('task-backlog-later', secondsAfter(at, 1));
-		trigger.restore({ cursor: { event: 'newIncidentTask', createdDateTime: graphKey(at), idsAtCreatedDateTime: ['task-backlog'] } });
+		trigger.restore({
+			cursor: {
+				event: 'newIncidentTask',
+				createdDateTime: graphKey(at),
+				idsAtCreatedDateTime: ['task-backlog'],
+			},
+		});
 
 		expect(ids(await trigger.poll())).toBeNull();
-		expect(trigger.saved()?.cursor).toMatchObject({ event: 'newIncidentTask', seenIds: { 'task-backlog': graphKey(at), 'task-backlog-later': graphKey(secondsAfter(at, 1)) } });
+		expect(trigger.saved()?.cursor).toMatchObject({
+			event: 'newIncidentTask',
+			seenIds: {
+				'task-backlog': graphKey(at),
+				'task-backlog-later': graphKey(secondsAfter(at, 1)),
+			},
+		});
 		expect(trigger.saved()?.cursor).not.toHaveProperty('idsAtCreatedDateTime');
 		addEntity.newIncidentTask('task-new', instant());
 		expect(ids(await trigger.poll())).toEqual(['task-new']);
@@ -502,20 +642,37 @@ describe(`Microsoft Defender XDR Trigger: entities Graph lists late (look-back o
 });
 
 describe('examples/new-task-trigger-execute.json', () => {
-	const example = () => JSON.parse(readFileSync(path.resolve(__dirname, '../../examples/new-task-trigger-execute.json'), 'utf8'));
+	const example = () =>
+		JSON.parse(
+			readFileSync(path.resolve(__dirname, '../../examples/new-task-trigger-execute.json'), 'utf8'),
+		);
 
 	test('runs the newest task\'s response action and ends on "Executed"', async () => {
-		sim.addTask({ id: 'task-example-isolate', actionType: 'isolateDevice', createdDateTime: instant(1) });
+		sim.addTask({
+			id: 'task-example-isolate',
+			actionType: 'isolateDevice',
+			createdDateTime: instant(1),
+		});
 		const run = await engine.runWorkflow(example());
 		expect(run.status).toBe('success');
 		expect(run.outputs['Executed'][0]).toHaveLength(1);
-		expect(run.outputs['Executed'][0][0].json).toMatchObject({ incidentTaskId: 'task-example-isolate', actionType: 'isolateDevice', outcome: 'executed' });
+		expect(run.outputs['Executed'][0][0].json).toMatchObject({
+			incidentTaskId: 'task-example-isolate',
+			actionType: 'isolateDevice',
+			outcome: 'executed',
+		});
 		expect(run.outputs['Needs attention']).toBeUndefined();
-		expect(sim.executions.map((execution: any) => execution.taskId ?? execution.id)).toEqual(['task-example-isolate']);
+		expect(sim.executions.map((execution: any) => execution.taskId ?? execution.id)).toEqual([
+			'task-example-isolate',
+		]);
 	});
 
 	test('a task Graph refuses to execute ends on "Needs attention"', async () => {
-		sim.addTask({ id: 'task-example-refused', actionType: 'runAntiVirusScan', createdDateTime: instant(1) });
+		sim.addTask({
+			id: 'task-example-refused',
+			actionType: 'runAntiVirusScan',
+			createdDateTime: instant(1),
+		});
 		sim.injectFault({ method: 'POST', path: /executeResponseAction/, fault: '403' });
 		const run = await engine.runWorkflow(example());
 		expect(run.outputs['Executed']).toBeUndefined();

@@ -33,7 +33,12 @@ const CHROMIUM_ARGS = [
 const STEP_TIMEOUT_MS = 90_000;
 
 /** The example the test runs, and the nodes behind its Execute node's Success and Error outputs. */
-const RUN_EXAMPLE = { file: 'execute-pending-tasks.json', executeNode: 'Execute response action', success: 'Executed', error: 'Needs attention' };
+const RUN_EXAMPLE = {
+	file: 'execute-pending-tasks.json',
+	executeNode: 'Execute response action',
+	success: 'Executed',
+	error: 'Needs attention',
+};
 
 /** @param {string} text */
 const say = (text) => console.log(`[ui] ${text}`);
@@ -44,10 +49,19 @@ function ensureChromium() {
 	const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 	const sudo = asRoot ? [] : ['sudo', '-n'];
 	say(`${CHROMIUM} is missing: installing Debian's chromium package`);
-	for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']]) {
+	for (const args of [
+		['apt-get', 'update'],
+		['apt-get', 'install', '-y', '--no-install-recommends', 'chromium'],
+	]) {
 		const command = [...sudo, ...args];
-		const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-		if (result.status !== 0) throw new Error(`"${command.join(' ')}" failed; install Chromium with "apt-get install -y chromium" and run again`);
+		const result = spawnSync(command[0], command.slice(1), {
+			stdio: 'inherit',
+			env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+		});
+		if (result.status !== 0)
+			throw new Error(
+				`"${command.join(' ')}" failed; install Chromium with "apt-get install -y chromium" and run again`,
+			);
 	}
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`the chromium package did not install ${CHROMIUM}`);
 }
@@ -67,7 +81,9 @@ function edgesCrossingNodes(page) {
 	return page.evaluate(() => {
 		const nodes = [...document.querySelectorAll('[data-test-id="canvas-node"]')].map((element) => {
 			const name = element.getAttribute('data-node-name') ?? '';
-			const label = [...element.querySelectorAll('*')].find((child) => child.children.length === 0 && child.textContent?.trim() === name);
+			const label = [...element.querySelectorAll('*')].find(
+				(child) => child.children.length === 0 && child.textContent?.trim() === name,
+			);
 			const boxes = [element.getBoundingClientRect()];
 			if (label?.parentElement) boxes.push(label.parentElement.getBoundingClientRect());
 			return { name, boxes };
@@ -86,14 +102,21 @@ function edgesCrossingNodes(page) {
 					const y = toScreen.b * point.x + toScreen.d * point.y + toScreen.f;
 					for (const node of nodes) {
 						if (node.name === source || node.name === target) continue;
-						if (node.boxes.some((box) => x > box.left && x < box.right && y > box.top && y < box.bottom)) {
+						if (
+							node.boxes.some(
+								(box) => x > box.left && x < box.right && y > box.top && y < box.bottom,
+							)
+						) {
 							crossings.add(`"${source}" -> "${target}" runs over "${node.name}"`);
 						}
 					}
 				}
 			}
 		}
-		return { edges: document.querySelectorAll('[data-test-id="edge"]').length, crossings: [...crossings] };
+		return {
+			edges: document.querySelectorAll('[data-test-id="edge"]').length,
+			crossings: [...crossings],
+		};
 	});
 }
 
@@ -113,7 +136,10 @@ async function waitFor(probe, what, timeoutMs = 60_000) {
 	for (;;) {
 		last = await probe().catch((error) => error);
 		if (last && !(last instanceof Error)) return last;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 }
@@ -148,20 +174,30 @@ async function main() {
 		page.setDefaultTimeout(30_000);
 		// Leaving a workflow with unsaved edits asks first; the test's edits need not be kept.
 		page.on('dialog', (dialog) => void dialog.accept());
-		const idOf = (/** @type {string} */ file) => dev?.examples.find((example) => example.file === file)?.workflow.id;
+		const idOf = (/** @type {string} */ file) =>
+			dev?.examples.find((example) => example.file === file)?.workflow.id;
 
 		let stepNumber = 0;
 		/** @param {string} name @param {() => Promise<void>} body */
 		const step = async (name, body) => {
 			stepNumber++;
-			const screenshot = path.join(SCREENSHOTS, `${String(stepNumber).padStart(2, '0')}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.png`);
+			const screenshot = path.join(
+				SCREENSHOTS,
+				`${String(stepNumber).padStart(2, '0')}-${name
+					.toLowerCase()
+					.replace(/[^a-z0-9]+/g, '-')
+					.replace(/^-|-$/g, '')}.png`,
+			);
 			const relative = path.relative(REPO, screenshot);
 			let timer;
 			try {
 				await Promise.race([
 					body(),
 					new Promise((_, reject) => {
-						timer = setTimeout(() => reject(new Error(`step took longer than ${STEP_TIMEOUT_MS / 1000} s`)), STEP_TIMEOUT_MS);
+						timer = setTimeout(
+							() => reject(new Error(`step took longer than ${STEP_TIMEOUT_MS / 1000} s`)),
+							STEP_TIMEOUT_MS,
+						);
 					}),
 				]);
 				await page.screenshot({ path: screenshot });
@@ -170,7 +206,9 @@ async function main() {
 			} catch (error) {
 				await page.screenshot({ path: screenshot }).catch(() => {});
 				failed++;
-				console.log(`  ✗ ${name}: ${error instanceof Error ? error.message.split('\n')[0] : error}\n    screenshot: ${relative}`);
+				console.log(
+					`  ✗ ${name}: ${error instanceof Error ? error.message.split('\n')[0] : error}\n    screenshot: ${relative}`,
+				);
 			} finally {
 				clearTimeout(timer);
 			}
@@ -181,13 +219,22 @@ async function main() {
 			await page.goto(`${n8n.url}/workflow/${idOf(file)}`);
 			await page.locator('[data-test-id="canvas-node"]').first().waitFor();
 			// The canvas fits the view once every node is measured; the edges are drawn after that.
-			await waitFor(async () => (await page.locator('[data-test-id="edge"] path.vue-flow__edge-path').count()) > 0, 'the edges to be drawn');
+			await waitFor(
+				async () =>
+					(await page.locator('[data-test-id="edge"] path.vue-flow__edge-path').count()) > 0,
+				'the edges to be drawn',
+			);
 			await page.waitForTimeout(1000);
 		};
 		const example = RUN_EXAMPLE;
-		const executeNode = page.locator(`[data-test-id="canvas-node"][data-node-name="${example.executeNode}"]`);
+		const executeNode = page.locator(
+			`[data-test-id="canvas-node"][data-node-name="${example.executeNode}"]`,
+		);
 		/** @param {string} target */
-		const edgeLabel = (target) => page.locator(`[data-test-id="edge-label"][data-source-node-name="${example.executeNode}"][data-target-node-name="${target}"]`);
+		const edgeLabel = (target) =>
+			page.locator(
+				`[data-test-id="edge-label"][data-source-node-name="${example.executeNode}"][data-target-node-name="${target}"]`,
+			);
 		const itemCount = async (/** @type {string} */ target) => {
 			const text = (await edgeLabel(target).innerText()).trim();
 			const match = /^(\d+) items?$/.exec(text);
@@ -197,11 +244,24 @@ async function main() {
 		const runExample = async () => {
 			const executedBefore = sim.executions.length;
 			await page.locator('[data-test-id="execute-workflow-button"]').click();
-			await waitFor(async () => (await page.locator('[data-test-id="stop-execution-button"]').count()) > 0 || sim.executions.length > executedBefore, 'the run to start');
-			await waitFor(async () => (await page.locator('[data-test-id="stop-execution-button"]').count()) === 0, 'the run to finish', 80_000);
+			await waitFor(
+				async () =>
+					(await page.locator('[data-test-id="stop-execution-button"]').count()) > 0 ||
+					sim.executions.length > executedBefore,
+				'the run to start',
+			);
+			await waitFor(
+				async () => (await page.locator('[data-test-id="stop-execution-button"]').count()) === 0,
+				'the run to finish',
+				80_000,
+			);
 			// The canvas writes the item counts on the edges a moment after the run ends; an edge that
 			// carried no items stays blank, which the caller's check then reports.
-			await waitFor(async () => (await itemCount(example.success)) > 0 && (await itemCount(example.error)) > 0, 'the item counts on both edges', 15_000).catch(() => {});
+			await waitFor(
+				async () => (await itemCount(example.success)) > 0 && (await itemCount(example.error)) > 0,
+				'the item counts on both edges',
+				15_000,
+			).catch(() => {});
 			return { success: await itemCount(example.success), error: await itemCount(example.error) };
 		};
 
@@ -211,25 +271,40 @@ async function main() {
 			await page.getByLabel('Password').fill(ownerAccount.password);
 			await page.getByRole('button', { name: 'Sign in' }).click();
 			await page.waitForURL(/\/home\/workflows/);
-			for (const { workflow } of dev?.examples ?? []) await page.getByRole('heading', { name: workflow.name }).first().waitFor();
+			for (const { workflow } of dev?.examples ?? [])
+				await page.getByRole('heading', { name: workflow.name }).first().waitFor();
 		});
 
 		await step('Node shows its icon and its Success and Error outputs', async () => {
 			await openWorkflow(example.file);
 			const icon = executeNode.locator('img').first();
 			await icon.waitFor();
-			const { src, width } = await icon.evaluate((image) => ({ src: image.getAttribute('src') ?? '', width: /** @type {HTMLImageElement} */ (image).naturalWidth }));
-			expect(/\/microsoftDefenderXdr\.svg$/.test(src), `the node's icon is ${src || 'missing'}, not the package's microsoftDefenderXdr.svg`);
+			const { src, width } = await icon.evaluate((image) => ({
+				src: image.getAttribute('src') ?? '',
+				width: /** @type {HTMLImageElement} */ (image).naturalWidth,
+			}));
+			expect(
+				/\/microsoftDefenderXdr\.svg$/.test(src),
+				`the node's icon is ${src || 'missing'}, not the package's microsoftDefenderXdr.svg`,
+			);
 			expect(width > 0, `the node's icon ${src} did not load`);
-			const outputs = await executeNode.locator('[data-test-id="canvas-node-output-handle"]').allInnerTexts();
-			expect(JSON.stringify(outputs.map((text) => text.trim())) === JSON.stringify(['Success', 'Error']), `the node's outputs read ${JSON.stringify(outputs)}`);
+			const outputs = await executeNode
+				.locator('[data-test-id="canvas-node-output-handle"]')
+				.allInnerTexts();
+			expect(
+				JSON.stringify(outputs.map((text) => text.trim())) === JSON.stringify(['Success', 'Error']),
+				`the node's outputs read ${JSON.stringify(outputs)}`,
+			);
 		});
 
 		let firstRun = { success: 0, error: 0 };
 		await step('Execute workflow puts items on Success and on Error', async () => {
 			firstRun = await runExample();
 			expect(firstRun.success > 0, `the Success edge shows ${firstRun.success} items`);
-			expect(firstRun.error === 1, `the Error edge shows ${firstRun.error} items, expected the 1 refused task`);
+			expect(
+				firstRun.error === 1,
+				`the Error edge shows ${firstRun.error} items, expected the 1 refused task`,
+			);
 		});
 
 		const outputPanel = page.locator('[data-test-id="output-panel"]');
@@ -245,7 +320,10 @@ async function main() {
 			await executeNode.dblclick();
 			await outputPanel.getByText(`Success Branch (${firstRun.success} item`).waitFor();
 			await outputPanel.getByText('Error Branch (1 item)').click();
-			await outputPanel.getByText(dev?.refusedTaskId ?? '').first().waitFor();
+			await outputPanel
+				.getByText(dev?.refusedTaskId ?? '')
+				.first()
+				.waitFor();
 			await outputPanel.getByText('403').first().waitFor();
 		});
 
@@ -253,13 +331,22 @@ async function main() {
 			await closeNode();
 			const executedBefore = sim.executions.length;
 			const secondRun = await runExample();
-			expect(secondRun.success === firstRun.success, `the second run shows ${secondRun.success} items on Success, the first ${firstRun.success}`);
+			expect(
+				secondRun.success === firstRun.success,
+				`the second run shows ${secondRun.success} items on Success, the first ${firstRun.success}`,
+			);
 			expect(secondRun.error === 1, `the second run shows ${secondRun.error} items on Error`);
-			expect(sim.executions.length - executedBefore === secondRun.success, `the simulator executed ${sim.executions.length - executedBefore} tasks in the second run`);
+			expect(
+				sim.executions.length - executedBefore === secondRun.success,
+				`the simulator executed ${sim.executions.length - executedBefore} tasks in the second run`,
+			);
 			// The tasks executed now are the ones that arrived after the first run.
 			await executeNode.dblclick();
 			await outputPanel.getByText(`Success Branch (${secondRun.success} item`).click();
-			await outputPanel.getByText(/^task-added-\d+$/).first().waitFor();
+			await outputPanel
+				.getByText(/^task-added-\d+$/)
+				.first()
+				.waitFor();
 		});
 
 		// With the run's data in the node, n8n switches Action Type from the expression to Fixed (the saved
@@ -279,7 +366,10 @@ async function main() {
 			const labels = (await options.allInnerTexts()).map((text) => text.trim());
 			const expected = declaredActionTypeLabels();
 			expect(expected.length === 8, `the package declares ${expected.length} action types`);
-			expect(JSON.stringify(labels) === JSON.stringify(expected), `the dropdown lists ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`);
+			expect(
+				JSON.stringify(labels) === JSON.stringify(expected),
+				`the dropdown lists ${JSON.stringify(labels)}, expected ${JSON.stringify(expected)}`,
+			);
 		});
 		await step('Credential test passes', async () => {
 			await closeNode();
@@ -288,7 +378,10 @@ async function main() {
 			const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
 			// Opening a saved credential runs its test; Retry runs it again.
 			await dialog.getByText('Connection tested successfully').waitFor();
-			const tested = () => sim.requests.filter((entry) => entry.path === '/beta/security/incidentTasks?%24top=1' && entry.status === 200).length;
+			const tested = () =>
+				sim.requests.filter(
+					(entry) => entry.path === '/beta/security/incidentTasks?%24top=1' && entry.status === 200,
+				).length;
 			const before = tested();
 			await dialog.getByRole('button', { name: 'Retry' }).click();
 			await waitFor(async () => tested() > before, 'the credential test to list one incident task');
@@ -307,30 +400,54 @@ async function main() {
 		await step('Credential test says what to fix on a 401', async () => {
 			const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
 			// n8n fetches a new token after a 401 and asks once more: Graph refuses both.
-			sim.injectFault({ method: 'GET', path: '/beta/security/incidentTasks', fault: '401', times: 2 });
+			sim.injectFault({
+				method: 'GET',
+				path: '/beta/security/incidentTasks',
+				fault: '401',
+				times: 2,
+			});
 			await dialog.getByRole('button', { name: 'Retry' }).click();
 			await dialog.getByText(/Couldn.t connect with these settings/).waitFor();
 			const details = dialog.getByText('More details');
 			if ((await details.count()) > 0) await details.click();
-			await dialog.getByText(/did not accept the token \(401\): check the Tenant ID, the Client ID and the Client Secret/).waitFor();
+			await dialog
+				.getByText(
+					/did not accept the token \(401\): check the Tenant ID, the Client ID and the Client Secret/,
+				)
+				.waitFor();
 		});
 
-		await step('Credential test fails with a wrong client secret, then passes with the right one', async () => {
-			const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
-			const secret = dialog.locator('[data-test-id="parameter-input-clientSecret"] input');
-			const save = page.locator('[data-test-id="credential-save-button"]');
-			await secret.fill('not-the-client-secret');
-			await save.click();
-			await dialog.getByText(/Couldn.t connect with these settings/).waitFor();
-			const details = dialog.getByText('More details');
-			if ((await details.count()) > 0) await details.click();
-			await dialog.getByText(/Failed to acquire OAuth2 access token: Client authentication failed/).waitFor();
-			expect(sim.requests.some((entry) => entry.grantType === 'client_credentials' && entry.status === 401), 'the simulator saw no refused token request');
-			await page.screenshot({ path: path.join(SCREENSHOTS, `${String(stepNumber).padStart(2, '0')}-wrong-client-secret.png`) });
-			await secret.fill(sim.clientSecret);
-			await save.click();
-			await dialog.getByText('Connection tested successfully').waitFor();
-		});
+		await step(
+			'Credential test fails with a wrong client secret, then passes with the right one',
+			async () => {
+				const dialog = page.locator('[data-test-id="credential-edit-dialog"]');
+				const secret = dialog.locator('[data-test-id="parameter-input-clientSecret"] input');
+				const save = page.locator('[data-test-id="credential-save-button"]');
+				await secret.fill('not-the-client-secret');
+				await save.click();
+				await dialog.getByText(/Couldn.t connect with these settings/).waitFor();
+				const details = dialog.getByText('More details');
+				if ((await details.count()) > 0) await details.click();
+				await dialog
+					.getByText(/Failed to acquire OAuth2 access token: Client authentication failed/)
+					.waitFor();
+				expect(
+					sim.requests.some(
+						(entry) => entry.grantType === 'client_credentials' && entry.status === 401,
+					),
+					'the simulator saw no refused token request',
+				);
+				await page.screenshot({
+					path: path.join(
+						SCREENSHOTS,
+						`${String(stepNumber).padStart(2, '0')}-wrong-client-secret.png`,
+					),
+				});
+				await secret.fill(sim.clientSecret);
+				await save.click();
+				await dialog.getByText('Connection tested successfully').waitFor();
+			},
+		);
 
 		for (const { file } of dev.examples) {
 			await step(`No edge crosses a node in ${file}`, async () => {
@@ -347,14 +464,22 @@ async function main() {
 		/** @param {string} mode the mode's display name */
 		const chooseMode = async (mode) => {
 			await incidentLocator.locator('[data-test-id="rlc-mode-selector"]').click();
-			await page.locator('.el-select-dropdown__item:visible').filter({ hasText: mode }).first().click();
+			await page
+				.locator('.el-select-dropdown__item:visible')
+				.filter({ hasText: mode })
+				.first()
+				.click();
 		};
-		const newestIncident = [...sim.state().incidents].sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime))[0];
+		const newestIncident = [...sim.state().incidents].sort(
+			(a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime),
+		)[0];
 
 		await step('Incident ID: pick an incident from the list, newest first', async () => {
 			await page.keyboard.press('Escape');
 			await openWorkflow('incident-response-loop.json');
-			await page.locator('[data-test-id="canvas-node"][data-node-name="Resolve incident"]').dblclick();
+			await page
+				.locator('[data-test-id="canvas-node"][data-node-name="Resolve incident"]')
+				.dblclick();
 			const label = page.locator('[data-test-id="input-label"]').filter({ hasText: 'Incident ID' });
 			// A plain string saved before the picker has no mode: give it one, then leave the expression.
 			await chooseMode('By ID');
@@ -365,26 +490,51 @@ async function main() {
 				return (await incidentLocator.locator('[data-test-id="rlc-input"]').count()) > 0;
 			}, 'Incident ID to switch from Expression to Fixed');
 			await chooseMode('From list');
-			const listed = () => sim.requests.filter((entry) => entry.path.startsWith('/v1.0/security/incidents?') && entry.status === 200).length;
+			const listed = () =>
+				sim.requests.filter(
+					(entry) => entry.path.startsWith('/v1.0/security/incidents?') && entry.status === 200,
+				).length;
 			const before = listed();
 			await incidentLocator.locator('[data-test-id="rlc-input"]').click();
 			const items = page.locator('[data-test-id="rlc-item"]:visible');
 			await items.first().waitFor();
 			expect(listed() > before, 'the list was not read from Graph');
 			const first = (await items.first().innerText()).trim();
-			expect(first.includes(`(${newestIncident.id})`), `the list starts with "${first}", not the newest incident ${newestIncident.id}`);
-			await page.screenshot({ path: path.join(SCREENSHOTS, `${String(stepNumber).padStart(2, '0')}-incident-list-open.png`) });
+			expect(
+				first.includes(`(${newestIncident.id})`),
+				`the list starts with "${first}", not the newest incident ${newestIncident.id}`,
+			);
+			await page.screenshot({
+				path: path.join(
+					SCREENSHOTS,
+					`${String(stepNumber).padStart(2, '0')}-incident-list-open.png`,
+				),
+			});
 			// Typing narrows the list to the incidents whose name or ID has the text.
 			const wanted = newestIncident.displayName.split(' ').slice(0, 2).join(' ');
 			await page.getByPlaceholder('Search...').fill(wanted);
 			await waitFor(async () => {
 				const texts = (await items.allInnerTexts()).map((text) => text.trim());
-				return texts.length > 0 && texts.every((text) => text.toLowerCase().includes(wanted.toLowerCase()));
+				return (
+					texts.length > 0 &&
+					texts.every((text) => text.toLowerCase().includes(wanted.toLowerCase()))
+				);
 			}, `the list to narrow to "${wanted}"`);
-			await page.screenshot({ path: path.join(SCREENSHOTS, `${String(stepNumber).padStart(2, '0')}-incident-list-search.png`) });
+			await page.screenshot({
+				path: path.join(
+					SCREENSHOTS,
+					`${String(stepNumber).padStart(2, '0')}-incident-list-search.png`,
+				),
+			});
 			await items.first().click();
-			const shown = await incidentLocator.locator('[data-test-id="rlc-input-container"] input').first().inputValue();
-			expect(shown.includes(newestIncident.displayName), `the field shows "${shown}" after picking ${newestIncident.id}`);
+			const shown = await incidentLocator
+				.locator('[data-test-id="rlc-input-container"] input')
+				.first()
+				.inputValue();
+			expect(
+				shown.includes(newestIncident.displayName),
+				`the field shows "${shown}" after picking ${newestIncident.id}`,
+			);
 		});
 
 		await step('Incident ID: paste a Defender portal link', async () => {

@@ -9,7 +9,14 @@ import { agentTool, execute, graphRequests, runDefender, useWorld } from './defe
 
 const world = useWorld();
 
-const toolNode = (parameters: INodeParameters): INode => agentTool({ resource: 'incidentTask', operation: 'executeResponseAction', incidentTaskId: "={{ $fromAI('incidentTaskId') }}", actionType: "={{ $fromAI('actionType') }}", ...parameters });
+const toolNode = (parameters: INodeParameters): INode =>
+	agentTool({
+		resource: 'incidentTask',
+		operation: 'executeResponseAction',
+		incidentTaskId: "={{ $fromAI('incidentTaskId') }}",
+		actionType: "={{ $fromAI('actionType') }}",
+		...parameters,
+	});
 
 /** The message an agent receives when the tool call fails. */
 async function toolFailure(parameters: INodeParameters, args: IDataObject): Promise<string> {
@@ -24,10 +31,16 @@ async function toolFailure(parameters: INodeParameters, args: IDataObject): Prom
 describe('a hunting query Graph refuses', () => {
 	it('sends the reader to the KQL and the Timespan, never to a query ID', async () => {
 		const query = 'DeviceInfo | summarize count() by OSPlatform';
-		const run = await runDefender(world.engine, { resource: 'advancedHunting', operation: 'runQuery', query });
+		const run = await runDefender(world.engine, {
+			resource: 'advancedHunting',
+			operation: 'runQuery',
+			query,
+		});
 
 		expect(run.error[0]).toMatchObject({ query, error: { statusCode: 400, executed: 'no' } });
-		expect(run.error[0].error.message).toMatch(/^Graph refused the request \(400\): .*Query could not be parsed.*\. Check the query's KQL and the Timespan\.$/);
+		expect(run.error[0].error.message).toMatch(
+			/^Graph refused the request \(400\): .*Query could not be parsed.*\. Check the query's KQL and the Timespan\.$/,
+		);
 		expect(run.error[0].error.message).not.toMatch(/\bID\b/);
 	});
 });
@@ -46,18 +59,27 @@ describe('a task that prescribes another action type', () => {
 	});
 
 	it('tells an agent what to call with, and nothing about expressions or the editor', async () => {
-		const message = await toolFailure({ options: { allowExecuteAsTool: true } }, { incidentTaskId: mismatch.id, actionType: mismatch.actionType });
+		const message = await toolFailure(
+			{ options: { allowExecuteAsTool: true } },
+			{ incidentTaskId: mismatch.id, actionType: mismatch.actionType },
+		);
 
-		expect(message).toContain('The task wants isolateDevice, the node is set to unIsolateDevice. Nothing was executed.');
-		expect(message).toContain('If isolateDevice is the action to run, call again with Action Type isolateDevice.');
+		expect(message).toContain(
+			'The task wants isolateDevice, the node is set to unIsolateDevice. Nothing was executed.',
+		);
+		expect(message).toContain(
+			'If isolateDevice is the action to run, call again with Action Type isolateDevice.',
+		);
 		expect(message).toContain('code: actionTypeMismatch, executed: no');
 		expect(message).not.toContain('{{');
 		expect(message).not.toContain('$json');
 		expect(world.sim.executions).toEqual([]);
 	});
 
-	it('says when the task\'s own action type is one Graph cannot execute at all', async () => {
-		const run = await runDefender(world.engine, execute(), [{ id: TASKS.nonExecutableByActionType.disableUser, actionType: 'isolateDevice' }]);
+	it("says when the task's own action type is one Graph cannot execute at all", async () => {
+		const run = await runDefender(world.engine, execute(), [
+			{ id: TASKS.nonExecutableByActionType.disableUser, actionType: 'isolateDevice' },
+		]);
 
 		expect(run.error[0].error.message).toBe(
 			'The task wants disableUser, the node is set to isolateDevice. Nothing was executed. Graph cannot execute that action type, so the task has to be handled in the Defender portal.',
@@ -76,12 +98,19 @@ describe('a dry run', () => {
 
 		expect(real.success[0].outcome).toBe('executed');
 		expect(dry.success[0].wouldExecute).toBe(`${post.method} ${post.path}`);
-		expect(dry.success[0].wouldExecute).toBe(`POST /beta/security/incidentTasks/${task.id}/executeResponseAction`);
+		expect(dry.success[0].wouldExecute).toBe(
+			`POST /beta/security/incidentTasks/${task.id}/executeResponseAction`,
+		);
 	});
 
 	it('reports the same request to an agent', async () => {
-		const answer = await world.engine.callTool(toolNode({ options: { dryRun: true } }), { incidentTaskId: TASKS.openByActionType.restrictAppExecution, actionType: 'restrictAppExecution' });
+		const answer = await world.engine.callTool(toolNode({ options: { dryRun: true } }), {
+			incidentTaskId: TASKS.openByActionType.restrictAppExecution,
+			actionType: 'restrictAppExecution',
+		});
 
-		expect(JSON.parse(answer as string)[0].wouldExecute).toBe(`POST /beta/security/incidentTasks/${TASKS.openByActionType.restrictAppExecution}/executeResponseAction`);
+		expect(JSON.parse(answer as string)[0].wouldExecute).toBe(
+			`POST /beta/security/incidentTasks/${TASKS.openByActionType.restrictAppExecution}/executeResponseAction`,
+		);
 	});
 });

@@ -4,7 +4,12 @@
  */
 import type { INode, INodeParameters } from 'n8n-workflow';
 
-import { createEngine, defenderWorkflow, PACKAGE_NAME, simulatorCredential } from '../harness/n8n-engine';
+import {
+	createEngine,
+	defenderWorkflow,
+	PACKAGE_NAME,
+	simulatorCredential,
+} from '../harness/n8n-engine';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
 export type Engine = ReturnType<typeof createEngine>;
@@ -21,7 +26,9 @@ export function agentTool(parameters: INodeParameters): INode {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters,
-		credentials: { microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
+		credentials: {
+			microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' },
+		},
 	};
 }
 
@@ -46,7 +53,15 @@ export function useWorld(options: SimulatorOptions = {}) {
 	});
 	beforeEach(() => {
 		world.sim.reset();
-		world.sim.configure({ latencyMs: 0, rateLimit: null, pageSize: null, nextLinkOrigin: null, huntingQueryMs: 0, actionDelayMs: options.actionDelayMs ?? 50, actionStartLagMs: 0 });
+		world.sim.configure({
+			latencyMs: 0,
+			rateLimit: null,
+			pageSize: null,
+			nextLinkOrigin: null,
+			huntingQueryMs: 0,
+			actionDelayMs: options.actionDelayMs ?? 50,
+			actionStartLagMs: 0,
+		});
 	});
 	return world;
 }
@@ -65,8 +80,16 @@ export interface DefenderRun {
 }
 
 /** Runs the Defender node over `items` with `parameters`; returns what each output carried. */
-export async function runDefender(engine: Engine, parameters: Json, items: Json[] = [{}], mode?: 'manual' | 'webhook' | 'retry'): Promise<DefenderRun> {
-	const result = await engine.runWorkflow(defenderWorkflow(parameters), { startItems: items.map((json) => ({ json })), mode });
+export async function runDefender(
+	engine: Engine,
+	parameters: Json,
+	items: Json[] = [{}],
+	mode?: 'manual' | 'webhook' | 'retry',
+): Promise<DefenderRun> {
+	const result = await engine.runWorkflow(defenderWorkflow(parameters), {
+		startItems: items.map((json) => ({ json })),
+		mode,
+	});
 	const [success = [], error = []] = result.outputs.Defender ?? [];
 	return {
 		success: success.map((item: any) => item.json),
@@ -91,7 +114,9 @@ export const execute = (options: Json = {}, extra: Json = {}) => ({
 
 /** Graph requests the simulator saw (the token endpoint excluded). */
 export function graphRequests(sim: Simulator, method?: string) {
-	return sim.requests.filter((r) => !r.path.includes('/oauth2/') && (!method || r.method === method));
+	return sim.requests.filter(
+		(r) => !r.path.includes('/oauth2/') && (!method || r.method === method),
+	);
 }
 
 export function tokenRequests(sim: Simulator) {

@@ -39,7 +39,9 @@ describe('Execute Response Action', () => {
 	});
 
 	it('refuses an action type outside the eight with "Currently X is not supported" and sends nothing', async () => {
-		const run = await runDefender(world.engine, execute(), [{ id: IDS.nonExecutableByActionType.disableUser, actionType: 'disableUser' }]);
+		const run = await runDefender(world.engine, execute(), [
+			{ id: IDS.nonExecutableByActionType.disableUser, actionType: 'disableUser' },
+		]);
 
 		expect(run.success).toEqual([]);
 		expect(run.error).toEqual([
@@ -47,7 +49,11 @@ describe('Execute Response Action', () => {
 				incidentTaskId: IDS.nonExecutableByActionType.disableUser,
 				actionType: 'disableUser',
 				outcome: 'failed',
-				error: expect.objectContaining({ code: 'unsupportedActionType', executed: 'no', statusCode: null }),
+				error: expect.objectContaining({
+					code: 'unsupportedActionType',
+					executed: 'no',
+					statusCode: null,
+				}),
 			},
 		]);
 		expect(run.error[0].error.message).toMatch(/^Currently disableUser is not supported/);
@@ -55,35 +61,50 @@ describe('Execute Response Action', () => {
 	});
 
 	it('does not execute when the task wants another action type', async () => {
-		const run = await runDefender(world.engine, execute(), [{ id: IDS.openByActionType.runAntiVirusScan, actionType: 'isolateDevice' }]);
+		const run = await runDefender(world.engine, execute(), [
+			{ id: IDS.openByActionType.runAntiVirusScan, actionType: 'isolateDevice' },
+		]);
 
 		expect(run.error[0].error).toMatchObject({ code: 'actionTypeMismatch', executed: 'no' });
-		expect(run.error[0].error.message).toContain('The task wants runAntiVirusScan, the node is set to isolateDevice');
+		expect(run.error[0].error.message).toContain(
+			'The task wants runAntiVirusScan, the node is set to isolateDevice',
+		);
 		expect(graphRequests(world.sim, 'GET')).toHaveLength(1);
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(0);
 	});
 
 	it.each([
-		['completed', IDS.completed, 'isolateDevice', "already completed"],
+		['completed', IDS.completed, 'isolateDevice', 'already completed'],
 		['in progress', IDS.inProgress, 'isolateDevice', 'already inProgress'],
 		['not relevant', IDS.notRelevant, 'restrictAppExecution', 'marked notRelevant'],
-	])('skips a task that is already %s (Success, outcome skipped, no POST)', async (_name, id, actionType, reason) => {
-		const run = await runDefender(world.engine, execute(), [{ id, actionType }]);
+	])(
+		'skips a task that is already %s (Success, outcome skipped, no POST)',
+		async (_name, id, actionType, reason) => {
+			const run = await runDefender(world.engine, execute(), [{ id, actionType }]);
 
-		expect(run.error).toEqual([]);
-		expect(run.success[0]).toMatchObject({ incidentTaskId: id, outcome: 'skipped', reason: expect.stringContaining(reason) });
-		expect(graphRequests(world.sim, 'POST')).toHaveLength(0);
-	});
+			expect(run.error).toEqual([]);
+			expect(run.success[0]).toMatchObject({
+				incidentTaskId: id,
+				outcome: 'skipped',
+				reason: expect.stringContaining(reason),
+			});
+			expect(graphRequests(world.sim, 'POST')).toHaveLength(0);
+		},
+	);
 
 	it('fails an already completed task when If Already Started is "error"', async () => {
-		const run = await runDefender(world.engine, execute({ ifAlreadyStarted: 'error' }), [{ id: IDS.completed, actionType: 'isolateDevice' }]);
+		const run = await runDefender(world.engine, execute({ ifAlreadyStarted: 'error' }), [
+			{ id: IDS.completed, actionType: 'isolateDevice' },
+		]);
 
 		expect(run.error[0].error).toMatchObject({ code: 'alreadyStarted', executed: 'no' });
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(0);
 	});
 
 	it('sends the POST for an already started task only when told to, and reports what Graph says', async () => {
-		const run = await runDefender(world.engine, execute({ ifAlreadyStarted: 'executeAgain' }), [{ id: IDS.completed, actionType: 'isolateDevice' }]);
+		const run = await runDefender(world.engine, execute({ ifAlreadyStarted: 'executeAgain' }), [
+			{ id: IDS.completed, actionType: 'isolateDevice' },
+		]);
 
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
 		expect(run.error[0].error).toMatchObject({ statusCode: 400, executed: 'no' });
@@ -92,7 +113,9 @@ describe('Execute Response Action', () => {
 
 	it('runs a task whose earlier action failed (failed is not "started")', async () => {
 		world.sim.setTask(IDS.failed, { outcome: 'completed' });
-		const run = await runDefender(world.engine, execute(), [{ id: IDS.failed, actionType: 'runAntiVirusScan' }]);
+		const run = await runDefender(world.engine, execute(), [
+			{ id: IDS.failed, actionType: 'runAntiVirusScan' },
+		]);
 
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
 		expect(run.success.concat(run.error)[0].actionType).toBe('runAntiVirusScan');
@@ -100,9 +123,18 @@ describe('Execute Response Action', () => {
 
 	it("routes Graph's 400 body to Error with its message and request ID", async () => {
 		const id = IDS.nonExecutableByActionType.hardDeleteEmail;
-		const run = await runDefender(world.engine, execute({ verifyTask: false }, { actionType: 'isolateDevice' }), [{ id }]);
+		const run = await runDefender(
+			world.engine,
+			execute({ verifyTask: false }, { actionType: 'isolateDevice' }),
+			[{ id }],
+		);
 
-		expect(run.error[0].error).toMatchObject({ statusCode: 400, executed: 'no', retryable: false, requestId: expect.any(String) });
+		expect(run.error[0].error).toMatchObject({
+			statusCode: 400,
+			executed: 'no',
+			retryable: false,
+			requestId: expect.any(String),
+		});
 		expect(run.error[0].error.message).toContain('Currently hardDeleteEmail is not supported');
 		expect(world.sim.executions).toEqual([]);
 	});
@@ -117,10 +149,16 @@ describe('Execute Response Action', () => {
 	});
 
 	it('routes a 404 to Error with executed: no and says to check the ID and tenant', async () => {
-		const run = await runDefender(world.engine, execute(), [{ id: 'no-such-task', actionType: 'isolateDevice' }]);
+		const run = await runDefender(world.engine, execute(), [
+			{ id: 'no-such-task', actionType: 'isolateDevice' },
+		]);
 
 		expect(run.error[0]).toMatchObject({ incidentTaskId: 'no-such-task', outcome: 'failed' });
-		expect(run.error[0].error).toMatchObject({ statusCode: 404, executed: 'no', requestId: expect.any(String) });
+		expect(run.error[0].error).toMatchObject({
+			statusCode: 404,
+			executed: 'no',
+			requestId: expect.any(String),
+		});
 		expect(run.error[0].error.message).toContain('Check the incident task ID');
 	});
 
@@ -156,7 +194,11 @@ describe('retries and throttling', () => {
 	});
 
 	it('honours Retry-After given as an HTTP date', async () => {
-		world.sim.injectFault({ method: 'GET', fault: '429', retryAfterDate: new Date(Date.now() + 2000) });
+		world.sim.injectFault({
+			method: 'GET',
+			fault: '429',
+			retryAfterDate: new Date(Date.now() + 2000),
+		});
 		const run = await runDefender(world.engine, execute(), [isolate]);
 
 		expect(run.success[0].outcome).toBe('executed');
@@ -166,9 +208,17 @@ describe('retries and throttling', () => {
 	});
 
 	it('pauses every item of the run while Graph throttles one of them', async () => {
-		const items = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({ id, actionType }));
+		const items = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({
+			id,
+			actionType,
+		}));
 		world.sim.configure({ latencyMs: 100 });
-		world.sim.injectFault({ method: 'GET', path: `/beta/security/incidentTasks/${items[1].id}`, fault: '429', retryAfterSeconds: 2 });
+		world.sim.injectFault({
+			method: 'GET',
+			path: `/beta/security/incidentTasks/${items[1].id}`,
+			fault: '429',
+			retryAfterSeconds: 2,
+		});
 		const run = await runDefender(world.engine, execute({ concurrency: 4 }), items);
 
 		expect(run.success).toHaveLength(8);
@@ -200,7 +250,11 @@ describe('retries and throttling', () => {
 		expect(Date.now() - started).toBeLessThan(4000);
 		expect(run.error[0].error).toMatchObject({ statusCode: 429, retryable: true, executed: 'no' });
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
-		expect(world.engine.logs.some((log) => /asked to wait 600 s, more than Max Retry Wait \(5 s\)/.test(log.message))).toBe(true);
+		expect(
+			world.engine.logs.some((log) =>
+				/asked to wait 600 s, more than Max Retry Wait \(5 s\)/.test(log.message),
+			),
+		).toBe(true);
 	});
 
 	it('retries a 503 and then executes', async () => {
@@ -219,7 +273,11 @@ describe('retries and throttling', () => {
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
 		expect(world.sim.executions).toHaveLength(1);
 		// The node lets Graph settle (2 s) before re-reading; the simulator's action finishes in 50 ms.
-		expect(run.success[0]).toMatchObject({ outcome: 'executed', statusCode: 504, actionStatus: 'completed' });
+		expect(run.success[0]).toMatchObject({
+			outcome: 'executed',
+			statusCode: 504,
+			actionStatus: 'completed',
+		});
 		expect(run.success[0].note).toContain('was not sent again');
 	});
 
@@ -228,7 +286,11 @@ describe('retries and throttling', () => {
 		const run = await runDefender(world.engine, execute({ verifyTask: false }), [isolate]);
 
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
-		expect(run.error[0].error).toMatchObject({ statusCode: 504, executed: 'unknown', retryable: false });
+		expect(run.error[0].error).toMatchObject({
+			statusCode: 504,
+			executed: 'unknown',
+			retryable: false,
+		});
 		expect(run.error[0].error.message).toContain('may or may not have run');
 	});
 
@@ -245,14 +307,20 @@ describe('retries and throttling', () => {
 		world.sim.injectFault({ fault: 'dropAfterExecute' });
 		const run = await runDefender(world.engine, execute({ verifyTask: false }), [isolate]);
 
-		expect(run.error[0].error).toMatchObject({ code: 'connectionDropped', executed: 'unknown', statusCode: null });
+		expect(run.error[0].error).toMatchObject({
+			code: 'connectionDropped',
+			executed: 'unknown',
+			statusCode: null,
+		});
 		expect(world.sim.executions).toHaveLength(1);
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
 	});
 
 	it('treats a POST that times out as unknown and never re-sends it blindly', async () => {
 		world.sim.injectFault({ method: 'POST', fault: 'hang' });
-		const run = await runDefender(world.engine, execute({ verifyTask: false, requestTimeout: 1 }), [isolate]);
+		const run = await runDefender(world.engine, execute({ verifyTask: false, requestTimeout: 1 }), [
+			isolate,
+		]);
 
 		expect(run.error[0].error).toMatchObject({ code: 'timeout', executed: 'unknown' });
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
@@ -271,7 +339,10 @@ describe('tokens', () => {
 	it('fetches one token at a cold start, however many items are in flight', async () => {
 		const { sim: coldSim, engine: coldEngine } = await startWorld();
 		try {
-			const items = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({ id, actionType }));
+			const items = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({
+				id,
+				actionType,
+			}));
 			const run = await runDefender(coldEngine, execute({ concurrency: 8 }), items);
 
 			expect(run.success).toHaveLength(8);
@@ -286,7 +357,11 @@ describe('tokens', () => {
 		world.sim.clearLog();
 		world.sim.expireAllTokens();
 
-		const run = await runDefender(world.engine, execute({ concurrency: 4 }), Object.entries(IDS.openByActionType).map(([actionType, id]) => ({ id, actionType })));
+		const run = await runDefender(
+			world.engine,
+			execute({ concurrency: 4 }),
+			Object.entries(IDS.openByActionType).map(([actionType, id]) => ({ id, actionType })),
+		);
 
 		expect(run.success).toHaveLength(8);
 		expect(tokenRequests(world.sim)).toHaveLength(1);
@@ -305,7 +380,15 @@ describe('tokens', () => {
 	it('says which credential fields to check when the token endpoint refuses the secret, without the secret', async () => {
 		const { sim: badSim } = await startWorld();
 		const badEngine = createEngine({
-			credential: { grantType: 'clientCredentials', tenantId: badSim.tenantId, clientId: badSim.clientId, clientSecret: 'wrong-secret-value', cloud: 'custom', customGraphUrl: badSim.url, customLoginUrl: badSim.url },
+			credential: {
+				grantType: 'clientCredentials',
+				tenantId: badSim.tenantId,
+				clientId: badSim.clientId,
+				clientSecret: 'wrong-secret-value',
+				cloud: 'custom',
+				customGraphUrl: badSim.url,
+				customLoginUrl: badSim.url,
+			},
 		});
 		try {
 			const run = await runDefender(badEngine, execute(), [isolate]);
@@ -337,22 +420,43 @@ describe('every item accounted for', () => {
 
 		expect(run.successPairs).toEqual([0, 2, 4, 6, 8]);
 		expect(run.errorPairs).toEqual([1, 3, 5, 7]);
-		expect(run.success.map((j) => j.incidentTaskId)).toEqual([0, 2, 4, 6, 8].map((i) => items[i].id));
+		expect(run.success.map((j) => j.incidentTaskId)).toEqual(
+			[0, 2, 4, 6, 8].map((i) => items[i].id),
+		);
 		expect(run.error.map((j) => j.incidentTaskId)).toEqual([1, 3, 5, 7].map((i) => items[i].id));
 		expect(run.executedNode).toHaveLength(5);
 		expect(run.attentionNode).toHaveLength(4);
-		expect(world.sim.executions.map((e) => e.taskId).sort()).toEqual([items[0].id, items[2].id, items[6].id, items[8].id].sort());
+		expect(world.sim.executions.map((e) => e.taskId).sort()).toEqual(
+			[items[0].id, items[2].id, items[6].id, items[8].id].sort(),
+		);
 	});
 
 	it('never shapes an Error item as a bare { error }', async () => {
-		const run = await runDefender(world.engine, execute(), [{ id: 'x y', actionType: 'isolateDevice' }]);
-		expect(Object.keys(run.error[0]).sort()).toEqual(['actionType', 'error', 'incidentTaskId', 'outcome']);
-		expect(Object.keys(run.error[0].error).sort()).toEqual(['code', 'executed', 'message', 'requestId', 'retryable', 'statusCode']);
+		const run = await runDefender(world.engine, execute(), [
+			{ id: 'x y', actionType: 'isolateDevice' },
+		]);
+		expect(Object.keys(run.error[0]).sort()).toEqual([
+			'actionType',
+			'error',
+			'incidentTaskId',
+			'outcome',
+		]);
+		expect(Object.keys(run.error[0].error).sort()).toEqual([
+			'code',
+			'executed',
+			'message',
+			'requestId',
+			'retryable',
+			'statusCode',
+		]);
 	});
 
 	it('puts no token or secret in outputs or logs', async () => {
 		world.sim.injectFault({ fault: '401' });
-		await runDefender(world.engine, execute(), [isolate, { id: 'missing', actionType: 'isolateDevice' }]);
+		await runDefender(world.engine, execute(), [
+			isolate,
+			{ id: 'missing', actionType: 'isolateDevice' },
+		]);
 		const token = world.engine.credentialsHelper.accessToken('microsoftDefenderXdrOAuth2Api');
 		const run = await runDefender(world.engine, execute(), [isolate]);
 

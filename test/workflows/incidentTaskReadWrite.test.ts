@@ -3,33 +3,54 @@ import { graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld();
 
-const getMany = (extra: Record<string, unknown> = {}) => ({ resource: 'incidentTask', operation: 'getMany', ...extra });
+const getMany = (extra: Record<string, unknown> = {}) => ({
+	resource: 'incidentTask',
+	operation: 'getMany',
+	...extra,
+});
 
 describe('Get', () => {
 	it('puts the task on Success', async () => {
-		const run = await runDefender(world.engine, { resource: 'incidentTask', operation: 'get', incidentTaskId: '={{ $json.id }}' }, [{ id: IDS.completed }]);
+		const run = await runDefender(
+			world.engine,
+			{ resource: 'incidentTask', operation: 'get', incidentTaskId: '={{ $json.id }}' },
+			[{ id: IDS.completed }],
+		);
 
-		expect(run.success).toEqual([expect.objectContaining({ id: IDS.completed, actionType: 'isolateDevice', actionStatus: 'completed' })]);
+		expect(run.success).toEqual([
+			expect.objectContaining({
+				id: IDS.completed,
+				actionType: 'isolateDevice',
+				actionStatus: 'completed',
+			}),
+		]);
 		expect(run.successPairs).toEqual([0]);
 	});
 
 	it('puts a 404 and a malformed ID on Error with the same error shape, in order', async () => {
-		const run = await runDefender(world.engine, { resource: 'incidentTask', operation: 'get', incidentTaskId: '={{ $json.id }}' }, [
-			{ id: 'gone-404' },
-			{ id: 'a/../b' },
-			{ id: IDS.inProgress },
-		]);
+		const run = await runDefender(
+			world.engine,
+			{ resource: 'incidentTask', operation: 'get', incidentTaskId: '={{ $json.id }}' },
+			[{ id: 'gone-404' }, { id: 'a/../b' }, { id: IDS.inProgress }],
+		);
 
 		expect(run.errorPairs).toEqual([0, 1]);
 		expect(run.error[0]).toEqual({
 			incidentTaskId: 'gone-404',
 			actionType: null,
 			outcome: 'failed',
-			error: expect.objectContaining({ statusCode: 404, executed: 'no', requestId: expect.any(String) }),
+			error: expect.objectContaining({
+				statusCode: 404,
+				executed: 'no',
+				requestId: expect.any(String),
+			}),
 		});
 		expect(run.error[1].error.code).toBe('invalidIncidentTaskId');
 		expect(run.success.map((task) => task.id)).toEqual([IDS.inProgress]);
-		expect(graphRequests(world.sim).map((r) => r.path)).toEqual([`/beta/security/incidentTasks/gone-404`, `/beta/security/incidentTasks/${IDS.inProgress}`]);
+		expect(graphRequests(world.sim).map((r) => r.path)).toEqual([
+			`/beta/security/incidentTasks/gone-404`,
+			`/beta/security/incidentTasks/${IDS.inProgress}`,
+		]);
 	});
 });
 
@@ -53,14 +74,26 @@ describe('Get Many', () => {
 	});
 
 	it('filters on status and action type in Graph and on executability in the node', async () => {
-		const run = await runDefender(world.engine, getMany({ returnAll: true, filters: { status: 'open', executableOnly: true } }));
+		const run = await runDefender(
+			world.engine,
+			getMany({ returnAll: true, filters: { status: 'open', executableOnly: true } }),
+		);
 
-		const expected = SEED_TASKS.filter((t) => t.status === 'open' && isExecutableActionType(t.actionType as string));
+		const expected = SEED_TASKS.filter(
+			(t) => t.status === 'open' && isExecutableActionType(t.actionType as string),
+		);
 		expect(run.success.map((t) => t.id).sort()).toEqual(expected.map((t) => t.id).sort());
-		expect(decodeURIComponent(graphRequests(world.sim, 'GET')[0].path)).toContain("$filter=status eq 'open'");
+		expect(decodeURIComponent(graphRequests(world.sim, 'GET')[0].path)).toContain(
+			"$filter=status eq 'open'",
+		);
 
-		const byType = await runDefender(world.engine, getMany({ returnAll: true, filters: { actionType: 'disableUser' } }));
-		expect(byType.success.map((t) => t.actionType)).toEqual(SEED_TASKS.filter((t) => t.actionType === 'disableUser').map(() => 'disableUser'));
+		const byType = await runDefender(
+			world.engine,
+			getMany({ returnAll: true, filters: { actionType: 'disableUser' } }),
+		);
+		expect(byType.success.map((t) => t.actionType)).toEqual(
+			SEED_TASKS.filter((t) => t.actionType === 'disableUser').map(() => 'disableUser'),
+		);
 	});
 
 	it('does not follow a next-page link to another origin, and says the list is incomplete', async () => {
@@ -68,7 +101,12 @@ describe('Get Many', () => {
 		const run = await runDefender(world.engine, getMany({ returnAll: true }));
 
 		expect(run.success).toEqual([]);
-		expect(run.error[0]).toMatchObject({ incidentTaskId: null, actionType: null, outcome: 'failed', error: { code: 'foreignNextLink', executed: 'no' } });
+		expect(run.error[0]).toMatchObject({
+			incidentTaskId: null,
+			actionType: null,
+			outcome: 'failed',
+			error: { code: 'foreignNextLink', executed: 'no' },
+		});
 		expect(run.error[0].error.message).toContain('not followed');
 		expect(graphRequests(world.sim, 'GET')).toHaveLength(1);
 	});
@@ -86,7 +124,12 @@ describe('Get Many', () => {
 describe('Update', () => {
 	it("sets the task's status and returns the task", async () => {
 		const id = IDS.openByActionType.submitIocRule;
-		const run = await runDefender(world.engine, { resource: 'incidentTask', operation: 'update', incidentTaskId: id, status: 'notRelevant' });
+		const run = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'update',
+			incidentTaskId: id,
+			status: 'notRelevant',
+		});
 
 		expect(run.success[0]).toMatchObject({ id, status: 'notRelevant' });
 		expect(world.sim.getTask(id)?.status).toBe('notRelevant');
@@ -95,7 +138,12 @@ describe('Update', () => {
 	});
 
 	it('refuses a status outside the five with no request', async () => {
-		const run = await runDefender(world.engine, { resource: 'incidentTask', operation: 'update', incidentTaskId: IDS.completed, status: '={{ "closed" }}' });
+		const run = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'update',
+			incidentTaskId: IDS.completed,
+			status: '={{ "closed" }}',
+		});
 
 		expect(run.error[0].error).toMatchObject({ code: 'invalidStatus', executed: 'no' });
 		expect(world.sim.requests).toEqual([]);

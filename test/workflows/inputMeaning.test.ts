@@ -3,7 +3,10 @@
  * exist, a time range that is not one, a filter that says nothing, an ID that arrives as a number, and text with
  * characters nobody can see. Run by the n8n engine against the simulator, which counts every request.
  */
-import { SEEDED_HUNTING_QUERIES as QUERIES, SEEDED_INCIDENT_IDS as INCIDENTS } from '../../simulator';
+import {
+	SEEDED_HUNTING_QUERIES as QUERIES,
+	SEEDED_INCIDENT_IDS as INCIDENTS,
+} from '../../simulator';
 import type { INode, INodeParameters } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../harness/n8n-engine';
@@ -11,8 +14,18 @@ import { graphRequests, runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld();
 
-const incidents = (filters: INodeParameters) => ({ resource: 'incident', operation: 'getMany', returnAll: true, filters });
-const hunt = (timespan: string) => ({ resource: 'advancedHunting', operation: 'runQuery', query: QUERIES.devicesOfIncident, timespan });
+const incidents = (filters: INodeParameters) => ({
+	resource: 'incident',
+	operation: 'getMany',
+	returnAll: true,
+	filters,
+});
+const hunt = (timespan: string) => ({
+	resource: 'advancedHunting',
+	operation: 'runQuery',
+	query: QUERIES.devicesOfIncident,
+	timespan,
+});
 
 describe('dates that do not exist', () => {
 	it.each([
@@ -22,17 +35,30 @@ describe('dates that do not exist', () => {
 		['2026-13-01', 'Last Updated After', 'there is no month 13'],
 		['2026-01-05T24:00:00Z', 'Created After', 'there is no hour 24'],
 		['2026-01-05T12:60:00Z', 'Created After', '12:60:00 is not a time of day'],
-	])('refuses %p in %s with no request, instead of rolling it over to another day', async (date, field, reason) => {
-		const name = field === 'Created After' ? 'createdAfter' : 'lastUpdatedAfter';
-		const run = await runDefender(world.engine, incidents({ [name]: date }));
+	])(
+		'refuses %p in %s with no request, instead of rolling it over to another day',
+		async (date, field, reason) => {
+			const name = field === 'Created After' ? 'createdAfter' : 'lastUpdatedAfter';
+			const run = await runDefender(world.engine, incidents({ [name]: date }));
 
-		expect(run.error[0]).toMatchObject({ incidentId: null, outcome: 'failed', error: { code: 'invalidFilter', executed: 'no' } });
-		expect(run.error[0].error.message).toBe(`${field} filter: "${date}" is not a real date (${reason}). No request was sent.`);
-		expect(graphRequests(world.sim)).toHaveLength(0);
-	});
+			expect(run.error[0]).toMatchObject({
+				incidentId: null,
+				outcome: 'failed',
+				error: { code: 'invalidFilter', executed: 'no' },
+			});
+			expect(run.error[0].error.message).toBe(
+				`${field} filter: "${date}" is not a real date (${reason}). No request was sent.`,
+			);
+			expect(graphRequests(world.sim)).toHaveLength(0);
+		},
+	);
 
 	it('refuses them on alerts too', async () => {
-		const run = await runDefender(world.engine, { resource: 'alert', operation: 'getMany', filters: { createdAfter: '2026-06-31' } });
+		const run = await runDefender(world.engine, {
+			resource: 'alert',
+			operation: 'getMany',
+			filters: { createdAfter: '2026-06-31' },
+		});
 
 		expect(run.error[0].error.message).toContain('is not a real date (June 2026 has 30 days)');
 		expect(graphRequests(world.sim)).toHaveLength(0);
@@ -42,7 +68,9 @@ describe('dates that do not exist', () => {
 		const run = await runDefender(world.engine, incidents({ createdAfter: '2024-02-29' }));
 
 		expect(run.error).toEqual([]);
-		expect(decodeURIComponent(graphRequests(world.sim, 'GET')[0].path)).toContain('createdDateTime ge 2024-02-29T00:00:00.000Z');
+		expect(decodeURIComponent(graphRequests(world.sim, 'GET')[0].path)).toContain(
+			'createdDateTime ge 2024-02-29T00:00:00.000Z',
+		);
 	});
 });
 
@@ -59,10 +87,17 @@ describe('the hunting Timespan', () => {
 	])('refuses %p with no request, saying why', async (timespan, reason) => {
 		const run = await runDefender(world.engine, hunt(timespan));
 
-		expect(run.error[0]).toMatchObject({ query: QUERIES.devicesOfIncident, error: { code: 'invalidParameter', executed: 'no' } });
-		expect(run.error[0].error.message).toMatch(/^Timespan: ".*" is not a time range Graph accepts \(/);
+		expect(run.error[0]).toMatchObject({
+			query: QUERIES.devicesOfIncident,
+			error: { code: 'invalidParameter', executed: 'no' },
+		});
+		expect(run.error[0].error.message).toMatch(
+			/^Timespan: ".*" is not a time range Graph accepts \(/,
+		);
 		expect(run.error[0].error.message).toContain(reason);
-		expect(run.error[0].error.message).toContain('Use a duration (P7D), a start (2026-01-05T00:00:00Z), start/end, start/duration or duration/end');
+		expect(run.error[0].error.message).toContain(
+			'Use a duration (P7D), a start (2026-01-05T00:00:00Z), start/end, start/duration or duration/end',
+		);
 		expect(graphRequests(world.sim)).toHaveLength(0);
 	});
 
@@ -78,14 +113,20 @@ describe('the hunting Timespan', () => {
 		const run = await runDefender(world.engine, hunt(timespan));
 
 		expect(run.error).toEqual([]);
-		expect(graphRequests(world.sim, 'POST').map((request) => request.path)).toEqual(['/v1.0/security/runHuntingQuery']);
+		expect(graphRequests(world.sim, 'POST').map((request) => request.path)).toEqual([
+			'/v1.0/security/runHuntingQuery',
+		]);
 	});
 });
 
 describe('a filter whose value says nothing', () => {
 	it.each([
 		['an expression that gives ""', { createdAfter: '={{ "" }}' }, 'Created After filter'],
-		['an expression that gives nothing', { lastUpdatedAfter: '={{ $json.noSuchField }}' }, 'Last Updated After filter'],
+		[
+			'an expression that gives nothing',
+			{ lastUpdatedAfter: '={{ $json.noSuchField }}' },
+			'Last Updated After filter',
+		],
 		['blank text', { assignedTo: '   ' }, 'Assigned To filter'],
 		['an empty status', { status: '={{ "" }}' }, 'Status filter'],
 	])('refuses %s instead of listing every incident', async (_what, filters, label) => {
@@ -104,7 +145,12 @@ describe('a filter whose value says nothing', () => {
 		['Executable Only', { executableOnly: '={{ "" }}' }],
 		['Action Type', { actionType: '={{ $json.noSuchField }}' }],
 	])('refuses an empty %s filter of incident tasks', async (label, filters) => {
-		const run = await runDefender(world.engine, { resource: 'incidentTask', operation: 'getMany', returnAll: true, filters });
+		const run = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'getMany',
+			returnAll: true,
+			filters,
+		});
 
 		expect(run.success).toEqual([]);
 		expect(run.error[0].error.message).toMatch(new RegExp(`^${label} filter is empty`));
@@ -112,7 +158,11 @@ describe('a filter whose value says nothing', () => {
 	});
 
 	it('refuses an empty alert filter too', async () => {
-		const run = await runDefender(world.engine, { resource: 'alert', operation: 'getMany', filters: { serviceSource: '={{ "" }}' } });
+		const run = await runDefender(world.engine, {
+			resource: 'alert',
+			operation: 'getMany',
+			filters: { serviceSource: '={{ "" }}' },
+		});
 
 		expect(run.error[0].error.message).toMatch(/^Service Source filter is empty/);
 		expect(graphRequests(world.sim)).toHaveLength(0);
@@ -121,22 +171,39 @@ describe('a filter whose value says nothing', () => {
 
 describe('an incident or alert ID given as a number', () => {
 	it('reads incident 1001 given as the number 1001 from upstream JSON', async () => {
-		const run = await runDefender(world.engine, { resource: 'incident', operation: 'get', incidentId: '={{ $json.incidentId }}' }, [{ incidentId: Number(INCIDENTS.active) }]);
+		const run = await runDefender(
+			world.engine,
+			{ resource: 'incident', operation: 'get', incidentId: '={{ $json.incidentId }}' },
+			[{ incidentId: Number(INCIDENTS.active) }],
+		);
 
 		expect(run.error).toEqual([]);
 		expect(run.success[0].id).toBe(INCIDENTS.active);
-		expect(graphRequests(world.sim, 'GET').map((request) => request.path)).toEqual([`/v1.0/security/incidents/${INCIDENTS.active}`]);
+		expect(graphRequests(world.sim, 'GET').map((request) => request.path)).toEqual([
+			`/v1.0/security/incidents/${INCIDENTS.active}`,
+		]);
 	});
 
 	it('sends an alert ID given as a number as its digits', async () => {
-		const run = await runDefender(world.engine, { resource: 'alert', operation: 'get', alertId: '={{ 5001 }}' });
+		const run = await runDefender(world.engine, {
+			resource: 'alert',
+			operation: 'get',
+			alertId: '={{ 5001 }}',
+		});
 
 		expect(run.error[0]).toMatchObject({ alertId: 5001, error: { statusCode: 404 } });
-		expect(graphRequests(world.sim, 'GET').map((request) => request.path)).toEqual(['/v1.0/security/alerts_v2/5001']);
+		expect(graphRequests(world.sim, 'GET').map((request) => request.path)).toEqual([
+			'/v1.0/security/alerts_v2/5001',
+		]);
 	});
 
 	it('lists the tasks of an incident given as a number', async () => {
-		const run = await runDefender(world.engine, { resource: 'incidentTask', operation: 'getMany', returnAll: true, filters: { incidentId: `={{ ${INCIDENTS.active} }}` } });
+		const run = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { incidentId: `={{ ${INCIDENTS.active} }}` },
+		});
 
 		expect(run.success.length).toBeGreaterThan(0);
 		expect(run.success.every((task) => task.incidentId === INCIDENTS.active)).toBe(true);
@@ -147,10 +214,16 @@ describe('an incident or alert ID given as a number', () => {
 		['a negative number', '-1001'],
 		['a number too large to hold its digits', '9007199254740993'],
 	])('refuses %s with no request', async (_what, expression) => {
-		const run = await runDefender(world.engine, { resource: 'incident', operation: 'get', incidentId: `={{ ${expression} }}` });
+		const run = await runDefender(world.engine, {
+			resource: 'incident',
+			operation: 'get',
+			incidentId: `={{ ${expression} }}`,
+		});
 
 		expect(run.error[0].error).toMatchObject({ code: 'invalidIncidentId', executed: 'no' });
-		expect(run.error[0].error.message).toMatch(/^The incident ID is the number .*, which cannot be an ID exactly: give the ID as text, as Defender shows it\. No request was sent\.$/);
+		expect(run.error[0].error.message).toMatch(
+			/^The incident ID is the number .*, which cannot be an ID exactly: give the ID as text, as Defender shows it\. No request was sent\.$/,
+		);
 		expect(graphRequests(world.sim)).toHaveLength(0);
 	});
 });
@@ -162,14 +235,25 @@ describe('characters nobody can see', () => {
 		['a zero-width joiner and a byte-order mark', '\uFEFF10\u200D01', '\\uFEFF10\\u200D01'],
 		['an invisible tag character', '1001\u{E0041}', '1001\\u{E0041}'],
 		['a right-to-left isolate', '\u20671001', '\\u20671001'],
-	])('a refused ID with %s is shown with the character escaped, never raw', async (_what, id, shown) => {
-		const run = await runDefender(world.engine, { resource: 'incident', operation: 'get', incidentId: `={{ ${JSON.stringify(id)} }}` });
-		const { message } = run.error[0].error;
+	])(
+		'a refused ID with %s is shown with the character escaped, never raw',
+		async (_what, id, shown) => {
+			const run = await runDefender(world.engine, {
+				resource: 'incident',
+				operation: 'get',
+				incidentId: `={{ ${JSON.stringify(id)} }}`,
+			});
+			const { message } = run.error[0].error;
 
-		expect(message).toBe(`The incident ID "${shown}" is malformed: use only letters, digits, "-", "_", "." and ":". No request was sent.`);
-		expect(message).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDCFF]/);
-		expect(graphRequests(world.sim)).toHaveLength(0);
-	});
+			expect(message).toBe(
+				`The incident ID "${shown}" is malformed: use only letters, digits, "-", "_", "." and ":". No request was sent.`,
+			);
+			expect(message).not.toMatch(
+				/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDCFF]/,
+			);
+			expect(graphRequests(world.sim)).toHaveLength(0);
+		},
+	);
 
 	it('escapes them in filter values and in the Timespan as well', async () => {
 		const status = await runDefender(world.engine, incidents({ status: '={{ "act\u202Eevi" }}' }));
@@ -177,19 +261,28 @@ describe('characters nobody can see', () => {
 
 		expect(status.error[0].error.message).toContain('Status filter: "act\\u202Eevi" is not one of');
 		expect(timespan.error[0].error.message).toContain('"P7D\\u200B"');
-		expect(`${status.error[0].error.message}${timespan.error[0].error.message}`).not.toMatch(/[\u200B\u202E]/);
+		expect(`${status.error[0].error.message}${timespan.error[0].error.message}`).not.toMatch(
+			/[\u200B\u202E]/,
+		);
 		expect(graphRequests(world.sim)).toHaveLength(0);
 	});
 
 	it('keeps the excerpt short without cutting an escape in half', async () => {
-		const run = await runDefender(world.engine, { resource: 'incident', operation: 'addComment', incidentId: INCIDENTS.active, comment: `={{ ${JSON.stringify('\u202E'.repeat(20_000))} }}` });
+		const run = await runDefender(world.engine, {
+			resource: 'incident',
+			operation: 'addComment',
+			incidentId: INCIDENTS.active,
+			comment: `={{ ${JSON.stringify('\u202E'.repeat(20_000))} }}`,
+		});
 
-		expect(/Comment: "(.*)… \(20000 characters\)"/.exec(run.error[0].error.message)?.[1]).toBe('\\u202E'.repeat(10));
+		expect(/Comment: "(.*)… \(20000 characters\)"/.exec(run.error[0].error.message)?.[1]).toBe(
+			'\\u202E'.repeat(10),
+		);
 		expect(graphRequests(world.sim)).toHaveLength(0);
 	});
 });
 
-describe('the trigger\'s filters', () => {
+describe("the trigger's filters", () => {
 	const trigger = (parameters: INodeParameters): INode => ({
 		id: 'trigger',
 		name: 'Defender XDR Trigger',
@@ -206,20 +299,45 @@ describe('the trigger\'s filters', () => {
 		);
 
 	it.each([
-		['a severity expression that gives ""', { event: 'newIncident', severity: '={{ "" }}' }, /^Severity filter is empty/],
-		['an unknown severity', { event: 'newAlert', severity: '={{ ["high", "urgent"] }}' }, /^Severity filter: "urgent" is not one of high, medium, low, informational, unknown/],
-		['a status with a hidden override', { event: 'newIncident', status: '={{ "act\u202Eive" }}' }, /^Status filter: "act\\u202Eive" is not one of/],
-		['Executable Only that gives ""', { event: 'newIncidentTask', executableOnly: '={{ "" }}' }, /^Executable Only is empty/],
-		['an unknown action type', { event: 'newIncidentTask', actionTypes: '={{ ["isolateDevice", "wipeDevice"] }}' }, /^Action Types filter: "wipeDevice" is not one of/],
+		[
+			'a severity expression that gives ""',
+			{ event: 'newIncident', severity: '={{ "" }}' },
+			/^Severity filter is empty/,
+		],
+		[
+			'an unknown severity',
+			{ event: 'newAlert', severity: '={{ ["high", "urgent"] }}' },
+			/^Severity filter: "urgent" is not one of high, medium, low, informational, unknown/,
+		],
+		[
+			'a status with a hidden override',
+			{ event: 'newIncident', status: '={{ "act\u202Eive" }}' },
+			/^Status filter: "act\\u202Eive" is not one of/,
+		],
+		[
+			'Executable Only that gives ""',
+			{ event: 'newIncidentTask', executableOnly: '={{ "" }}' },
+			/^Executable Only is empty/,
+		],
+		[
+			'an unknown action type',
+			{ event: 'newIncidentTask', actionTypes: '={{ ["isolateDevice", "wipeDevice"] }}' },
+			/^Action Types filter: "wipeDevice" is not one of/,
+		],
 	])('refuses %s before any request', async (_what, parameters, message) => {
 		expect(await pollFailure(parameters)).toMatch(message);
 		expect(world.sim.requests).toHaveLength(0);
 	});
 
 	it('takes one known value given by an expression as that filter', async () => {
-		const { result } = await world.engine.poll(trigger({ event: 'newIncidentTask', actionTypes: '={{ "isolateDevice" }}' }), { mode: 'manual' });
+		const { result } = await world.engine.poll(
+			trigger({ event: 'newIncidentTask', actionTypes: '={{ "isolateDevice" }}' }),
+			{ mode: 'manual' },
+		);
 
 		expect(result?.[0][0].json.actionType).toBe('isolateDevice');
-		expect(decodeURIComponent(graphRequests(world.sim, 'GET')[0].path)).toContain("actionType eq 'isolateDevice'");
+		expect(decodeURIComponent(graphRequests(world.sim, 'GET')[0].path)).toContain(
+			"actionType eq 'isolateDevice'",
+		);
 	});
 });

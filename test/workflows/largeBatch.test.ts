@@ -4,10 +4,19 @@ import { execute, graphRequests, runDefender, useWorld, type Json } from './defe
 const world = useWorld();
 
 /** `count` fresh open tasks in the simulator (created now, or at `createdDateTime`), as a workflow's items. */
-function openTasks(sim: Simulator, count: number, prefix = 'batch', createdDateTime?: string): Json[] {
+function openTasks(
+	sim: Simulator,
+	count: number,
+	prefix = 'batch',
+	createdDateTime?: string,
+): Json[] {
 	return Array.from({ length: count }, (_, i) => {
 		const actionType = EXECUTABLE_ACTION_TYPES[i % EXECUTABLE_ACTION_TYPES.length];
-		sim.addTask({ id: `${prefix}-${i}`, actionType, ...(createdDateTime ? { createdDateTime } : {}) });
+		sim.addTask({
+			id: `${prefix}-${i}`,
+			actionType,
+			...(createdDateTime ? { createdDateTime } : {}),
+		});
 		return { id: `${prefix}-${i}`, actionType };
 	});
 }
@@ -16,8 +25,12 @@ function openTasks(sim: Simulator, count: number, prefix = 'batch', createdDateT
 function requestCounts(sim: Simulator) {
 	const graph = graphRequests(sim);
 	return {
-		listings: graph.filter((r) => r.method === 'GET' && r.path.split('?')[0] === '/beta/security/incidentTasks').length,
-		taskReads: graph.filter((r) => r.method === 'GET' && /^\/beta\/security\/incidentTasks\/[^/?]+(\?|$)/.test(r.path)).length,
+		listings: graph.filter(
+			(r) => r.method === 'GET' && r.path.split('?')[0] === '/beta/security/incidentTasks',
+		).length,
+		taskReads: graph.filter(
+			(r) => r.method === 'GET' && /^\/beta\/security\/incidentTasks\/[^/?]+(\?|$)/.test(r.path),
+		).length,
 		posts: graph.filter((r) => r.method === 'POST').length,
 		all: graph.length,
 	};
@@ -30,9 +43,9 @@ describe('Execute Response Action on a large batch', () => {
 		const run = await runDefender(world.engine, execute(), items);
 
 		expect(run.error).toEqual([]);
-		expect(run.success.map((item) => [item.incidentTaskId, item.outcome, item.actionStatusBefore])).toEqual(
-			items.map((item) => [item.id, 'executed', 'notStarted']),
-		);
+		expect(
+			run.success.map((item) => [item.incidentTaskId, item.outcome, item.actionStatusBefore]),
+		).toEqual(items.map((item) => [item.id, 'executed', 'notStarted']));
 		expect(requestCounts(world.sim)).toEqual({ listings: 1, taskReads: 0, posts: 150, all: 151 });
 		expect(graphRequests(world.sim, 'GET')[0].path).toMatch(/(\$|%24)top=500/);
 		expect(world.sim.executions).toHaveLength(150);
@@ -53,22 +66,34 @@ describe('Execute Response Action on a large batch', () => {
 		const items = openTasks(world.sim, 118);
 		world.sim.setTask(items[10].id, { actionType: 'runAntiVirusScan' });
 		world.sim.setTask(items[20].id, { actionStatus: 'inProgress', status: 'inProgress' });
-		items.push({ id: IDS.completed, actionType: 'isolateDevice' }, { id: IDS.inProgress, actionType: 'isolateDevice' });
+		items.push(
+			{ id: IDS.completed, actionType: 'isolateDevice' },
+			{ id: IDS.inProgress, actionType: 'isolateDevice' },
+		);
 
 		const run = await runDefender(world.engine, execute(), items);
 
 		expect(run.error).toEqual([
-			expect.objectContaining({ incidentTaskId: items[10].id, outcome: 'failed', error: expect.objectContaining({ code: 'actionTypeMismatch', executed: 'no' }) }),
+			expect.objectContaining({
+				incidentTaskId: items[10].id,
+				outcome: 'failed',
+				error: expect.objectContaining({ code: 'actionTypeMismatch', executed: 'no' }),
+			}),
 		]);
-		expect(run.error[0].error.message).toContain(`The task wants runAntiVirusScan, the node is set to ${items[10].actionType}`);
-		const skipped = run.success.filter((item) => item.outcome === 'skipped').map((item) => [item.incidentTaskId, item.reason]);
+		expect(run.error[0].error.message).toContain(
+			`The task wants runAntiVirusScan, the node is set to ${items[10].actionType}`,
+		);
+		const skipped = run.success
+			.filter((item) => item.outcome === 'skipped')
+			.map((item) => [item.incidentTaskId, item.reason]);
 		expect(skipped).toEqual([
 			[items[20].id, expect.stringContaining('already inProgress')],
 			[IDS.completed, expect.stringContaining('already completed')],
 			[IDS.inProgress, expect.stringContaining('already inProgress')],
 		]);
 		const executed = new Set(world.sim.executions.map((e) => e.taskId));
-		for (const id of [items[10].id, items[20].id, IDS.completed, IDS.inProgress]) expect(executed.has(id)).toBe(false);
+		for (const id of [items[10].id, items[20].id, IDS.completed, IDS.inProgress])
+			expect(executed.has(id)).toBe(false);
 		expect(executed.size).toBe(116);
 		expect(run.success.length + run.error.length).toBe(items.length);
 		expect(requestCounts(world.sim).taskReads).toBe(0);
@@ -81,9 +106,16 @@ describe('Execute Response Action on a large batch', () => {
 		const run = await runDefender(world.engine, execute(), items);
 
 		expect(run.success).toHaveLength(120);
-		expect(run.error).toEqual([expect.objectContaining({ incidentTaskId: 'task-not-in-tenant', error: expect.objectContaining({ statusCode: 404, executed: 'no' }) })]);
+		expect(run.error).toEqual([
+			expect.objectContaining({
+				incidentTaskId: 'task-not-in-tenant',
+				error: expect.objectContaining({ statusCode: 404, executed: 'no' }),
+			}),
+		]);
 		expect(run.errorPairs).toEqual([50]);
-		const reads = graphRequests(world.sim, 'GET').filter((r) => !r.path.startsWith('/beta/security/incidentTasks?'));
+		const reads = graphRequests(world.sim, 'GET').filter(
+			(r) => !r.path.startsWith('/beta/security/incidentTasks?'),
+		);
 		expect(reads.map((r) => r.path)).toEqual(['/beta/security/incidentTasks/task-not-in-tenant']);
 		expect(requestCounts(world.sim)).toMatchObject({ listings: 1, posts: 120 });
 	});
@@ -109,7 +141,11 @@ describe('Execute Response Action on a large batch', () => {
 		const run = await runDefender(world.engine, execute(), items);
 
 		expect(world.sim.executions.filter((e) => e.taskId === items[0].id)).toHaveLength(1);
-		expect(run.success[100]).toMatchObject({ incidentTaskId: items[0].id, outcome: 'skipped', actionStatusBefore: expect.stringMatching(/^(inProgress|completed)$/) });
+		expect(run.success[100]).toMatchObject({
+			incidentTaskId: items[0].id,
+			outcome: 'skipped',
+			actionStatusBefore: expect.stringMatching(/^(inProgress|completed)$/),
+		});
 		expect(requestCounts(world.sim)).toMatchObject({ listings: 1, taskReads: 1, posts: 100 });
 	});
 

@@ -13,12 +13,19 @@ const world = useWorld();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Fields whose value is new in every run, and the shape both the README and the run must have. */
-const VOLATILE: Record<string, RegExp> = { requestId: UUID, clientRequestId: UUID, executedAt: ISO_TIME };
+const VOLATILE: Record<string, RegExp> = {
+	requestId: UUID,
+	clientRequestId: UUID,
+	executedAt: ISO_TIME,
+};
 
 function readmeExamples(): Record<string, Record<string, unknown>> {
 	const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
 	const examples: Record<string, Record<string, unknown>> = {};
-	for (const [, name, json] of readme.matchAll(/<!-- readme-example: (\w+) -->\s*```json\n([\s\S]*?)\n```/g)) examples[name] = JSON.parse(json);
+	for (const [, name, json] of readme.matchAll(
+		/<!-- readme-example: (\w+) -->\s*```json\n([\s\S]*?)\n```/g,
+	))
+		examples[name] = JSON.parse(json);
 	return examples;
 }
 
@@ -26,8 +33,10 @@ function readmeExamples(): Record<string, Record<string, unknown>> {
 function comparable(item: Record<string, unknown>): Record<string, unknown> {
 	return Object.fromEntries(
 		Object.entries(item).map(([key, value]) => {
-			if (key in VOLATILE) return [key, typeof value === 'string' && VOLATILE[key].test(value) ? `<${key}>` : value];
-			if (value && typeof value === 'object' && !Array.isArray(value)) return [key, comparable(value as Record<string, unknown>)];
+			if (key in VOLATILE)
+				return [key, typeof value === 'string' && VOLATILE[key].test(value) ? `<${key}>` : value];
+			if (value && typeof value === 'object' && !Array.isArray(value))
+				return [key, comparable(value as Record<string, unknown>)];
 			return [key, value];
 		}),
 	);
@@ -38,11 +47,18 @@ it('shows in the README exactly the Success and Error items a real run produces'
 	expect(Object.keys(examples).sort()).toEqual(['executed', 'forbidden']);
 
 	// As in `npm run demo`: one task the app may not touch, so the Error output shows.
-	world.sim.injectFault({ method: 'POST', path: `/beta/security/incidentTasks/${String(examples.forbidden.incidentTaskId)}/executeResponseAction`, fault: '403' });
-	const workflow = JSON.parse(readFileSync(path.join(__dirname, '../../examples/execute-pending-tasks.json'), 'utf8'));
+	world.sim.injectFault({
+		method: 'POST',
+		path: `/beta/security/incidentTasks/${String(examples.forbidden.incidentTaskId)}/executeResponseAction`,
+		fault: '403',
+	});
+	const workflow = JSON.parse(
+		readFileSync(path.join(__dirname, '../../examples/execute-pending-tasks.json'), 'utf8'),
+	);
 	const run = await world.engine.runWorkflow(workflow);
 	const [success, error] = run.outputs['Execute response action'];
-	const byTask = (items: Array<{ json: Record<string, unknown> }>, id: unknown) => items.find((item) => item.json.incidentTaskId === id)?.json;
+	const byTask = (items: Array<{ json: Record<string, unknown> }>, id: unknown) =>
+		items.find((item) => item.json.incidentTaskId === id)?.json;
 
 	const executed = byTask(success, examples.executed.incidentTaskId);
 	const forbidden = byTask(error, examples.forbidden.incidentTaskId);

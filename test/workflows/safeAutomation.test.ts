@@ -1,11 +1,19 @@
 import type { INode, INodeParameters } from 'n8n-workflow';
 
 import { SEEDED_TASK_IDS as IDS } from '../../simulator';
-import { agentTool, defenderWorkflow, execute, graphRequests, runDefender, useWorld } from './defenderWorkflow';
+import {
+	agentTool,
+	defenderWorkflow,
+	execute,
+	graphRequests,
+	runDefender,
+	useWorld,
+} from './defenderWorkflow';
 
 const world = useWorld({ actionDelayMs: 300 });
 
-const wait = (extra: Record<string, unknown> = {}) => execute({ waitForCompletion: true, pollInterval: 0.1, waitTimeout: 10, ...extra });
+const wait = (extra: Record<string, unknown> = {}) =>
+	execute({ waitForCompletion: true, pollInterval: 0.1, waitTimeout: 10, ...extra });
 
 describe('Wait for Completion', () => {
 	it('puts a completed action on Success with outcome completed and the status before and after', async () => {
@@ -27,7 +35,12 @@ describe('Wait for Completion', () => {
 
 	it.each([
 		['failed', IDS.endsFailed, 'runAntiVirusScan', 'actionFailed'],
-		['partiallyCompleted', IDS.endsPartiallyCompleted, 'stopAndQuarantineFile', 'actionPartiallyCompleted'],
+		[
+			'partiallyCompleted',
+			IDS.endsPartiallyCompleted,
+			'stopAndQuarantineFile',
+			'actionPartiallyCompleted',
+		],
 	])('puts a %s action on Error with executed: yes', async (_status, id, actionType, code) => {
 		const run = await runDefender(world.engine, wait(), [{ id, actionType }]);
 
@@ -36,24 +49,38 @@ describe('Wait for Completion', () => {
 			incidentTaskId: id,
 			actionType,
 			outcome: 'failed',
-			error: expect.objectContaining({ code, executed: 'yes', statusCode: 204, requestId: expect.any(String) }),
+			error: expect.objectContaining({
+				code,
+				executed: 'yes',
+				statusCode: 204,
+				requestId: expect.any(String),
+			}),
 		});
 		expect(world.sim.executions.map((e) => e.taskId)).toEqual([id]);
 	});
 
 	it('fails with waitTimeout and executed: yes when the action does not finish in time', async () => {
 		const started = Date.now();
-		const run = await runDefender(world.engine, wait({ waitTimeout: 1 }), [{ id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' }]);
+		const run = await runDefender(world.engine, wait({ waitTimeout: 1 }), [
+			{ id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' },
+		]);
 
 		// It ran: never offered for a blind retry.
-		expect(run.error[0].error).toMatchObject({ code: 'waitTimeout', executed: 'yes', retryable: false });
+		expect(run.error[0].error).toMatchObject({
+			code: 'waitTimeout',
+			executed: 'yes',
+			retryable: false,
+		});
 		expect(run.error[0].error.message).toContain('still inProgress after 1 s');
 		expect(Date.now() - started).toBeLessThan(5000);
 	});
 
 	it('lets many items wait side by side, not one after another', async () => {
 		world.sim.configure({ actionDelayMs: 1500 });
-		const items = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({ id, actionType }));
+		const items = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({
+			id,
+			actionType,
+		}));
 		const started = Date.now();
 		const run = await runDefender(world.engine, wait({ concurrency: 2, pollInterval: 0.2 }), items);
 
@@ -65,18 +92,32 @@ describe('Wait for Completion', () => {
 
 	it('polls through the retry policy (a 503 while waiting is retried)', async () => {
 		const id = IDS.openByActionType.runAntiVirusScan;
-		world.sim.injectFault({ method: 'GET', path: `/beta/security/incidentTasks/${id}`, fault: '503', retryAfterSeconds: 0, times: 2 });
-		const run = await runDefender(world.engine, wait({ verifyTask: false }), [{ id, actionType: 'runAntiVirusScan' }]);
+		world.sim.injectFault({
+			method: 'GET',
+			path: `/beta/security/incidentTasks/${id}`,
+			fault: '503',
+			retryAfterSeconds: 0,
+			times: 2,
+		});
+		const run = await runDefender(world.engine, wait({ verifyTask: false }), [
+			{ id, actionType: 'runAntiVirusScan' },
+		]);
 
 		expect(run.success[0].outcome).toBe('completed');
-		expect(graphRequests(world.sim, 'GET').slice(0, 2).map((r) => r.status)).toEqual([503, 503]);
+		expect(
+			graphRequests(world.sim, 'GET')
+				.slice(0, 2)
+				.map((r) => r.status),
+		).toEqual([503, 503]);
 	});
 });
 
 describe('Dry Run', () => {
 	it('verifies the task, describes it with its incident, and sends no POST', async () => {
 		const id = IDS.openByActionType.isolateDevice;
-		const run = await runDefender(world.engine, execute({ dryRun: true, verifyTask: false }), [{ id, actionType: 'isolateDevice' }]);
+		const run = await runDefender(world.engine, execute({ dryRun: true, verifyTask: false }), [
+			{ id, actionType: 'isolateDevice' },
+		]);
 
 		expect(run.success[0]).toMatchObject({
 			incidentTaskId: id,
@@ -97,7 +138,9 @@ describe('Dry Run', () => {
 	});
 
 	it('still refuses a mismatched action type in a dry run', async () => {
-		const run = await runDefender(world.engine, execute({ dryRun: true }), [{ id: IDS.openByActionType.isolateDevice, actionType: 'unIsolateDevice' }]);
+		const run = await runDefender(world.engine, execute({ dryRun: true }), [
+			{ id: IDS.openByActionType.isolateDevice, actionType: 'unIsolateDevice' },
+		]);
 
 		expect(run.error[0].error.code).toBe('actionTypeMismatch');
 		expect(graphRequests(world.sim, 'POST')).toEqual([]);
@@ -105,26 +148,47 @@ describe('Dry Run', () => {
 });
 
 describe('AI-agent tool', () => {
-	const toolNode = (parameters: INodeParameters): INode => agentTool({ resource: 'incidentTask', incidentTaskId: "={{ $fromAI('incidentTaskId') }}", actionType: "={{ $fromAI('actionType') }}", ...parameters });
-	const isolate = { incidentTaskId: IDS.openByActionType.isolateDevice, actionType: 'isolateDevice' };
+	const toolNode = (parameters: INodeParameters): INode =>
+		agentTool({
+			resource: 'incidentTask',
+			incidentTaskId: "={{ $fromAI('incidentTaskId') }}",
+			actionType: "={{ $fromAI('actionType') }}",
+			...parameters,
+		});
+	const isolate = {
+		incidentTaskId: IDS.openByActionType.isolateDevice,
+		actionType: 'isolateDevice',
+	};
 
 	it('refuses to execute unless Allow Execute as AI Tool is ticked, and tells the agent why', async () => {
-		await expect(world.engine.callTool(toolNode({ operation: 'executeResponseAction' }), isolate)).rejects.toThrow(
-			/turned off for this node.*executed: no/,
-		);
+		await expect(
+			world.engine.callTool(toolNode({ operation: 'executeResponseAction' }), isolate),
+		).rejects.toThrow(/turned off for this node.*executed: no/);
 		expect(world.sim.requests).toEqual([]);
 	});
 
 	it('executes when Allow Execute as AI Tool is ticked, and the agent reads the outcome', async () => {
-		const answer = await world.engine.callTool(toolNode({ operation: 'executeResponseAction', options: { allowExecuteAsTool: true } }), isolate);
+		const answer = await world.engine.callTool(
+			toolNode({ operation: 'executeResponseAction', options: { allowExecuteAsTool: true } }),
+			isolate,
+		);
 
-		expect(JSON.parse(answer as string)).toEqual([expect.objectContaining({ incidentTaskId: isolate.incidentTaskId, outcome: 'executed' })]);
+		expect(JSON.parse(answer as string)).toEqual([
+			expect.objectContaining({ incidentTaskId: isolate.incidentTaskId, outcome: 'executed' }),
+		]);
 		expect(world.sim.executions).toHaveLength(1);
 	});
 
 	it('lets an agent dry-run and read tasks without the option', async () => {
-		const dry = JSON.parse((await world.engine.callTool(toolNode({ operation: 'executeResponseAction', options: { dryRun: true } }), isolate)) as string);
-		const task = JSON.parse((await world.engine.callTool(toolNode({ operation: 'get' }), isolate)) as string);
+		const dry = JSON.parse(
+			(await world.engine.callTool(
+				toolNode({ operation: 'executeResponseAction', options: { dryRun: true } }),
+				isolate,
+			)) as string,
+		);
+		const task = JSON.parse(
+			(await world.engine.callTool(toolNode({ operation: 'get' }), isolate)) as string,
+		);
 
 		expect(dry[0].outcome).toBe('dryRun');
 		expect(task[0]).toMatchObject({ id: isolate.incidentTaskId, actionType: 'isolateDevice' });
@@ -132,17 +196,24 @@ describe('AI-agent tool', () => {
 	});
 
 	it('gives the agent a clear error, not an empty result, when Graph fails', async () => {
-		await expect(world.engine.callTool(toolNode({ operation: 'get' }), { incidentTaskId: 'no-such-task' })).rejects.toThrow(/Not found \(404\).*code: NotFound/);
+		await expect(
+			world.engine.callTool(toolNode({ operation: 'get' }), { incidentTaskId: 'no-such-task' }),
+		).rejects.toThrow(/Not found \(404\).*code: NotFound/);
 	});
 });
 
 describe('stopping the execution', () => {
 	it('ends a wait for completion at once, and the stopped run sends nothing more', async () => {
 		const started = Date.now();
-		const result = await world.engine.runWorkflow(defenderWorkflow(wait({ waitTimeout: 60, pollInterval: 5 })), {
-			startItems: [{ json: { id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' } }],
-			cancelAfterMs: 1000,
-		});
+		const result = await world.engine.runWorkflow(
+			defenderWorkflow(wait({ waitTimeout: 60, pollInterval: 5 })),
+			{
+				startItems: [
+					{ json: { id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' } },
+				],
+				cancelAfterMs: 1000,
+			},
+		);
 		const returnedAfterMs = Date.now() - started;
 		const requestsAtStop = graphRequests(world.sim).length;
 		// Long enough for the next poll (every 5 s) to happen if the wait had outlived the stop.

@@ -4,16 +4,35 @@
  */
 import { createEngine } from '../harness/n8n-engine';
 import { SEEDED_TASK_IDS as IDS } from '../../simulator';
-import { execute, graphRequests, runDefender, startWorld, tokenRequests, useWorld } from './defenderWorkflow';
+import {
+	execute,
+	graphRequests,
+	runDefender,
+	startWorld,
+	tokenRequests,
+	useWorld,
+} from './defenderWorkflow';
 
 const isolate = { id: IDS.openByActionType.isolateDevice, actionType: 'isolateDevice' };
-const openTasks = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({ id, actionType }));
+const openTasks = Object.entries(IDS.openByActionType).map(([actionType, id]) => ({
+	id,
+	actionType,
+}));
 
 /** A world whose engine has never fetched a token, so the first request of a run goes to the token endpoint. */
 async function coldWorld(credential: Record<string, unknown> = {}) {
 	const world = await startWorld();
 	const engine = createEngine({
-		credential: { grantType: 'clientCredentials', tenantId: world.sim.tenantId, clientId: world.sim.clientId, clientSecret: world.sim.clientSecret, cloud: 'custom', customGraphUrl: world.sim.url, customLoginUrl: world.sim.url, ...credential },
+		credential: {
+			grantType: 'clientCredentials',
+			tenantId: world.sim.tenantId,
+			clientId: world.sim.clientId,
+			clientSecret: world.sim.clientSecret,
+			cloud: 'custom',
+			customGraphUrl: world.sim.url,
+			customLoginUrl: world.sim.url,
+			...credential,
+		},
 	});
 	world.engine.shutdown();
 	return {
@@ -33,7 +52,8 @@ describe('token failures', () => {
 			const run = await runDefender(world.engine, execute({ concurrency: 8 }), openTasks);
 
 			expect(run.error).toHaveLength(8);
-			for (const item of run.error) expect(item.error).toMatchObject({ code: 'tokenRequestFailed', executed: 'no' });
+			for (const item of run.error)
+				expect(item.error).toMatchObject({ code: 'tokenRequestFailed', executed: 'no' });
 			expect(tokenRequests(world.sim)).toHaveLength(1);
 			expect(graphRequests(world.sim)).toHaveLength(0);
 		} finally {
@@ -45,7 +65,11 @@ describe('token failures', () => {
 		const world = await coldWorld();
 		try {
 			world.sim.injectFault({ path: /oauth2\/v2\.0\/token/, fault: '503', times: 10 });
-			const run = await runDefender(world.engine, execute({ verifyTask: false, concurrency: 4 }), openTasks.slice(0, 4));
+			const run = await runDefender(
+				world.engine,
+				execute({ verifyTask: false, concurrency: 4 }),
+				openTasks.slice(0, 4),
+			);
 
 			expect(run.error.map((item) => item.error.code)).toEqual(Array(4).fill('tokenRequestFailed'));
 			expect(run.error.map((item) => item.error.executed)).toEqual(Array(4).fill('no'));
@@ -61,7 +85,11 @@ describe('token failures', () => {
 		try {
 			world.sim.injectFault({ path: /oauth2\/v2\.0\/token/, fault: 'hang', times: 10 });
 			const startedAt = Date.now();
-			const run = await runDefender(world.engine, execute({ requestTimeout: 1, concurrency: 4 }), openTasks.slice(0, 4));
+			const run = await runDefender(
+				world.engine,
+				execute({ requestTimeout: 1, concurrency: 4 }),
+				openTasks.slice(0, 4),
+			);
 			const seconds = (Date.now() - startedAt) / 1000;
 
 			expect(run.error.map((item) => item.error.code)).toEqual(Array(4).fill('tokenRequestFailed'));
@@ -82,7 +110,9 @@ describe('the execute POST', () => {
 		world.sim.injectFault({ method: 'POST', fault: '503', retryAfterSeconds: 1 });
 		const run = await runDefender(world.engine, execute(), [isolate]);
 
-		const requests = graphRequests(world.sim).map((request) => `${request.method} ${request.status}`);
+		const requests = graphRequests(world.sim).map(
+			(request) => `${request.method} ${request.status}`,
+		);
 		// Verify, the 503, the read after the settle window (still notStarted), the one re-send.
 		expect(requests).toEqual(['GET 200', 'POST 503', 'GET 200', 'POST 204']);
 		expect(run.success[0]).toMatchObject({ outcome: 'executed', statusCode: 204 });
@@ -110,10 +140,14 @@ describe('throttling', () => {
 
 		expect(run.success).toHaveLength(8);
 		const requests = graphRequests(world.sim);
-		const throttled = requests.filter((request) => request.status === 429).map((request) => Date.parse(request.at));
+		const throttled = requests
+			.filter((request) => request.status === 429)
+			.map((request) => Date.parse(request.at));
 		expect(throttled).toHaveLength(2);
 		// Nothing but the probe is sent inside a Retry-After window.
-		const insideWindows = requests.filter((request) => throttled.some((at) => Date.parse(request.at) > at && Date.parse(request.at) < at + 1000));
+		const insideWindows = requests.filter((request) =>
+			throttled.some((at) => Date.parse(request.at) > at && Date.parse(request.at) < at + 1000),
+		);
 		expect(insideWindows).toHaveLength(0);
 		expect(world.sim.executions).toHaveLength(8);
 	});
@@ -123,17 +157,30 @@ describe('messages', () => {
 	const world = useWorld();
 
 	it('names a non-text task ID as such, and a bad Get Many limit by its field', async () => {
-		const byNumber = await runDefender(world.engine, execute({}, { incidentTaskId: '={{ 42 }}' }), [isolate]);
-		expect(byNumber.error[0].error.message).toContain('The incident task ID is not text (got a number)');
+		const byNumber = await runDefender(world.engine, execute({}, { incidentTaskId: '={{ 42 }}' }), [
+			isolate,
+		]);
+		expect(byNumber.error[0].error.message).toContain(
+			'The incident task ID is not text (got a number)',
+		);
 
-		const badLimit = await runDefender(world.engine, { resource: 'incidentTask', operation: 'getMany', limit: '={{ "lots" }}' });
+		const badLimit = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'getMany',
+			limit: '={{ "lots" }}',
+		});
 		expect(badLimit.error[0].error.message).toMatch(/^Limit: "lots" is not a whole number/);
 		expect(graphRequests(world.sim)).toHaveLength(0);
 	});
 
 	it('bounds an echoed value and names the field', async () => {
 		const huge = 'x'.repeat(100_000);
-		const run = await runDefender(world.engine, { resource: 'incidentTask', operation: 'update', incidentTaskId: IDS.completed, status: `={{ "${huge}" }}` });
+		const run = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'update',
+			incidentTaskId: IDS.completed,
+			status: `={{ "${huge}" }}`,
+		});
 
 		expect(run.error[0].error.message.length).toBeLessThan(500);
 		expect(run.error[0].error.message).toContain('Status:');
@@ -141,8 +188,18 @@ describe('messages', () => {
 	});
 
 	it('reads Executable Only given as the text "false" as false', async () => {
-		const all = await runDefender(world.engine, { resource: 'incidentTask', operation: 'getMany', returnAll: true, filters: { executableOnly: '={{ "false" }}' } });
-		const executable = await runDefender(world.engine, { resource: 'incidentTask', operation: 'getMany', returnAll: true, filters: { executableOnly: true } });
+		const all = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { executableOnly: '={{ "false" }}' },
+		});
+		const executable = await runDefender(world.engine, {
+			resource: 'incidentTask',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { executableOnly: true },
+		});
 
 		expect(all.success.length).toBeGreaterThan(executable.success.length);
 	});

@@ -1,4 +1,9 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { checkedIdentifier, describeValue, parameterError } from '../../shared/parameters';
 import { rawParameter } from './operation';
@@ -96,7 +101,12 @@ function isLocatorValue(value: unknown): value is LocatorValue {
  * it from a link; a plain string or number (as workflows saved before the picker store it, or as an expression or
  * an AI agent's `$fromAI` yields it) passes through n8n unchanged. A link n8n cannot read fails the item here.
  */
-export function readLocatedId(ctx: IExecuteFunctions, locator: IdLocator, itemIndex: number, code: string): string {
+export function readLocatedId(
+	ctx: IExecuteFunctions,
+	locator: IdLocator,
+	itemIndex: number,
+	code: string,
+): string {
 	const label = `The ${locator.noun} ID`;
 	let value: unknown;
 	try {
@@ -104,7 +114,10 @@ export function readLocatedId(ctx: IExecuteFunctions, locator: IdLocator, itemIn
 	} catch (error) {
 		const raw = rawParameter(ctx, locator.name, itemIndex);
 		if (isLocatorValue(raw) && raw.mode === 'url' && locator.portalSegment !== undefined) {
-			throw parameterError(code, `${label}: ${describeValue(raw.value)} is not a Defender portal link such as ${portalExample(locator, locator.portalSegment)}`);
+			throw parameterError(
+				code,
+				`${label}: ${describeValue(raw.value)} is not a Defender portal link such as ${portalExample(locator, locator.portalSegment)}`,
+			);
 		}
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	}
@@ -117,11 +130,17 @@ export function readLocatedId(ctx: IExecuteFunctions, locator: IdLocator, itemIn
  * The ID an output item reports: as the node read it when it could be read, otherwise what was given (the link
  * that could not be read), so an Error item says which input it is about.
  */
-export function locatedIdOf(ctx: IExecuteFunctions, locator: IdLocator, itemIndex: number): IDataObject[string] {
+export function locatedIdOf(
+	ctx: IExecuteFunctions,
+	locator: IdLocator,
+	itemIndex: number,
+): IDataObject[string] {
 	const raw = rawParameter(ctx, locator.name, itemIndex);
 	if (!isLocatorValue(raw)) return raw as IDataObject[string];
 	try {
-		return ctx.getNodeParameter(locator.name, itemIndex, null, { extractValue: true }) as IDataObject[string];
+		return ctx.getNodeParameter(locator.name, itemIndex, null, {
+			extractValue: true,
+		}) as IDataObject[string];
 	} catch {
 		return raw.value as IDataObject[string];
 	}

@@ -22,7 +22,12 @@ export interface Operation {
 	description: INodeProperties[];
 	/** The fields that say which input an output item is about; an Error item carries them too. */
 	subject(this: IExecuteFunctions, itemIndex: number): IDataObject;
-	execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, run: OperationRun): Promise<OperationResult>;
+	execute(
+		this: IExecuteFunctions,
+		graph: GraphSession,
+		itemIndex: number,
+		run: OperationRun,
+	): Promise<OperationResult>;
 	/** Request Timeout when the user sets none, for an operation whose requests may take longer than most. */
 	defaultRequestTimeoutSeconds?: number;
 }
@@ -49,7 +54,8 @@ const requestOptions = (requestTimeoutSeconds: number): INodeProperties[] => [
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 10 },
 		default: 3,
-		description: 'How often a throttled (429) request, or a read that met 503 or a network fault, is retried',
+		description:
+			'How often a throttled (429) request, or a read that met 503 or a network fault, is retried',
 	},
 	{
 		displayName: 'Max Retry Wait (Seconds)',
@@ -57,7 +63,8 @@ const requestOptions = (requestTimeoutSeconds: number): INodeProperties[] => [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: 120,
-		description: 'The longest single wait before a retry; a longer Retry-After fails the item instead',
+		description:
+			'The longest single wait before a retry; a longer Retry-After fails the item instead',
 	},
 	{
 		displayName: 'Request Timeout (Seconds)',
@@ -73,20 +80,27 @@ const requestOptions = (requestTimeoutSeconds: number): INodeProperties[] => [
  * The `options` collection of an operation: its own options and the request options, in the order n8n shows.
  * An operation with a longer Request Timeout default passes it here and exports it as `defaultRequestTimeoutSeconds`.
  */
-export function optionsProperty(ownOptions: INodeProperties[] = [], requestTimeoutSeconds = 60): INodeProperties {
+export function optionsProperty(
+	ownOptions: INodeProperties[] = [],
+	requestTimeoutSeconds = 60,
+): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...ownOptions, ...requestOptions(requestTimeoutSeconds)].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...ownOptions, ...requestOptions(requestTimeoutSeconds)].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 
 /** The defaults of an options collection, read from its description: one home for each default. */
 export function defaultsOf(options: INodeProperties): IDataObject {
-	return Object.fromEntries((options.options as INodeProperties[]).map((option) => [option.name, option.default]));
+	return Object.fromEntries(
+		(options.options as INodeProperties[]).map((option) => [option.name, option.default]),
+	);
 }
 
 /**
@@ -100,12 +114,17 @@ export function readRequestSettings(
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const count = (name: string, label: string, fallback: number, min: number, max: number) =>
 		options[name] === undefined ? fallback : toInteger(options[name], label, min, max);
-	const seconds = (name: string, label: string, fallback: number) => (options[name] === undefined ? fallback : toNumber(options[name], label, 0.001));
+	const seconds = (name: string, label: string, fallback: number) =>
+		options[name] === undefined ? fallback : toNumber(options[name], label, 0.001);
 	return {
 		concurrency: count('concurrency', 'Concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
 		settings: {
 			maxRetries: count('maxRetries', 'Max Retries', DEFAULT_REQUEST_SETTINGS.maxRetries, 0, 10),
-			maxRetryWaitSeconds: seconds('maxRetryWait', 'Max Retry Wait', DEFAULT_REQUEST_SETTINGS.maxRetryWaitSeconds),
+			maxRetryWaitSeconds: seconds(
+				'maxRetryWait',
+				'Max Retry Wait',
+				DEFAULT_REQUEST_SETTINGS.maxRetryWaitSeconds,
+			),
 			requestTimeoutSeconds: seconds('requestTimeout', 'Request Timeout', requestTimeoutSeconds),
 		},
 	};
@@ -133,11 +152,19 @@ export function allowAsToolOption(what: string): INodeProperties {
 }
 
 /** Refuses a change requested by an AI agent unless the node opts in; nothing is sent. */
-export function refuseChangeFromAgent(ctx: IExecuteFunctions, itemIndex: number, run: OperationRun, what: string): void {
+export function refuseChangeFromAgent(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: OperationRun,
+	what: string,
+): void {
 	if (!run.isToolCall) return;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	if (toBoolean(options.allowAsTool, 'Allow as AI Tool')) return;
-	throw parameterError('changeNotAllowedAsTool', `An AI agent may not ${what} through this node: tick "Allow as AI Tool" in its options to let it. Nothing was changed`);
+	throw parameterError(
+		'changeNotAllowedAsTool',
+		`An AI agent may not ${what} through this node: tick "Allow as AI Tool" in its options to let it. Nothing was changed`,
+	);
 }
 
 /** Return All and Limit, as every Get Many shows them. */
@@ -162,7 +189,9 @@ export const LISTING_PROPERTIES: INodeProperties[] = [
 
 /** How many entities an item of Get Many asks for: Infinity for Return All. */
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
-	return toBoolean(ctx.getNodeParameter('returnAll', itemIndex, false), 'Return All') ? Infinity : toInteger(ctx.getNodeParameter('limit', itemIndex, 50), 'Limit', 1);
+	return toBoolean(ctx.getNodeParameter('returnAll', itemIndex, false), 'Return All')
+		? Infinity
+		: toInteger(ctx.getNodeParameter('limit', itemIndex, 50), 'Limit', 1);
 }
 
 /**

@@ -14,7 +14,12 @@ import * as incidentTask from './incidentTask';
 import { readRequestSettings, type Operation } from './operation';
 
 /** Every resource and its operations, by their parameter values. */
-export const RESOURCES: Record<string, Record<string, Operation>> = { incidentTask, incident, alert, advancedHunting };
+export const RESOURCES: Record<string, Record<string, Operation>> = {
+	incidentTask,
+	incident,
+	alert,
+	advancedHunting,
+};
 
 const SUCCESS = 0;
 const ERROR = 1;
@@ -32,9 +37,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = hasOwn(RESOURCES, resource) && hasOwn(RESOURCES[resource], operationName) ? RESOURCES[resource][operationName] : undefined;
+	const operation =
+		hasOwn(RESOURCES, resource) && hasOwn(RESOURCES[resource], operationName)
+			? RESOURCES[resource][operationName]
+			: undefined;
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operationName}" of "${resource}" is not supported`,
+		);
 	}
 	const isToolCall = this.getNode().type.endsWith('Tool');
 
@@ -46,7 +57,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		graph = await GraphSession.open(this, requests.settings);
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), redactSecrets((error as Error).message), {
-			description: 'Check the options and the Microsoft Defender XDR credential selected on this node.',
+			description:
+				'Check the options and the Microsoft Defender XDR credential selected on this node.',
 		});
 	}
 
@@ -54,11 +66,19 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		const known =
 			error instanceof DefenderXdrError
 				? error.details
-				: new DefenderXdrError({ code: 'unexpected', message: (error as Error)?.message ?? String(error) }).details;
+				: new DefenderXdrError({
+						code: 'unexpected',
+						message: (error as Error)?.message ?? String(error),
+					}).details;
 		// What is known to have run overrides what the failing step knew (a cancelled wait after a 204 ran).
 		const details = executed ? new DefenderXdrError({ ...known, executed }).details : known;
 		// Never a bare `{ error }`: n8n's own "continue (using error output)" would take such an item over.
-		return { output: ERROR, json: [{ ...operation.subject.call(this, itemIndex), outcome: 'failed', error: { ...details } }] };
+		return {
+			output: ERROR,
+			json: [
+				{ ...operation.subject.call(this, itemIndex), outcome: 'failed', error: { ...details } },
+			],
+		};
 	};
 
 	const outcomes: ItemOutcome[] = new Array(items.length);
@@ -98,14 +118,27 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 function toolResult(this: IExecuteFunctions, outcomes: ItemOutcome[]): INodeExecutionData[][] {
 	const failed = outcomes.find((outcome) => outcome.output === ERROR);
 	if (failed) {
-		const { error } = failed.json[0] as { error: { message: string; code: string; executed: string } };
-		throw new NodeOperationError(this.getNode(), `${error.message} (code: ${error.code}, executed: ${error.executed})`);
+		const { error } = failed.json[0] as {
+			error: { message: string; code: string; executed: string };
+		};
+		throw new NodeOperationError(
+			this.getNode(),
+			`${error.message} (code: ${error.code}, executed: ${error.executed})`,
+		);
 	}
-	return [outcomes.flatMap((outcome, itemIndex) => outcome.json.map((json) => ({ json, pairedItem: { item: itemIndex } })))];
+	return [
+		outcomes.flatMap((outcome, itemIndex) =>
+			outcome.json.map((json) => ({ json, pairedItem: { item: itemIndex } })),
+		),
+	];
 }
 
 /** Runs `task(0..count-1)` with at most `limit` in flight; results are stored by index, so order is kept. */
-async function runPool(count: number, limit: number, task: (index: number) => Promise<void>): Promise<void> {
+async function runPool(
+	count: number,
+	limit: number,
+	task: (index: number) => Promise<void>,
+): Promise<void> {
 	let next = 0;
 	const worker = async () => {
 		while (next < count) await task(next++);

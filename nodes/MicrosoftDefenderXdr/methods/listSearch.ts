@@ -1,8 +1,18 @@
-import { NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type ILoadOptionsFunctions,
+	type INodeListSearchItems,
+	type INodeListSearchResult,
+} from 'n8n-workflow';
 
 import { RECENTLY_UPDATED_FIRST } from '../../shared/incidentTask';
 import { ALERT_SUBJECT, INCIDENT_SUBJECT } from '../../shared/security';
-import { INCIDENT_TASK_SUBJECT, redactSecrets, type GraphSubject } from '../../shared/transport/graphError';
+import {
+	INCIDENT_TASK_SUBJECT,
+	redactSecrets,
+	type GraphSubject,
+} from '../../shared/transport/graphError';
 import { GraphSession, type GraphVersion } from '../../shared/transport/graphSession';
 
 /**
@@ -28,22 +38,32 @@ interface PickList {
 	url?(record: IDataObject): string | undefined;
 }
 
-const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+const text = (value: unknown): string =>
+	typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 
-const portalUrl = (value: unknown): string | undefined => (typeof value === 'string' && value.startsWith('https://') ? value : undefined);
+const portalUrl = (value: unknown): string | undefined =>
+	typeof value === 'string' && value.startsWith('https://') ? value : undefined;
 
-async function search(ctx: ILoadOptionsFunctions, list: PickList, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+async function search(
+	ctx: ILoadOptionsFunctions,
+	list: PickList,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	const wanted = (filter ?? '').trim().toLowerCase();
 	const results: INodeListSearchItems[] = [];
 	let nextLink = paginationToken || undefined;
 	try {
 		const graph = await GraphSession.open(ctx, LIST_REQUEST_SETTINGS);
 		for (let read = 0; read < PAGES_PER_SEARCH; read++) {
-			const page = await graph.page(list.version, list.path, list.query, nextLink, { subject: list.subject });
+			const page = await graph.page(list.version, list.path, list.query, nextLink, {
+				subject: list.subject,
+			});
 			for (const record of page.items) {
 				const id = text(record.id);
 				const name = list.label(record);
-				if (id === '' || (wanted !== '' && !`${name}\n${id}`.toLowerCase().includes(wanted))) continue;
+				if (id === '' || (wanted !== '' && !`${name}\n${id}`.toLowerCase().includes(wanted)))
+					continue;
 				results.push({ name, value: id, url: list.url?.(record) });
 			}
 			nextLink = page.nextLink;
@@ -51,14 +71,19 @@ async function search(ctx: ILoadOptionsFunctions, list: PickList, filter?: strin
 		}
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), redactSecrets((error as Error).message), {
-			description: 'Check the Microsoft Defender XDR credential selected on this node, or give the ID instead.',
+			description:
+				'Check the Microsoft Defender XDR credential selected on this node, or give the ID instead.',
 		});
 	}
 	return { results, paginationToken: nextLink };
 }
 
 /** Incidents, newest first: "Ransomware on three workstations (1008)". */
-export async function searchIncidents(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchIncidents(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	return await search(
 		this,
 		{
@@ -75,7 +100,11 @@ export async function searchIncidents(this: ILoadOptionsFunctions, filter?: stri
 }
 
 /** Alerts, newest first (Graph's own order for alerts_v2, which takes no $orderby): "Ransomware detected (da63…)". */
-export async function searchAlerts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchAlerts(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	return await search(
 		this,
 		{
@@ -92,7 +121,11 @@ export async function searchAlerts(this: ILoadOptionsFunctions, filter?: string,
 }
 
 /** Incident tasks, most recently updated first (the one order Graph documents for them): "Isolate device · open". */
-export async function searchIncidentTasks(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+export async function searchIncidentTasks(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
 	return await search(
 		this,
 		{
@@ -100,7 +133,10 @@ export async function searchIncidentTasks(this: ILoadOptionsFunctions, filter?: 
 			path: '/security/incidentTasks',
 			query: { $top: String(PAGE_SIZE), $orderby: RECENTLY_UPDATED_FIRST },
 			subject: INCIDENT_TASK_SUBJECT,
-			label: (task) => [text(task.displayName) || text(task.id), text(task.actionType), text(task.status)].filter(Boolean).join(' · '),
+			label: (task) =>
+				[text(task.displayName) || text(task.id), text(task.actionType), text(task.status)]
+					.filter(Boolean)
+					.join(' · '),
 		},
 		filter,
 		paginationToken,

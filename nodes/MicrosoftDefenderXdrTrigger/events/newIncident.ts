@@ -8,5 +8,6 @@ export const newIncident: TriggerEvent = {
 	description: 'Triggers when Microsoft Defender XDR creates an incident',
 	entities: 'incidents',
 	properties: securityFilters('newIncident', INCIDENT_STATUSES),
-	listing: (ctx) => securityListing(ctx, '/security/incidents', INCIDENT_SUBJECT, INCIDENT_STATUSES),
+	listing: (ctx) =>
+		securityListing(ctx, '/security/incidents', INCIDENT_SUBJECT, INCIDENT_STATUSES),
 };

@@ -30,7 +30,9 @@ const properties: INodeProperties[] = [
 		displayName: 'Action Types',
 		name: 'actionTypes',
 		type: 'multiOptions',
-		options: ALL_ACTION_TYPES.map((value) => ({ name: labelOf(value), value })).sort((a, b) => a.name.localeCompare(b.name)),
+		options: ALL_ACTION_TYPES.map((value) => ({ name: labelOf(value), value })).sort((a, b) =>
+			a.name.localeCompare(b.name),
+		),
 		default: [],
 		description: 'Trigger only on tasks with one of these action types; none selected means any',
 		displayOptions: { show },
@@ -48,7 +50,11 @@ function listing(ctx: IPollFunctions): EntityListing {
 	if (isBlank(executableOnlyValue)) throw emptyFilterError('Executable Only');
 	const executableOnly = toBoolean(executableOnlyValue, 'Executable Only');
 	// Only known values, checked before any request, go into the OData string.
-	const actionTypes: readonly string[] = toChoices(ctx.getNodeParameter('actionTypes', []), 'Action Types filter', ALL_ACTION_TYPES);
+	const actionTypes: readonly string[] = toChoices(
+		ctx.getNodeParameter('actionTypes', []),
+		'Action Types filter',
+		ALL_ACTION_TYPES,
+	);
 	return {
 		version: 'beta',
 		path: '/security/incidentTasks',

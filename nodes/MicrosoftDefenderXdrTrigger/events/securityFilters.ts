@@ -26,7 +26,8 @@ export function securityFilters(event: string, statuses: readonly string[]): INo
 			type: 'multiOptions',
 			options: choices(statuses).sort(byName),
 			default: [],
-			description: 'Trigger only on these statuses (as they are when the trigger polls); none selected means any',
+			description:
+				'Trigger only on these statuses (as they are when the trigger polls); none selected means any',
 			displayOptions: { show },
 		},
 	];
@@ -37,7 +38,12 @@ export function securityFilters(event: string, statuses: readonly string[]): INo
  * Graph documents `eq` (and `ge` on dates), so a single value is filtered by Graph, several by the trigger.
  * Each value is one Graph knows, checked before any request: an expression cannot widen or rewrite the filter.
  */
-export function securityListing(ctx: IPollFunctions, path: string, subject: GraphSubject, knownStatuses: readonly string[]): EntityListing {
+export function securityListing(
+	ctx: IPollFunctions,
+	path: string,
+	subject: GraphSubject,
+	knownStatuses: readonly string[],
+): EntityListing {
 	const severities = toChoices(ctx.getNodeParameter('severity', []), 'Severity filter', SEVERITIES);
 	const statuses = toChoices(ctx.getNodeParameter('status', []), 'Status filter', knownStatuses);
 	return {

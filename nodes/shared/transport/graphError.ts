@@ -1,4 +1,11 @@
-import { isOfferedIn, listed, NATIONAL_CLOUDS, RESOURCE_CLOUDS, type CloudName, type ResourceClouds } from '../cloud';
+import {
+	isOfferedIn,
+	listed,
+	NATIONAL_CLOUDS,
+	RESOURCE_CLOUDS,
+	type CloudName,
+	type ResourceClouds,
+} from '../cloud';
 
 /** Whether a response action ran: `no` is safe to retry, `unknown` needs a look at the task first. */
 export type Executed = 'no' | 'unknown' | 'yes';
@@ -50,13 +57,15 @@ export interface GraphSubject {
 /** The subject of a request that does not name one: the incident-task routes the node started with. */
 export const INCIDENT_TASK_SUBJECT: GraphSubject = {
 	name: 'incident task',
-	onBadRequest: "the incident task ID and the values sent, and that the task's action type is one Graph can execute",
-	onNotFound: "the incident task ID and that the credential's tenant is the one the task belongs to",
+	onBadRequest:
+		"the incident task ID and the values sent, and that the task's action type is one Graph can execute",
+	onNotFound:
+		"the incident task ID and that the credential's tenant is the one the task belongs to",
 	// Every incident-task page of Microsoft's Graph reference leaves its permission table without a usable entry.
 	onForbidden:
 		'Microsoft publishes no Graph permission for incident tasks yet. What to try: the application permission SecurityIncident.ReadWrite.All with admin consent, and check that the tenant has Defender Experts for XDR, whose analysts create incident tasks',
 	unknownOutcome:
-		"the response action may or may not have run. Check the task's action status in the Defender portal before running it again (turn on \"Verify Task\" to let the node check for you).",
+		'the response action may or may not have run. Check the task\'s action status in the Defender portal before running it again (turn on "Verify Task" to let the node check for you).',
 	offeredIn: RESOURCE_CLOUDS.incidentTasks,
 };
 
@@ -64,9 +73,14 @@ export const INCIDENT_TASK_SUBJECT: GraphSubject = {
  * The refusal, before anything is sent, of a resource Microsoft does not offer in the credential's cloud; undefined
  * where it is offered. Sending would only fetch a token for an API that is not there.
  */
-export function notOfferedInCloud(cloud: CloudName, subject: GraphSubject = INCIDENT_TASK_SUBJECT): DefenderXdrError | undefined {
+export function notOfferedInCloud(
+	cloud: CloudName,
+	subject: GraphSubject = INCIDENT_TASK_SUBJECT,
+): DefenderXdrError | undefined {
 	if (isOfferedIn(subject.offeredIn, cloud)) return undefined;
-	const offeredIn = listed(subject.offeredIn.clouds.map((known) => NATIONAL_CLOUDS[known].shortName));
+	const offeredIn = listed(
+		subject.offeredIn.clouds.map((known) => NATIONAL_CLOUDS[known].shortName),
+	);
 	const clouds = subject.offeredIn.clouds.length === 1 ? 'cloud' : 'clouds';
 	return new DefenderXdrError({
 		code: 'notOfferedInCloud',
@@ -104,9 +118,15 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 	const base = { statusCode: statusCode ?? null, requestId: requestId ?? null };
 
 	if (failure.networkFault) {
-		const what = failure.networkFault === 'timeout' ? 'did not answer in time' : 'dropped the connection';
+		const what =
+			failure.networkFault === 'timeout' ? 'did not answer in time' : 'dropped the connection';
 		if (isChange) {
-			return new DefenderXdrError({ ...base, code: failure.networkFault, message: `Graph ${what} after the request was sent, so ${subject.unknownOutcome}`, executed: 'unknown' });
+			return new DefenderXdrError({
+				...base,
+				code: failure.networkFault,
+				message: `Graph ${what} after the request was sent, so ${subject.unknownOutcome}`,
+				executed: 'unknown',
+			});
 		}
 		return new DefenderXdrError({
 			...base,
@@ -153,7 +173,13 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 	if (isServerError && isChange) {
 		return new DefenderXdrError({
 			...base,
-			code: graphCode ?? (statusCode === 504 ? 'GatewayTimeout' : statusCode === 503 ? 'ServiceUnavailable' : `http${statusCode}`),
+			code:
+				graphCode ??
+				(statusCode === 504
+					? 'GatewayTimeout'
+					: statusCode === 503
+						? 'ServiceUnavailable'
+						: `http${statusCode}`),
 			message: `Graph answered ${statusCode} after the request was sent${graphSays}, so ${subject.unknownOutcome}`,
 			executed: 'unknown',
 		});
@@ -175,8 +201,15 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 }
 
 /** A failed sign-in: nothing reached Graph, so nothing was executed. */
-export function describeTokenFailure(loginRoot: string, detail: string, timeoutSeconds?: number): DefenderXdrError {
-	const what = timeoutSeconds !== undefined ? `did not answer within ${timeoutSeconds} s (Request Timeout)` : `failed: ${detail.replace(/[.\s]+$/, '')}`;
+export function describeTokenFailure(
+	loginRoot: string,
+	detail: string,
+	timeoutSeconds?: number,
+): DefenderXdrError {
+	const what =
+		timeoutSeconds !== undefined
+			? `did not answer within ${timeoutSeconds} s (Request Timeout)`
+			: `failed: ${detail.replace(/[.\s]+$/, '')}`;
 	return new DefenderXdrError({
 		code: 'tokenRequestFailed',
 		message: `Getting an access token from ${loginRoot} ${what}. Nothing was sent to Graph. Check the credential's tenant ID, client ID and client secret (and the secret's expiry), and that the login endpoint is reachable.`,
@@ -187,12 +220,18 @@ export function describeTokenFailure(loginRoot: string, detail: string, timeoutS
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
 	[/Bearer\s+[A-Za-z0-9\-._~+/]+=*/gi, 'Bearer [redacted]'],
 	[/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '[redacted token]'],
-	[/("?(?:access_token|refresh_token|id_token|client_secret|clientSecret|authorization)"?\s*[:=]\s*"?)[^"&,\s}]+/gi, '$1[redacted]'],
+	[
+		/("?(?:access_token|refresh_token|id_token|client_secret|clientSecret|authorization)"?\s*[:=]\s*"?)[^"&,\s}]+/gi,
+		'$1[redacted]',
+	],
 ];
 
 /** Removes tokens, secrets and Authorization values from text that may reach an item, a message or a log. */
 export function redactSecrets(text: string): string {
-	return SECRET_PATTERNS.reduce((current, [pattern, replacement]) => current.replace(pattern, replacement), text);
+	return SECRET_PATTERNS.reduce(
+		(current, [pattern, replacement]) => current.replace(pattern, replacement),
+		text,
+	);
 }
 
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };

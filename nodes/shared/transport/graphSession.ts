@@ -1,13 +1,32 @@
 import { randomUUID } from 'crypto';
 
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { resolveCloudEndpoints, type CloudEndpoints } from '../cloud';
 import { escapeInvisible } from '../parameters';
-import { DefenderXdrError, describeFailedRequest, describeTokenFailure, notOfferedInCloud, redactSecrets, settle, type GraphSubject } from './graphError';
+import {
+	DefenderXdrError,
+	describeFailedRequest,
+	describeTokenFailure,
+	notOfferedInCloud,
+	redactSecrets,
+	settle,
+	type GraphSubject,
+} from './graphError';
 import { RequestPacer } from './requestPacer';
-import { backoffSeconds, DEFAULT_REQUEST_SETTINGS, parseRetryAfter, type RequestSettings } from './retryPolicy';
+import {
+	backoffSeconds,
+	DEFAULT_REQUEST_SETTINGS,
+	parseRetryAfter,
+	type RequestSettings,
+} from './retryPolicy';
 
 export const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
 
@@ -67,20 +86,47 @@ export class GraphSession {
 	) {}
 
 	/** Reads the credential and checks its URLs; a broken credential is a configuration error, not an item error. */
-	static async open(ctx: N8nContext, settings: Partial<RequestSettings> = {}): Promise<GraphSession> {
+	static async open(
+		ctx: N8nContext,
+		settings: Partial<RequestSettings> = {},
+	): Promise<GraphSession> {
 		const credential = await ctx.getCredentials(CREDENTIAL_TYPE);
-		return new GraphSession(ctx, resolveCloudEndpoints(credential), { ...DEFAULT_REQUEST_SETTINGS, ...settings });
+		return new GraphSession(ctx, resolveCloudEndpoints(credential), {
+			...DEFAULT_REQUEST_SETTINGS,
+			...settings,
+		});
 	}
 
-	async get<T = IDataObject>(version: GraphVersion, path: string, query?: Record<string, string>, options: RequestOptions = {}) {
-		return await this.request<T>('GET', this.url(version, path, query), undefined, { safeToRepeat: true, ...options });
+	async get<T = IDataObject>(
+		version: GraphVersion,
+		path: string,
+		query?: Record<string, string>,
+		options: RequestOptions = {},
+	) {
+		return await this.request<T>('GET', this.url(version, path, query), undefined, {
+			safeToRepeat: true,
+			...options,
+		});
 	}
 
-	async patch<T = IDataObject>(version: GraphVersion, path: string, body: IDataObject, options: RequestOptions = {}) {
-		return await this.request<T>('PATCH', this.url(version, path), body, { safeToRepeat: true, ...options });
+	async patch<T = IDataObject>(
+		version: GraphVersion,
+		path: string,
+		body: IDataObject,
+		options: RequestOptions = {},
+	) {
+		return await this.request<T>('PATCH', this.url(version, path), body, {
+			safeToRepeat: true,
+			...options,
+		});
 	}
 
-	async post<T = undefined>(version: GraphVersion, path: string, body?: IDataObject, options: RequestOptions = {}) {
+	async post<T = undefined>(
+		version: GraphVersion,
+		path: string,
+		body?: IDataObject,
+		options: RequestOptions = {},
+	) {
 		return await this.request<T>('POST', this.url(version, path), body, options);
 	}
 
@@ -88,10 +134,20 @@ export class GraphSession {
 	 * Follows `@odata.nextLink` page by page, but only on the Graph root's own origin and path: a link elsewhere
 	 * would carry our token to a stranger, so paging stops there and the caller is told.
 	 */
-	async *pages<T = IDataObject>(version: GraphVersion, path: string, query: Record<string, string>, options: RequestOptions = {}) {
+	async *pages<T = IDataObject>(
+		version: GraphVersion,
+		path: string,
+		query: Record<string, string>,
+		options: RequestOptions = {},
+	) {
 		let url = this.url(version, path, query);
 		for (;;) {
-			const { body } = await this.request<{ value?: T[]; '@odata.nextLink'?: string }>('GET', url, undefined, { safeToRepeat: true, ...options });
+			const { body } = await this.request<{ value?: T[]; '@odata.nextLink'?: string }>(
+				'GET',
+				url,
+				undefined,
+				{ safeToRepeat: true, ...options },
+			);
 			const nextLink = body['@odata.nextLink'];
 			const followable = typeof nextLink === 'string' && this.isOnGraphRoot(nextLink);
 			yield { items: body.value ?? [], nextLinkRefused: nextLink !== undefined && !followable };
@@ -104,14 +160,32 @@ export class GraphSession {
 	 * One page of a collection: the first, or the one a previous page's next link names. The link comes back from
 	 * outside (the editor asks for "more" with it), so it is followed only into the same collection on the Graph root.
 	 */
-	async page<T = IDataObject>(version: GraphVersion, path: string, query: Record<string, string>, nextLink: string | undefined, options: RequestOptions = {}) {
+	async page<T = IDataObject>(
+		version: GraphVersion,
+		path: string,
+		query: Record<string, string>,
+		nextLink: string | undefined,
+		options: RequestOptions = {},
+	) {
 		const collection = this.url(version, path);
 		if (nextLink !== undefined && !this.isInCollection(nextLink, collection)) {
-			throw new DefenderXdrError({ code: 'foreignNextLink', message: `The next-page link is not a page of ${pathOf(collection)} on ${this.endpoints.graphRoot}; it was not followed` });
+			throw new DefenderXdrError({
+				code: 'foreignNextLink',
+				message: `The next-page link is not a page of ${pathOf(collection)} on ${this.endpoints.graphRoot}; it was not followed`,
+			});
 		}
-		const { body } = await this.request<{ value?: T[]; '@odata.nextLink'?: string }>('GET', nextLink ?? this.url(version, path, query), undefined, { safeToRepeat: true, ...options });
+		const { body } = await this.request<{ value?: T[]; '@odata.nextLink'?: string }>(
+			'GET',
+			nextLink ?? this.url(version, path, query),
+			undefined,
+			{ safeToRepeat: true, ...options },
+		);
 		const next = body['@odata.nextLink'];
-		return { items: body.value ?? [], nextLink: typeof next === 'string' && this.isInCollection(next, collection) ? next : undefined };
+		return {
+			items: body.value ?? [],
+			nextLink:
+				typeof next === 'string' && this.isInCollection(next, collection) ? next : undefined,
+		};
 	}
 
 	/** Progress a person can follow in n8n's log; never with secrets. */
@@ -136,7 +210,9 @@ export class GraphSession {
 
 	private url(version: GraphVersion, path: string, query?: Record<string, string>): string {
 		// Spaces as %20, not the form encoding's `+`, which OData would read as a plus sign.
-		const pairs = Object.entries(query ?? {}).map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
+		const pairs = Object.entries(query ?? {}).map(
+			([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`,
+		);
 		const search = pairs.length ? `?${pairs.join('&')}` : '';
 		return `${this.endpoints.graphRoot}/${version}${path}${search}`;
 	}
@@ -145,7 +221,12 @@ export class GraphSession {
 		try {
 			const url = new URL(link);
 			const expected = new URL(collection);
-			return url.origin === expected.origin && url.pathname === expected.pathname && url.username === '' && url.password === '';
+			return (
+				url.origin === expected.origin &&
+				url.pathname === expected.pathname &&
+				url.username === '' &&
+				url.password === ''
+			);
 		} catch {
 			return false;
 		}
@@ -155,19 +236,34 @@ export class GraphSession {
 		try {
 			const url = new URL(link);
 			const root = new URL(this.endpoints.graphRoot);
-			return url.origin === root.origin && url.pathname.startsWith(`${root.pathname.replace(/\/+$/, '')}/`);
+			return (
+				url.origin === root.origin &&
+				url.pathname.startsWith(`${root.pathname.replace(/\/+$/, '')}/`)
+			);
 		} catch {
 			return false;
 		}
 	}
 
-	private async request<T>(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, options: RequestOptions): Promise<GraphResponse<T>> {
+	private async request<T>(
+		method: IHttpRequestMethods,
+		url: string,
+		body: IDataObject | undefined,
+		options: RequestOptions,
+	): Promise<GraphResponse<T>> {
 		// Nothing goes out, not even a sign-in, for an API Microsoft does not offer in the credential's cloud.
 		const notOffered = notOfferedInCloud(this.endpoints.cloud, options.subject);
 		if (notOffered) throw notOffered;
 		const clientRequestId = randomUUID();
-		const answer = await this.gatedByFirstRequest(async () => await this.exchange(method, url, body, clientRequestId, options));
-		return { body: answer.body as T, statusCode: answer.statusCode, requestId: headerOf(answer.headers, 'request-id'), clientRequestId };
+		const answer = await this.gatedByFirstRequest(
+			async () => await this.exchange(method, url, body, clientRequestId, options),
+		);
+		return {
+			body: answer.body as T,
+			statusCode: answer.statusCode,
+			requestId: headerOf(answer.headers, 'request-id'),
+			clientRequestId,
+		};
 	}
 
 	/** At a cold start every concurrent request would fetch its own token: the first one goes alone. */
@@ -182,7 +278,13 @@ export class GraphSession {
 	}
 
 	/** One request through n8n, with the retry policy around it. */
-	private async exchange(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, clientRequestId: string, options: RequestOptions): Promise<HttpAnswer> {
+	private async exchange(
+		method: IHttpRequestMethods,
+		url: string,
+		body: IDataObject | undefined,
+		clientRequestId: string,
+		options: RequestOptions,
+	): Promise<HttpAnswer> {
 		const { maxRetries, maxRetryWaitSeconds } = this.settings;
 		const what = `Graph ${method} ${pathOf(url)}`;
 		let refreshed = false;
@@ -199,7 +301,9 @@ export class GraphSession {
 				if (failure.details.code === 'tokenRequestFailed') throw (this.tokenFailure ??= failure);
 				if (failure.details.retryable && options.safeToRepeat && attempt < maxRetries) {
 					const waitSeconds = Math.min(backoffSeconds(attempt), maxRetryWaitSeconds);
-					this.ctx.logger.warn(`${what}: ${failure.details.code}; retry ${attempt + 1} of ${maxRetries} in ${waitSeconds.toFixed(1)} s`);
+					this.ctx.logger.warn(
+						`${what}: ${failure.details.code}; retry ${attempt + 1} of ${maxRetries} in ${waitSeconds.toFixed(1)} s`,
+					);
 					await this.pause(waitSeconds);
 					continue;
 				}
@@ -211,7 +315,10 @@ export class GraphSession {
 			if (statusCode !== 429) this.pacer.answered();
 			if (statusCode >= 200 && statusCode < 300) {
 				const warning = headerOf(answer.headers, 'warning');
-				if (statusCode === 206 || warning) this.ctx.logger.warn(`${what} answered ${statusCode}${warning ? ` with the warning "${redactSecrets(warning)}"` : ''}: the answer may be partial`);
+				if (statusCode === 206 || warning)
+					this.ctx.logger.warn(
+						`${what} answered ${statusCode}${warning ? ` with the warning "${redactSecrets(warning)}"` : ''}: the answer may be partial`,
+					);
 				return answer;
 			}
 			if (statusCode === 401 && !refreshed) {
@@ -221,19 +328,25 @@ export class GraphSession {
 				continue;
 			}
 			// 429: Graph did not process the request, so any request may be sent again; 503 and 504 only when harmless.
-			const retryable = statusCode === 429 || ((statusCode === 503 || statusCode === 504) && options.safeToRepeat === true);
+			const retryable =
+				statusCode === 429 ||
+				((statusCode === 503 || statusCode === 504) && options.safeToRepeat === true);
 			if (retryable && attempt < maxRetries) {
 				const retryAfter = parseRetryAfter(headerOf(answer.headers, 'retry-after'));
 				if (statusCode === 429 && retryAfter !== undefined) this.learnRate(retryAfter);
 				// Graph's Retry-After is binding: longer than Max Retry Wait fails the item. Our own backoff is capped instead.
 				const waitSeconds = retryAfter ?? Math.min(backoffSeconds(attempt), maxRetryWaitSeconds);
 				if (waitSeconds <= maxRetryWaitSeconds) {
-					this.ctx.logger.warn(`${what} answered ${statusCode}; retry ${attempt + 1} of ${maxRetries} in ${waitSeconds.toFixed(1)} s${statusCode === 429 ? ' (every request of this run pauses)' : ''}`);
+					this.ctx.logger.warn(
+						`${what} answered ${statusCode}; retry ${attempt + 1} of ${maxRetries} in ${waitSeconds.toFixed(1)} s${statusCode === 429 ? ' (every request of this run pauses)' : ''}`,
+					);
 					if (statusCode === 429) this.pauseEveryone(waitSeconds);
 					await this.pause(waitSeconds);
 					continue;
 				}
-				this.ctx.logger.warn(`Graph asked to wait ${waitSeconds.toFixed(0)} s, more than Max Retry Wait (${maxRetryWaitSeconds} s); giving up`);
+				this.ctx.logger.warn(
+					`Graph asked to wait ${waitSeconds.toFixed(0)} s, more than Max Retry Wait (${maxRetryWaitSeconds} s); giving up`,
+				);
 			}
 			throw describeFailedRequest({
 				method,
@@ -249,7 +362,12 @@ export class GraphSession {
 	}
 
 	/** The n8n call, bounded in time (n8n's token fetch has no timeout of its own) and by the execution's cancel signal. */
-	private async send(method: IHttpRequestMethods, url: string, body: IDataObject | undefined, clientRequestId: string): Promise<HttpAnswer> {
+	private async send(
+		method: IHttpRequestMethods,
+		url: string,
+		body: IDataObject | undefined,
+		clientRequestId: string,
+	): Promise<HttpAnswer> {
 		const timeoutMs = this.settings.requestTimeoutSeconds * 1000;
 		const call = this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, {
 			method,
@@ -267,7 +385,8 @@ export class GraphSession {
 		// token is stored the Graph request gets its own.
 		const signIn = await settle(this.bounded(call, timeoutMs));
 		if (signIn.ok) return signIn.value;
-		if (!codesOf(signIn.error).includes('deadline') || !(await this.hasAccessToken())) throw signIn.error;
+		if (!codesOf(signIn.error).includes('deadline') || !(await this.hasAccessToken()))
+			throw signIn.error;
 		return await this.bounded(call, timeoutMs + 5000);
 	}
 
@@ -280,7 +399,14 @@ export class GraphSession {
 			return await Promise.race([
 				promise,
 				new Promise<never>((_resolve, reject) => {
-					stop = () => reject(cancel?.aborted ? cancelled() : Object.assign(new Error(`no answer within ${Math.round(deadlineMs / 1000)} s`), { code: 'deadline' }));
+					stop = () =>
+						reject(
+							cancel?.aborted
+								? cancelled()
+								: Object.assign(new Error(`no answer within ${Math.round(deadlineMs / 1000)} s`), {
+										code: 'deadline',
+									}),
+						);
 					if (cancel?.aborted) stop();
 					cancel?.addEventListener('abort', stop, { once: true });
 					deadline.addEventListener('abort', stop, { once: true });
@@ -298,11 +424,20 @@ export class GraphSession {
 	 * A thrown error is a token failure when no token was proven before and none is stored now; otherwise it is the
 	 * network between us and Graph (a request that may have reached Graph) or a cancelled execution.
 	 */
-	private async classifyThrown(error: unknown, method: string, attempt: number, options: RequestOptions): Promise<DefenderXdrError> {
+	private async classifyThrown(
+		error: unknown,
+		method: string,
+		attempt: number,
+		options: RequestOptions,
+	): Promise<DefenderXdrError> {
 		if (error instanceof DefenderXdrError) return error;
 		if (this.cancelSignal()?.aborted) return cancelled();
 		if (!this.tokenProven && !(await this.hasAccessToken())) {
-			return describeTokenFailure(this.endpoints.loginRoot, messageOf(error), codesOf(error).includes('deadline') ? this.settings.requestTimeoutSeconds : undefined);
+			return describeTokenFailure(
+				this.endpoints.loginRoot,
+				messageOf(error),
+				codesOf(error).includes('deadline') ? this.settings.requestTimeoutSeconds : undefined,
+			);
 		}
 		return describeFailedRequest({
 			method,
@@ -321,13 +456,23 @@ export class GraphSession {
 	 */
 	private async repairStoredToken(): Promise<void> {
 		const tokenData = (await this.ctx.getCredentials(CREDENTIAL_TYPE)).oauthTokenData;
-		if (!tokenData || typeof tokenData !== 'object' || Object.keys(tokenData).length === 0 || (await this.hasAccessToken())) return;
-		this.ctx.logger.warn('The stored token data of the Microsoft Defender XDR credential has no access token; getting a new one through n8n');
+		if (
+			!tokenData ||
+			typeof tokenData !== 'object' ||
+			Object.keys(tokenData).length === 0 ||
+			(await this.hasAccessToken())
+		)
+			return;
+		this.ctx.logger.warn(
+			'The stored token data of the Microsoft Defender XDR credential has no access token; getting a new one through n8n',
+		);
 		await this.refreshToken(this.tokenGeneration);
 	}
 
 	private async hasAccessToken(): Promise<boolean> {
-		const tokenData = (await this.ctx.getCredentials(CREDENTIAL_TYPE)).oauthTokenData as IDataObject | undefined;
+		const tokenData = (await this.ctx.getCredentials(CREDENTIAL_TYPE)).oauthTokenData as
+			| IDataObject
+			| undefined;
 		return typeof tokenData?.access_token === 'string' && tokenData.access_token !== '';
 	}
 
@@ -335,16 +480,27 @@ export class GraphSession {
 	private async refreshToken(generationSeen: number): Promise<void> {
 		if (generationSeen === this.tokenGeneration) {
 			this.refreshing ??= (async () => {
-				this.ctx.logger.info('Graph rejected the access token (401); getting a new one through n8n, once for the whole run');
+				this.ctx.logger.info(
+					'Graph rejected the access token (401); getting a new one through n8n, once for the whole run',
+				);
 				const refreshed = await settle(
-					this.bounded(this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE) as Promise<unknown>, this.settings.requestTimeoutSeconds * 1000),
+					this.bounded(
+						this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPE) as Promise<unknown>,
+						this.settings.requestTimeoutSeconds * 1000,
+					),
 				);
 				this.refreshing = undefined;
 				if (!refreshed.ok) {
 					this.tokenFailure ??=
 						refreshed.error instanceof DefenderXdrError
 							? refreshed.error
-							: describeTokenFailure(this.endpoints.loginRoot, messageOf(refreshed.error), codesOf(refreshed.error).includes('deadline') ? this.settings.requestTimeoutSeconds : undefined);
+							: describeTokenFailure(
+									this.endpoints.loginRoot,
+									messageOf(refreshed.error),
+									codesOf(refreshed.error).includes('deadline')
+										? this.settings.requestTimeoutSeconds
+										: undefined,
+								);
 					throw this.tokenFailure;
 				}
 				this.tokenGeneration++;
@@ -359,7 +515,10 @@ export class GraphSession {
 		const before = this.pacer.ratePerSecond;
 		this.pacer.throttled(retryAfterSeconds);
 		const after = this.pacer.ratePerSecond;
-		if (after !== undefined && after !== before) this.ctx.logger.info(`Graph throttles this app at about ${after.toFixed(2)} requests/s; this run's requests are spaced to match`);
+		if (after !== undefined && after !== before)
+			this.ctx.logger.info(
+				`Graph throttles this app at about ${after.toFixed(2)} requests/s; this run's requests are spaced to match`,
+			);
 	}
 
 	/** A 429 holds every request of this run until Graph's wait is over, then lets one go first. */
@@ -413,14 +572,25 @@ function headerOf(headers: Record<string, unknown> | undefined, name: string): s
 }
 
 /** Graph's error body: `{ error: { code, message, innerError: { "request-id", date } } }`; anything else yields nothing. */
-function graphErrorOf(body: unknown): { graphCode?: string; graphMessage?: string; requestId?: string } {
+function graphErrorOf(body: unknown): {
+	graphCode?: string;
+	graphMessage?: string;
+	requestId?: string;
+} {
 	const parsed = typeof body === 'string' ? safeJson(body) : body;
-	const error = (parsed as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | undefined)?.error;
+	const error = (
+		parsed as
+			| { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } }
+			| undefined
+	)?.error;
 	if (!error || typeof error !== 'object') return {};
 	const requestId = error.innerError?.['request-id'];
 	return {
 		graphCode: typeof error.code === 'string' ? error.code : undefined,
-		graphMessage: typeof error.message === 'string' ? escapeInvisible(redactSecrets(error.message)).slice(0, 1000) : undefined,
+		graphMessage:
+			typeof error.message === 'string'
+				? escapeInvisible(redactSecrets(error.message)).slice(0, 1000)
+				: undefined,
 		requestId: typeof requestId === 'string' ? requestId : undefined,
 	};
 }
@@ -434,7 +604,16 @@ function safeJson(text: string): unknown {
 }
 
 const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'deadline'];
-const DROPPED_CODES = ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ERR_SOCKET_CLOSED', 'UND_ERR_SOCKET'];
+const DROPPED_CODES = [
+	'ECONNRESET',
+	'EPIPE',
+	'ECONNREFUSED',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'EHOSTUNREACH',
+	'ERR_SOCKET_CLOSED',
+	'UND_ERR_SOCKET',
+];
 
 /** n8n wraps HTTP failures in NodeApiError; the network fault survives only as a code (`httpCode` there). */
 function networkFaultOf(error: unknown): 'timeout' | 'connectionDropped' | undefined {
@@ -442,7 +621,9 @@ function networkFaultOf(error: unknown): 'timeout' | 'connectionDropped' | undef
 		if (TIMEOUT_CODES.includes(code)) return 'timeout';
 		if (DROPPED_CODES.includes(code)) return 'connectionDropped';
 	}
-	const text = [messageOf(error), ...((error as { messages?: unknown[] })?.messages ?? [])].join(' ');
+	const text = [messageOf(error), ...((error as { messages?: unknown[] })?.messages ?? [])].join(
+		' ',
+	);
 	if (/timeout of \d+ms exceeded|timed out/i.test(text)) return 'timeout';
 	if (/socket hang up|ECONNRESET/i.test(text)) return 'connectionDropped';
 	return undefined;
@@ -452,7 +633,11 @@ function codesOf(error: unknown): string[] {
 	const codes: string[] = [];
 	let current: unknown = error;
 	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-		const { code, httpCode, cause } = current as { code?: unknown; httpCode?: unknown; cause?: unknown };
+		const { code, httpCode, cause } = current as {
+			code?: unknown;
+			httpCode?: unknown;
+			cause?: unknown;
+		};
 		if (typeof code === 'string') codes.push(code);
 		if (typeof httpCode === 'string') codes.push(httpCode);
 		current = cause;

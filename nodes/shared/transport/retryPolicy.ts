@@ -16,7 +16,10 @@ export interface RequestSettings extends RetryPolicy {
 	requestTimeoutSeconds: number;
 }
 
-export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { ...DEFAULT_RETRY_POLICY, requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS };
+export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
+	...DEFAULT_RETRY_POLICY,
+	requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
+};
 
 /** `Retry-After` as seconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
 export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | undefined {

@@ -48,7 +48,11 @@ function verdicts(world, run, items) {
 	let unknownNotRun = 0;
 	run.success.forEach((item, index) => {
 		const taskId = taskOf(run.successPairs[index]);
-		if ((item.outcome === 'executed' || item.outcome === 'completed') && (executions.get(taskId) ?? 0) !== 1) successNotRun.push(taskId);
+		if (
+			(item.outcome === 'executed' || item.outcome === 'completed') &&
+			(executions.get(taskId) ?? 0) !== 1
+		)
+			successNotRun.push(taskId);
 	});
 	run.error.forEach((item, index) => {
 		const taskId = taskOf(run.errorPairs[index]);
@@ -65,11 +69,24 @@ function verdicts(world, run, items) {
 	const ranTwice = [...executions].filter(([, count]) => count > 1);
 	const problems = [];
 	const sample = (/** @type {string[]} */ ids) => ids.slice(0, 5).join(', ');
-	if (postedTwice.length) problems.push(`${postedTwice.length} tasks got their POST to Graph more than once (e.g. ${sample(postedTwice.map(([id, n]) => `${id} x${n}`))})`);
-	if (ranTwice.length) problems.push(`${ranTwice.length} tasks had their action run more than once`);
-	if (successNotRun.length) problems.push(`${successNotRun.length} items on Success as executed whose action did not run exactly once (e.g. ${sample(successNotRun)})`);
-	if (saidNoButRan.length) problems.push(`${saidNoButRan.length} items on Error with executed: no although their action ran (e.g. ${sample(saidNoButRan)})`);
-	if (saidYesButNotRun.length) problems.push(`${saidYesButNotRun.length} items on Error with executed: yes although their action did not run (e.g. ${sample(saidYesButNotRun)})`);
+	if (postedTwice.length)
+		problems.push(
+			`${postedTwice.length} tasks got their POST to Graph more than once (e.g. ${sample(postedTwice.map(([id, n]) => `${id} x${n}`))})`,
+		);
+	if (ranTwice.length)
+		problems.push(`${ranTwice.length} tasks had their action run more than once`);
+	if (successNotRun.length)
+		problems.push(
+			`${successNotRun.length} items on Success as executed whose action did not run exactly once (e.g. ${sample(successNotRun)})`,
+		);
+	if (saidNoButRan.length)
+		problems.push(
+			`${saidNoButRan.length} items on Error with executed: no although their action ran (e.g. ${sample(saidNoButRan)})`,
+		);
+	if (saidYesButNotRun.length)
+		problems.push(
+			`${saidYesButNotRun.length} items on Error with executed: yes although their action did not run (e.g. ${sample(saidYesButNotRun)})`,
+		);
 	return {
 		problems,
 		figures: {
@@ -84,8 +101,15 @@ function verdicts(world, run, items) {
 }
 
 /** Task IDs whose POST got the given proxy faults. */
-function tasksHitBy(/** @type {import('../world').FaultWorld} */ world, /** @type {string[]} */ faults) {
-	return new Set(world.proxy.requests.filter((entry) => entry.route === 'execute' && entry.fault && faults.includes(entry.fault)).map((entry) => String(entry.taskId)));
+function tasksHitBy(
+	/** @type {import('../world').FaultWorld} */ world,
+	/** @type {string[]} */ faults,
+) {
+	return new Set(
+		world.proxy.requests
+			.filter((entry) => entry.route === 'execute' && entry.fault && faults.includes(entry.fault))
+			.map((entry) => String(entry.taskId)),
+	);
 }
 
 module.exports = { executeParameters, tally, verdicts, tasksHitBy };

@@ -25,9 +25,21 @@ module.exports = (suite, world) => {
 		{
 			event: 'newIncidentTask',
 			route: 'listTasks',
-			add: (id, createdMs, executable) => sim.addTask({ id, actionType: executable ? EXECUTABLE_ACTION_TYPES[id.length % EXECUTABLE_ACTION_TYPES.length] : 'text', createdDateTime: new Date(createdMs).toISOString() }),
+			add: (id, createdMs, executable) =>
+				sim.addTask({
+					id,
+					actionType: executable
+						? EXECUTABLE_ACTION_TYPES[id.length % EXECUTABLE_ACTION_TYPES.length]
+						: 'text',
+					createdDateTime: new Date(createdMs).toISOString(),
+				}),
 		},
-		{ event: 'newAlert', route: 'listAlerts', add: (id, createdMs) => sim.addAlert({ id, createdDateTime: new Date(createdMs).toISOString() }) },
+		{
+			event: 'newAlert',
+			route: 'listAlerts',
+			add: (id, createdMs) =>
+				sim.addAlert({ id, createdDateTime: new Date(createdMs).toISOString() }),
+		},
 	];
 
 	for (const { event, add, route } of events) {
@@ -38,7 +50,10 @@ module.exports = (suite, world) => {
 				const random = createRandom(event.length * 7919);
 				const trigger = world.trigger({ event });
 				const activation = await trigger.poll();
-				check.expect(!activation.failed && activation.ids.length === 0, `activation emitted ${activation.ids.length}${activation.failed ? ` and failed: ${activation.failed}` : ''}`);
+				check.expect(
+					!activation.failed && activation.ids.length === 0,
+					`activation emitted ${activation.ids.length}${activation.failed ? ` and failed: ${activation.failed}` : ''}`,
+				);
 
 				/** @type {Set<string>} */
 				const expected = new Set();
@@ -49,7 +64,12 @@ module.exports = (suite, world) => {
 				/** @type {Record<string, number>} */
 				const kinds = {};
 				let failedPolls = 0;
-				const addEntity = (/** @type {string} */ kind, /** @type {string} */ id, /** @type {number} */ createdMs, executable = true) => {
+				const addEntity = (
+					/** @type {string} */ kind,
+					/** @type {string} */ id,
+					/** @type {number} */ createdMs,
+					executable = true,
+				) => {
 					add(id, createdMs, executable);
 					const matches = executable || event !== 'newIncidentTask';
 					(matches ? expected : notExpected).add(id);
@@ -61,11 +81,16 @@ module.exports = (suite, world) => {
 					const p = `p${String(poll).padStart(2, '0')}`;
 					if (poll <= POLLS - QUIET_POLLS) {
 						for (let n = 0; n < 2; n++) addEntity('on time', `${p}-on-time-${n}`, now - n * 150);
-						addEntity('late (created up to 7 min before it is listed)', `${p}-late`, now - Math.floor(random() * 7 * MINUTE));
+						addEntity(
+							'late (created up to 7 min before it is listed)',
+							`${p}-late`,
+							now - Math.floor(random() * 7 * MINUTE),
+						);
 						// Added newest first, so the creation order differs from the order they appear in.
 						addEntity('out of order', `${p}-ooo-newer`, now - 1000);
 						addEntity('out of order', `${p}-ooo-older`, now - 45_000);
-						if (event === 'newIncidentTask') addEntity('not executable (must not trigger)', `${p}-text`, now, false);
+						if (event === 'newIncidentTask')
+							addEntity('not executable (must not trigger)', `${p}-text`, now, false);
 						if (poll % 10 === 3) {
 							addEntity('future-dated', `${p}-an-hour-ahead`, now + 60 * MINUTE);
 							addEntity('future-dated', `${p}-a-day-ahead`, now + 24 * 60 * MINUTE);
@@ -74,7 +99,12 @@ module.exports = (suite, world) => {
 						if (poll % 12 === 2) {
 							// More entities in one instant than a page holds: the instant spans a page boundary.
 							const instant = now - 2000;
-							for (let n = 0; n < PAGE_SIZE + 5; n++) addEntity('same instant across a page boundary', `${p}-burst-${String(n).padStart(2, '0')}`, instant);
+							for (let n = 0; n < PAGE_SIZE + 5; n++)
+								addEntity(
+									'same instant across a page boundary',
+									`${p}-burst-${String(n).padStart(2, '0')}`,
+									instant,
+								);
 						}
 						if (poll % 5 === 1) {
 							// One arrives while the trigger is between two pages: offset paging shifts, and it is listed next poll.
@@ -106,13 +136,33 @@ module.exports = (suite, world) => {
 				const lost = [...expected].filter((id) => !emitted.has(id));
 				const duplicated = [...emitted].filter(([, count]) => count > 1).map(([id]) => id);
 				const unexpected = [...emitted.keys()].filter((id) => !expected.has(id));
-				check.expect(lost.length === 0, `${lost.length} of ${expected.size} entities never emitted (e.g. ${lost.slice(0, 5).join(', ')})`);
-				check.expect(duplicated.length === 0, `${duplicated.length} entities emitted more than once (e.g. ${duplicated.slice(0, 5).join(', ')})`);
-				check.expect(unexpected.length === 0, `${unexpected.length} entities emitted that should not trigger (e.g. ${unexpected.slice(0, 5).join(', ')})`);
+				check.expect(
+					lost.length === 0,
+					`${lost.length} of ${expected.size} entities never emitted (e.g. ${lost.slice(0, 5).join(', ')})`,
+				);
+				check.expect(
+					duplicated.length === 0,
+					`${duplicated.length} entities emitted more than once (e.g. ${duplicated.slice(0, 5).join(', ')})`,
+				);
+				check.expect(
+					unexpected.length === 0,
+					`${unexpected.length} entities emitted that should not trigger (e.g. ${unexpected.slice(0, 5).join(', ')})`,
+				);
 				const counts = proxy.counts();
-				check.figure('entities', { expected: expected.size, emitted: [...emitted.values()].reduce((a, b) => a + b, 0), lost: lost.length, duplicated: duplicated.length, notMatching: notExpected.size, unexpected: unexpected.length });
+				check.figure('entities', {
+					expected: expected.size,
+					emitted: [...emitted.values()].reduce((a, b) => a + b, 0),
+					lost: lost.length,
+					duplicated: duplicated.length,
+					notMatching: notExpected.size,
+					unexpected: unexpected.length,
+				});
 				check.figure('added', kinds);
-				check.figure('polls', { total: POLLS, failed: failedPolls, listRequests: counts.byRoute[route] ?? 0 });
+				check.figure('polls', {
+					total: POLLS,
+					failed: failedPolls,
+					listRequests: counts.byRoute[route] ?? 0,
+				});
 				check.figure('faults injected', counts.faults);
 			},
 			{ timeoutMs: 150_000 },

@@ -13,7 +13,9 @@ type TaskProgress = Pick<IncidentTask, 'actionStatus' | 'status'>;
 
 /** Why the node refuses an item's incident task ID (the message of the error it fails the item with), or undefined. */
 function incidentTaskIdProblem(incidentTaskId: unknown): string | undefined {
-	const ctx = { getNodeParameter: (name: string) => (name === 'incidentTaskId' ? incidentTaskId : undefined) } as unknown as IExecuteFunctions;
+	const ctx = {
+		getNodeParameter: (name: string) => (name === 'incidentTaskId' ? incidentTaskId : undefined),
+	} as unknown as IExecuteFunctions;
 	try {
 		expect(readIncidentTaskId(ctx, 0)).toBe(incidentTaskId);
 		return undefined;
@@ -24,9 +26,12 @@ function incidentTaskIdProblem(incidentTaskId: unknown): string | undefined {
 }
 
 describe('incident task ID rule', () => {
-	it.each(['213213', 'task-isolate-open-001', 'a_b.c:d', 'A'.repeat(128), '..a', 'a..b'])('accepts %s', (id) => {
-		expect(incidentTaskIdProblem(id)).toBeUndefined();
-	});
+	it.each(['213213', 'task-isolate-open-001', 'a_b.c:d', 'A'.repeat(128), '..a', 'a..b'])(
+		'accepts %s',
+		(id) => {
+			expect(incidentTaskIdProblem(id)).toBeUndefined();
+		},
+	);
 
 	it.each([
 		['empty', ''],
@@ -48,8 +53,12 @@ describe('incident task ID rule', () => {
 	});
 
 	it('refuses a value that is not a string', () => {
-		expect(incidentTaskIdProblem(42)).toBe('The incident task ID is not text (got a number). No request was sent.');
-		expect(incidentTaskIdProblem(undefined)).toBe('The incident task ID is empty. No request was sent.');
+		expect(incidentTaskIdProblem(42)).toBe(
+			'The incident task ID is not text (got a number). No request was sent.',
+		);
+		expect(incidentTaskIdProblem(undefined)).toBe(
+			'The incident task ID is empty. No request was sent.',
+		);
 	});
 
 	it('says how long a too-long ID is', () => {
@@ -77,9 +86,12 @@ describe('executable action types', () => {
 		);
 	});
 
-	it.each(['disableUser', 'text', 'unknownFutureValue', 'IsolateDevice', '', 'isolateDevice '])('%p is not executable', (type) => {
-		expect(isExecutableActionType(type)).toBe(false);
-	});
+	it.each(['disableUser', 'text', 'unknownFutureValue', 'IsolateDevice', '', 'isolateDevice '])(
+		'%p is not executable',
+		(type) => {
+			expect(isExecutableActionType(type)).toBe(false);
+		},
+	);
 });
 
 describe('already started', () => {

@@ -1,7 +1,20 @@
-import { ALERT_PAGE_SIZE, ALERT_STATUSES, ALERT_SUBJECT, choices, SERVICE_SOURCE_LABELS, SERVICE_SOURCES } from '../../../shared/security';
+import {
+	ALERT_PAGE_SIZE,
+	ALERT_STATUSES,
+	ALERT_SUBJECT,
+	choices,
+	SERVICE_SOURCE_LABELS,
+	SERVICE_SOURCES,
+} from '../../../shared/security';
 import { addCommentOperation } from '../entity/addComment.operation';
 import type { SecurityEntity } from '../entity/entity';
-import { assignedToField, classificationField, createdAfterFilter, determinationField, severityFilter } from '../entity/fields';
+import {
+	assignedToField,
+	classificationField,
+	createdAfterFilter,
+	determinationField,
+	severityFilter,
+} from '../entity/fields';
 import { getOperation } from '../entity/get.operation';
 import { getManyOperation } from '../entity/getMany.operation';
 import { updateOperation } from '../entity/update.operation';
@@ -21,7 +34,14 @@ const alert: SecurityEntity = {
 	pageSize: ALERT_PAGE_SIZE,
 	subject: ALERT_SUBJECT,
 	filters: [
-		{ name: 'status', displayName: 'Status', graphProperty: 'status', kind: 'choice', choices: statusChoices, description: 'Only alerts with this status' },
+		{
+			name: 'status',
+			displayName: 'Status',
+			graphProperty: 'status',
+			kind: 'choice',
+			choices: statusChoices,
+			description: 'Only alerts with this status',
+		},
 		severityFilter,
 		{
 			name: 'serviceSource',
@@ -37,7 +57,14 @@ const alert: SecurityEntity = {
 		assignedToField,
 		classificationField,
 		determinationField,
-		{ displayName: 'Status', name: 'status', type: 'options', options: statusChoices, default: 'resolved', description: "The alert's new status" },
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			options: statusChoices,
+			default: 'resolved',
+			description: "The alert's new status",
+		},
 	],
 };
 

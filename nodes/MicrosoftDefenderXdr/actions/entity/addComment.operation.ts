@@ -3,7 +3,12 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 import { commentUnknownOutcome } from '../../../shared/security';
 import { describeValue, parameterError } from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { allowAsToolOption, optionsProperty, refuseChangeFromAgent, type Operation } from '../operation';
+import {
+	allowAsToolOption,
+	optionsProperty,
+	refuseChangeFromAgent,
+	type Operation,
+} from '../operation';
 import { entityPath, entitySubject, idProperty, readEntityId, type SecurityEntity } from './entity';
 
 const MAX_COMMENT = 10_000;
@@ -22,14 +27,18 @@ export function addCommentOperation(entity: SecurityEntity): Operation {
 			typeOptions: { rows: 4 },
 			required: true,
 			default: '',
-			placeholder: 'e.g. Isolated ws-fin-042 (request 5f1c…); classified as true positive, ransomware',
+			placeholder:
+				'e.g. Isolated ws-fin-042 (request 5f1c…); classified as true positive, ransomware',
 			description: `The text to add to the ${entity.noun}'s comments`,
 		},
 		optionsProperty([allowAsToolOption(`comment on ${entity.noun}s`)]),
 	];
 	const subject = commentUnknownOutcome(entity.subject);
 	return {
-		description: updateDisplayOptions({ show: { resource: [entity.resource], operation: ['addComment'] } }, properties),
+		description: updateDisplayOptions(
+			{ show: { resource: [entity.resource], operation: ['addComment'] } },
+			properties,
+		),
 		subject(this: IExecuteFunctions, itemIndex: number) {
 			return entitySubject(this, entity, itemIndex);
 		},
@@ -37,7 +46,10 @@ export function addCommentOperation(entity: SecurityEntity): Operation {
 			const id = readEntityId(this, entity, itemIndex);
 			const comment = this.getNodeParameter('comment', itemIndex, '') as unknown;
 			if (typeof comment !== 'string' || comment.trim() === '' || comment.length > MAX_COMMENT) {
-				throw parameterError('invalidParameter', `Comment: ${describeValue(comment)} is not text of 1 to ${MAX_COMMENT} characters`);
+				throw parameterError(
+					'invalidParameter',
+					`Comment: ${describeValue(comment)} is not text of 1 to ${MAX_COMMENT} characters`,
+				);
 			}
 			refuseChangeFromAgent(this, itemIndex, run, `comment on ${entity.noun}s`);
 			const answer = await graph.post<{ value?: unknown[] }>(
@@ -47,7 +59,16 @@ export function addCommentOperation(entity: SecurityEntity): Operation {
 				{ subject },
 			);
 			return {
-				items: [{ [entity.idParameter]: id, outcome: 'commented', comment, statusCode: answer.statusCode, requestId: answer.requestId, comments: answer.body?.value ?? [] }],
+				items: [
+					{
+						[entity.idParameter]: id,
+						outcome: 'commented',
+						comment,
+						statusCode: answer.statusCode,
+						requestId: answer.requestId,
+						comments: answer.body?.value ?? [],
+					},
+				],
 			};
 		},
 	};

@@ -1,6 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { describeValue, emptyFilterError, impossibleDateReason, isBlank, parameterError, toChoice } from '../../../shared/parameters';
+import {
+	describeValue,
+	emptyFilterError,
+	impossibleDateReason,
+	isBlank,
+	parameterError,
+	toChoice,
+} from '../../../shared/parameters';
 import type { GraphSubject } from '../../../shared/transport/graphError';
 import { idLocatorProperty, locatedIdOf, readLocatedId, type IdLocator } from '../idLocator';
 
@@ -58,8 +65,17 @@ export function idProperty(entity: SecurityEntity): INodeProperties {
 }
 
 /** The item's incident or alert ID; a whole number from upstream JSON (5001) is read as its digits. */
-export function readEntityId(ctx: IExecuteFunctions, entity: SecurityEntity, itemIndex: number): string {
-	return readLocatedId(ctx, idLocator(entity), itemIndex, `invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`);
+export function readEntityId(
+	ctx: IExecuteFunctions,
+	entity: SecurityEntity,
+	itemIndex: number,
+): string {
+	return readLocatedId(
+		ctx,
+		idLocator(entity),
+		itemIndex,
+		`invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`,
+	);
 }
 
 export function entityPath(entity: SecurityEntity, id: string, tail = ''): string {
@@ -67,7 +83,12 @@ export function entityPath(entity: SecurityEntity, id: string, tail = ''): strin
 }
 
 /** Which entity an output item is about; Get Many has no single ID. */
-export function entitySubject(ctx: IExecuteFunctions, entity: SecurityEntity, itemIndex: number, withId = true): IDataObject {
+export function entitySubject(
+	ctx: IExecuteFunctions,
+	entity: SecurityEntity,
+	itemIndex: number,
+	withId = true,
+): IDataObject {
 	return { [entity.idParameter]: withId ? locatedIdOf(ctx, idLocator(entity), itemIndex) : null };
 }
 
@@ -85,18 +106,41 @@ export function filterCondition(filter: EntityFilter, value: unknown): string {
 	if (isBlank(value)) throw emptyFilterError(label);
 	switch (filter.kind) {
 		case 'choice':
-			return `${filter.graphProperty} eq '${toChoice(value, label, (filter.choices ?? []).map((choice) => choice.value), 'invalidFilter')}'`;
+			return `${filter.graphProperty} eq '${toChoice(
+				value,
+				label,
+				(filter.choices ?? []).map((choice) => choice.value),
+				'invalidFilter',
+			)}'`;
 		case 'userPrincipalName':
-			if (typeof value === 'string' && USER_PRINCIPAL_NAME.test(value)) return `${filter.graphProperty} eq '${value}'`;
-			throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not a user principal name such as analyst@contoso.com`);
+			if (typeof value === 'string' && USER_PRINCIPAL_NAME.test(value))
+				return `${filter.graphProperty} eq '${value}'`;
+			throw parameterError(
+				'invalidFilter',
+				`${label}: ${describeValue(value)} is not a user principal name such as analyst@contoso.com`,
+			);
 		case 'dateAfter': {
-			const text = value instanceof Date ? (Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString()) : typeof value === 'string' ? value.trim() : value;
+			const text =
+				value instanceof Date
+					? Number.isNaN(value.getTime())
+						? 'Invalid Date'
+						: value.toISOString()
+					: typeof value === 'string'
+						? value.trim()
+						: value;
 			if (typeof text !== 'string' || !ISO_DATE.test(text)) {
-				throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not an ISO 8601 date such as 2026-01-05T12:00:00Z`);
+				throw parameterError(
+					'invalidFilter',
+					`${label}: ${describeValue(value)} is not an ISO 8601 date such as 2026-01-05T12:00:00Z`,
+				);
 			}
 			// Date.parse would roll an impossible date over (2026-02-30 to March 2) and filter on another day.
 			const impossible = impossibleDateReason(text);
-			if (impossible) throw parameterError('invalidFilter', `${label}: ${describeValue(value)} is not a real date (${impossible})`);
+			if (impossible)
+				throw parameterError(
+					'invalidFilter',
+					`${label}: ${describeValue(value)} is not a real date (${impossible})`,
+				);
 			const time = Date.parse(text);
 			return `${filter.graphProperty} ge ${new Date(time).toISOString()}`;
 		}
@@ -115,7 +159,11 @@ export function filterProperties(entity: SecurityEntity): INodeProperties {
 			displayName: filter.displayName,
 			name: filter.name,
 			...(filter.kind === 'choice'
-				? { type: 'options' as const, options: filter.choices, default: filter.choices?.[0]?.value ?? '' }
+				? {
+						type: 'options' as const,
+						options: filter.choices,
+						default: filter.choices?.[0]?.value ?? '',
+					}
 				: filter.kind === 'dateAfter'
 					? { type: 'dateTime' as const, default: '' }
 					: { type: 'string' as const, default: '', placeholder: 'e.g. analyst@contoso.com' }),

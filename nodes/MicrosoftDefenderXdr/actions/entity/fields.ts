@@ -8,7 +8,9 @@ export const classificationField: INodeProperties = {
 	displayName: 'Classification',
 	name: 'classification',
 	type: 'options',
-	options: choices(CLASSIFICATIONS, { informationalExpectedActivity: 'Informational, Expected Activity' }),
+	options: choices(CLASSIFICATIONS, {
+		informationalExpectedActivity: 'Informational, Expected Activity',
+	}),
 	default: 'truePositive',
 	description: 'Whether the activity is a real threat',
 };
@@ -17,7 +19,10 @@ export const determinationField: INodeProperties = {
 	displayName: 'Determination',
 	name: 'determination',
 	type: 'options',
-	options: choices(DETERMINATIONS, { apt: 'Advanced Persistent Threat (APT)', notEnoughDataToValidate: 'Not Enough Data to Validate' }),
+	options: choices(DETERMINATIONS, {
+		apt: 'Advanced Persistent Threat (APT)',
+		notEnoughDataToValidate: 'Not Enough Data to Validate',
+	}),
 	default: 'malware',
 	description: 'What the activity turned out to be',
 };

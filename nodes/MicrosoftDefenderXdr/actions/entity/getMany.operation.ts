@@ -1,7 +1,18 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { collect, LISTING_PROPERTIES, optionsProperty, readLimit, type Operation } from '../operation';
+import {
+	collect,
+	LISTING_PROPERTIES,
+	optionsProperty,
+	readLimit,
+	type Operation,
+} from '../operation';
 import { entitySubject, filterCondition, filterProperties, type SecurityEntity } from './entity';
 
 /** Get Many: incidents or alerts, newest first, filtered by Graph, paged on the Graph root only. */
@@ -12,7 +23,10 @@ export function getManyOperation(entity: SecurityEntity): Operation {
 		optionsProperty(),
 	];
 	return {
-		description: updateDisplayOptions({ show: { resource: [entity.resource], operation: ['getMany'] } }, properties),
+		description: updateDisplayOptions(
+			{ show: { resource: [entity.resource], operation: ['getMany'] } },
+			properties,
+		),
 		subject(this: IExecuteFunctions, itemIndex: number) {
 			return entitySubject(this, entity, itemIndex, false);
 		},
@@ -20,10 +34,19 @@ export function getManyOperation(entity: SecurityEntity): Operation {
 			const limit = readLimit(this, itemIndex);
 			const given = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 			// Every filter that was added counts, even one whose expression gave nothing: that one is refused.
-			const conditions = entity.filters.filter((filter) => Object.prototype.hasOwnProperty.call(given, filter.name)).map((filter) => filterCondition(filter, given[filter.name]));
+			const conditions = entity.filters
+				.filter((filter) => Object.prototype.hasOwnProperty.call(given, filter.name))
+				.map((filter) => filterCondition(filter, given[filter.name]));
 			const query: Record<string, string> = { $top: String(Math.min(limit, entity.pageSize)) };
 			if (conditions.length) query.$filter = conditions.join(' and ');
-			return { items: await collect(graph, graph.pages('v1.0', entity.path, query, { subject: entity.subject }), limit, `${entity.noun}s`) };
+			return {
+				items: await collect(
+					graph,
+					graph.pages('v1.0', entity.path, query, { subject: entity.subject }),
+					limit,
+					`${entity.noun}s`,
+				),
+			};
 		},
 	};
 }

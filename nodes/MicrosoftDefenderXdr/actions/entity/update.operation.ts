@@ -1,8 +1,24 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import { describeValue, hasControlCharacter, parameterError, printable, toChoice } from '../../../shared/parameters';
+import {
+	describeValue,
+	hasControlCharacter,
+	parameterError,
+	printable,
+	toChoice,
+} from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { allowAsToolOption, optionsProperty, refuseChangeFromAgent, type Operation } from '../operation';
+import {
+	allowAsToolOption,
+	optionsProperty,
+	refuseChangeFromAgent,
+	type Operation,
+} from '../operation';
 import { entityPath, entitySubject, idProperty, readEntityId, type SecurityEntity } from './entity';
 
 const MAX_TEXT = 10_000;
@@ -22,7 +38,10 @@ export function updateOperation(entity: SecurityEntity): Operation {
 		optionsProperty([allowAsToolOption(`update ${entity.noun}s`)]),
 	];
 	return {
-		description: updateDisplayOptions({ show: { resource: [entity.resource], operation: ['update'] } }, properties),
+		description: updateDisplayOptions(
+			{ show: { resource: [entity.resource], operation: ['update'] } },
+			properties,
+		),
 		subject(this: IExecuteFunctions, itemIndex: number) {
 			return entitySubject(this, entity, itemIndex);
 		},
@@ -36,9 +55,14 @@ export function updateOperation(entity: SecurityEntity): Operation {
 				patch[field.name] = checkedField(field, given[field.name]);
 			}
 			if (Object.keys(patch).length === 0) {
-				throw parameterError('nothingToUpdate', `Update Fields is empty: choose at least one field to change on the ${entity.noun}`);
+				throw parameterError(
+					'nothingToUpdate',
+					`Update Fields is empty: choose at least one field to change on the ${entity.noun}`,
+				);
 			}
-			const { body } = await graph.patch('v1.0', entityPath(entity, id), patch, { subject: entity.subject });
+			const { body } = await graph.patch('v1.0', entityPath(entity, id), patch, {
+				subject: entity.subject,
+			});
 			return { items: [body] };
 		},
 	};
@@ -46,23 +70,46 @@ export function updateOperation(entity: SecurityEntity): Operation {
 
 /** A field's value as Graph takes it: a known choice, a tag list, or bounded text; an empty assignee unassigns. */
 function checkedField(field: INodeProperties, value: unknown): IDataObject[string] {
-	if (field.type === 'options') return toChoice(value, field.displayName, (field.options as Array<{ value: string }>).map((option) => option.value));
+	if (field.type === 'options')
+		return toChoice(
+			value,
+			field.displayName,
+			(field.options as Array<{ value: string }>).map((option) => option.value),
+		);
 	if (field.name === 'customTags') return tagsOf(value, field.displayName);
 	if (field.name === 'assignedTo' && value === '') return null;
-	if (typeof value !== 'string' || value.length > MAX_TEXT || hasControlCharacter(value, '\t\n\r')) {
-		throw parameterError('invalidParameter', `${field.displayName}: ${describeValue(value)} is not text of at most ${MAX_TEXT} characters`);
+	if (
+		typeof value !== 'string' ||
+		value.length > MAX_TEXT ||
+		hasControlCharacter(value, '\t\n\r')
+	) {
+		throw parameterError(
+			'invalidParameter',
+			`${field.displayName}: ${describeValue(value)} is not text of at most ${MAX_TEXT} characters`,
+		);
 	}
 	return value;
 }
 
 /** Tags from "a, b" or a list; each a short, printable label. */
 function tagsOf(value: unknown, label: string): string[] {
-	const tags = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-	if (!tags) throw parameterError('invalidParameter', `${label}: ${describeValue(value)} is not a list of tags`);
+	const tags = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(',')
+			: undefined;
+	if (!tags)
+		throw parameterError(
+			'invalidParameter',
+			`${label}: ${describeValue(value)} is not a list of tags`,
+		);
 	return tags.map((tag) => {
 		const text = typeof tag === 'string' ? tag.trim() : '';
 		if (!text || text.length > 128 || hasControlCharacter(text)) {
-			throw parameterError('invalidParameter', `${label}: the tag ${typeof tag === 'string' ? `"${printable(tag)}"` : describeValue(tag)} is not 1 to 128 printable characters`);
+			throw parameterError(
+				'invalidParameter',
+				`${label}: the tag ${typeof tag === 'string' ? `"${printable(tag)}"` : describeValue(tag)} is not 1 to 128 printable characters`,
+			);
 		}
 		return text;
 	});

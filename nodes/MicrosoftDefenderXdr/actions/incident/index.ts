@@ -1,7 +1,22 @@
-import { choices, INCIDENT_PAGE_SIZE, INCIDENT_SETTABLE_STATUSES, INCIDENT_STATUSES, INCIDENT_SUBJECT, SEVERITIES } from '../../../shared/security';
+import {
+	choices,
+	INCIDENT_PAGE_SIZE,
+	INCIDENT_SETTABLE_STATUSES,
+	INCIDENT_STATUSES,
+	INCIDENT_SUBJECT,
+	SEVERITIES,
+} from '../../../shared/security';
 import { addCommentOperation } from '../entity/addComment.operation';
 import type { SecurityEntity } from '../entity/entity';
-import { assignedToField, assignedToFilter, classificationField, classificationFilter, createdAfterFilter, determinationField, severityFilter } from '../entity/fields';
+import {
+	assignedToField,
+	assignedToFilter,
+	classificationField,
+	classificationFilter,
+	createdAfterFilter,
+	determinationField,
+	severityFilter,
+} from '../entity/fields';
 import { getOperation } from '../entity/get.operation';
 import { getManyOperation } from '../entity/getMany.operation';
 import { updateOperation } from '../entity/update.operation';
@@ -21,12 +36,25 @@ const incident: SecurityEntity = {
 	pageSize: INCIDENT_PAGE_SIZE,
 	subject: INCIDENT_SUBJECT,
 	filters: [
-		{ name: 'status', displayName: 'Status', graphProperty: 'status', kind: 'choice', choices: statusChoices, description: 'Only incidents with this status' },
+		{
+			name: 'status',
+			displayName: 'Status',
+			graphProperty: 'status',
+			kind: 'choice',
+			choices: statusChoices,
+			description: 'Only incidents with this status',
+		},
 		severityFilter,
 		classificationFilter,
 		assignedToFilter,
 		createdAfterFilter,
-		{ name: 'lastUpdatedAfter', displayName: 'Last Updated After', graphProperty: 'lastUpdateDateTime', kind: 'dateAfter', description: 'Only incidents updated at or after this time' },
+		{
+			name: 'lastUpdatedAfter',
+			displayName: 'Last Updated After',
+			graphProperty: 'lastUpdateDateTime',
+			kind: 'dateAfter',
+			description: 'Only incidents updated at or after this time',
+		},
 	],
 	// Exactly the properties and values Graph's v1.0 incident update page lists.
 	updateFields: [
@@ -49,23 +77,38 @@ const incident: SecurityEntity = {
 			description: 'The description of the incident',
 		},
 		determinationField,
-		{ displayName: 'Display Name', name: 'displayName', type: 'string', default: '', description: "The incident's name" },
+		{
+			displayName: 'Display Name',
+			name: 'displayName',
+			type: 'string',
+			default: '',
+			description: "The incident's name",
+		},
 		{
 			displayName: 'Resolving Comment',
 			name: 'resolvingComment',
 			type: 'string',
 			typeOptions: { rows: 3 },
 			default: '',
-			description: 'Why the incident is resolved and classified as it is; Defender shows it with the resolution',
+			description:
+				'Why the incident is resolved and classified as it is; Defender shows it with the resolution',
 		},
-		{ displayName: 'Severity', name: 'severity', type: 'options', options: choices(SEVERITIES), default: 'high', description: 'The possible impact on assets' },
+		{
+			displayName: 'Severity',
+			name: 'severity',
+			type: 'options',
+			options: choices(SEVERITIES),
+			default: 'high',
+			description: 'The possible impact on assets',
+		},
 		{
 			displayName: 'Status',
 			name: 'status',
 			type: 'options',
 			options: choices(INCIDENT_SETTABLE_STATUSES),
 			default: 'resolved',
-			description: "The incident's new status. In Progress and Awaiting Action are set by Defender, not through this update.",
+			description:
+				"The incident's new status. In Progress and Awaiting Action are set by Defender, not through this update.",
 		},
 		{
 			displayName: 'Summary',
@@ -73,7 +116,8 @@ const incident: SecurityEntity = {
 			type: 'string',
 			typeOptions: { rows: 3 },
 			default: '',
-			description: 'The overview of the attack: what occurred, the impacted assets and the type of attack',
+			description:
+				'The overview of the attack: what occurred, the impacted assets and the type of attack',
 		},
 	],
 };

@@ -1,4 +1,9 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import {
 	alreadyStartedReason,
@@ -7,12 +12,30 @@ import {
 	TERMINAL_ACTION_STATUSES,
 	type IncidentTask,
 } from '../../../shared/incidentTask';
-import { describeValue, identifierProblem, parameterError, toBoolean, toChoice, toNumber } from '../../../shared/parameters';
+import {
+	describeValue,
+	identifierProblem,
+	parameterError,
+	toBoolean,
+	toChoice,
+	toNumber,
+} from '../../../shared/parameters';
 import { INCIDENT_SUBJECT } from '../../../shared/security';
 import { DefenderXdrError, settle } from '../../../shared/transport/graphError';
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { defaultsOf, optionsProperty, rawParameter, type OperationResult, type OperationRun } from '../operation';
-import { incidentTaskIdOf, incidentTaskIdProperty, incidentTaskPath, readIncidentTaskId } from './common';
+import {
+	defaultsOf,
+	optionsProperty,
+	rawParameter,
+	type OperationResult,
+	type OperationRun,
+} from '../operation';
+import {
+	incidentTaskIdOf,
+	incidentTaskIdProperty,
+	incidentTaskPath,
+	readIncidentTaskId,
+} from './common';
 import { taskListingFor } from './taskListing';
 
 const IF_ALREADY_STARTED = ['skip', 'error', 'executeAgain'] as const;
@@ -32,7 +55,8 @@ const executeOptions = optionsProperty([
 		name: 'dryRun',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to check the task and report what would be executed, without executing it',
+		description:
+			'Whether to check the task and report what would be executed, without executing it',
 	},
 	{
 		displayName: 'If Already Started',
@@ -44,7 +68,8 @@ const executeOptions = optionsProperty([
 			{ name: 'Execute Again', value: 'executeAgain' },
 		],
 		default: 'skip',
-		description: 'What to do when the task is already in progress, completed or not relevant (needs Verify Task)',
+		description:
+			'What to do when the task is already in progress, completed or not relevant (needs Verify Task)',
 	},
 	{
 		displayName: 'If the Outcome Is Unknown',
@@ -54,17 +79,19 @@ const executeOptions = optionsProperty([
 			{
 				name: 'Check the Task, Re-Send Only if Not Started',
 				value: 'verifyAndResend',
-				description: 'After a settle window, read the task: started means it ran (Success), notStarted means it is sent again',
+				description:
+					'After a settle window, read the task: started means it ran (Success), notStarted means it is sent again',
 			},
 			{
 				name: 'Fail the Item (Executed: Unknown)',
 				value: 'fail',
-				description: 'Leave the decision to a person: the item goes to Error with executed set to unknown',
+				description:
+					'Leave the decision to a person: the item goes to Error with executed set to unknown',
 			},
 		],
 		default: 'verifyAndResend',
 		description:
-			'What to do when Graph\'s answer to the execute request is lost (timeout, dropped connection, 5xx): the action may or may not have run. Needs Verify Task.',
+			"What to do when Graph's answer to the execute request is lost (timeout, dropped connection, 5xx): the action may or may not have run. Needs Verify Task.",
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',
@@ -80,7 +107,7 @@ const executeOptions = optionsProperty([
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to read the task first and execute only if it prescribes the selected action type and has not been started. From 100 items on, tasks are read from Graph\'s task listing, 500 per request.',
+			"Whether to read the task first and execute only if it prescribes the selected action type and has not been started. From 100 items on, tasks are read from Graph's task listing, 500 per request.",
 	},
 	{
 		displayName: 'Wait for Completion',
@@ -108,7 +135,8 @@ const properties: INodeProperties[] = [
 		required: true,
 		options: EXECUTABLE_ACTION_TYPES.map(({ name, value }) => ({ name, value })),
 		default: 'isolateDevice',
-		description: 'The response action the task prescribes. Only these eight can be executed through Graph.',
+		description:
+			'The response action the task prescribes. Only these eight can be executed through Graph.',
 		hint: 'To take it from the task, switch to Expression and enter {{ $json.actionType }}',
 	},
 	{
@@ -122,7 +150,10 @@ const properties: INodeProperties[] = [
 	executeOptions,
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['incidentTask'], operation: ['executeResponseAction'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['incidentTask'], operation: ['executeResponseAction'] } },
+	properties,
+);
 
 /** The options this operation reads itself; the request options (concurrency, retries, timeout) go to the transport. */
 export interface ExecuteOptions {
@@ -150,7 +181,11 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number): ExecuteOptions 
 		waitForCompletion: toBoolean(options.waitForCompletion, 'Wait for Completion'),
 		allowExecuteAsTool: toBoolean(options.allowExecuteAsTool, 'Allow Execute as AI Tool'),
 		ifAlreadyStarted: toChoice(options.ifAlreadyStarted, 'If Already Started', IF_ALREADY_STARTED),
-		onUnknownOutcome: toChoice(options.onUnknownOutcome, 'If the Outcome Is Unknown', ON_UNKNOWN_OUTCOME),
+		onUnknownOutcome: toChoice(
+			options.onUnknownOutcome,
+			'If the Outcome Is Unknown',
+			ON_UNKNOWN_OUTCOME,
+		),
 		waitTimeout: toNumber(options.waitTimeout, 'Wait Timeout', 0.001),
 		pollInterval: toNumber(options.pollInterval, 'Poll Interval', 0.001),
 	};
@@ -166,14 +201,25 @@ interface Audit {
 }
 
 export function subject(this: IExecuteFunctions, itemIndex: number): IDataObject {
-	return { incidentTaskId: incidentTaskIdOf(this, itemIndex) as string, actionType: rawParameter(this, 'actionType', itemIndex) as string };
+	return {
+		incidentTaskId: incidentTaskIdOf(this, itemIndex) as string,
+		actionType: rawParameter(this, 'actionType', itemIndex) as string,
+	};
 }
 
-export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, { isToolCall }: OperationRun): Promise<OperationResult> {
+export async function execute(
+	this: IExecuteFunctions,
+	graph: GraphSession,
+	itemIndex: number,
+	{ isToolCall }: OperationRun,
+): Promise<OperationResult> {
 	const incidentTaskId = readIncidentTaskId(this, itemIndex);
 	const actionType = this.getNodeParameter('actionType', itemIndex) as unknown;
 	if (!isExecutableActionType(actionType)) {
-		const named = typeof actionType === 'string' ? describeValue(actionType).slice(1, -1) : describeValue(actionType);
+		const named =
+			typeof actionType === 'string'
+				? describeValue(actionType).slice(1, -1)
+				: describeValue(actionType);
 		throw parameterError(
 			'unsupportedActionType',
 			`Currently ${named} is not supported. Only ${EXECUTABLE_ACTION_TYPES.map((t) => t.value).join(', ')} can be executed (Action Type)`,
@@ -196,10 +242,14 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	if (options.verifyTask && !dryRun) await settleBeforeRetry(this, graph);
 	if (options.verifyTask || dryRun) {
 		// A large batch is verified from the run's task listing; a task it does not hold is read on its own.
-		task = (await taskListingFor(this, graph)?.take(incidentTaskId)) ?? (await readTask(graph, path));
+		task =
+			(await taskListingFor(this, graph)?.take(incidentTaskId)) ?? (await readTask(graph, path));
 		audit.actionStatusBefore = task.actionStatus;
 		if (task.actionType !== actionType) {
-			const wanted = typeof task.actionType === 'string' ? describeValue(task.actionType).slice(1, -1) : describeValue(task.actionType);
+			const wanted =
+				typeof task.actionType === 'string'
+					? describeValue(task.actionType).slice(1, -1)
+					: describeValue(task.actionType);
 			// An agent sets parameters by calling again; a person edits the node, where the task's field can be mapped.
 			const remedy = !isExecutableActionType(task.actionType)
 				? 'Graph cannot execute that action type, so the task has to be handled in the Defender portal.'
@@ -219,7 +269,15 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 					message: `${startedReason}; not executed again (If Already Started is set to fail the item).`,
 				});
 			}
-			return { items: [success(audit, 'skipped', { reason: `${startedReason}; not executed again`, actionStatus: task.actionStatus, task })] };
+			return {
+				items: [
+					success(audit, 'skipped', {
+						reason: `${startedReason}; not executed again`,
+						actionStatus: task.actionStatus,
+						task,
+					}),
+				],
+			};
 		}
 	}
 
@@ -227,7 +285,14 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 		// The incident is context for a human approver, read through Graph's documented incident path; a task whose
 		// incident cannot be read still dry-runs.
 		const incidentId = incidentIdOf(task);
-		const incident = incidentId === undefined ? undefined : await settle(graph.get('v1.0', `/security/incidents/${encodeURIComponent(incidentId)}`, undefined, { subject: INCIDENT_SUBJECT }));
+		const incident =
+			incidentId === undefined
+				? undefined
+				: await settle(
+						graph.get('v1.0', `/security/incidents/${encodeURIComponent(incidentId)}`, undefined, {
+							subject: INCIDENT_SUBJECT,
+						}),
+					);
 		return {
 			items: [
 				success(audit, 'dryRun', {
@@ -241,14 +306,21 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	}
 
 	// Re-reading the task settles an unknown outcome only if it was notStarted before this POST.
-	const executed = await postExecute(graph, path, task?.actionStatus === 'notStarted', options.onUnknownOutcome);
+	const executed = await postExecute(
+		graph,
+		path,
+		task?.actionStatus === 'notStarted',
+		options.onUnknownOutcome,
+	);
 	const executedItem = success(audit, 'executed', {
 		statusCode: executed.statusCode,
 		requestId: executed.requestId,
 		clientRequestId: executed.clientRequestId,
 		executedAt: executed.executedAt,
 		...(executed.note ? { note: executed.note } : {}),
-		...(executed.actionStatusAfter ? { actionStatus: executed.actionStatusAfter, actionStatusAfter: executed.actionStatusAfter } : {}),
+		...(executed.actionStatusAfter
+			? { actionStatus: executed.actionStatusAfter, actionStatusAfter: executed.actionStatusAfter }
+			: {}),
 	});
 	if (!options.waitForCompletion) return { items: [executedItem] };
 	return {
@@ -284,7 +356,9 @@ function settleBeforeRetry(ctx: IExecuteFunctions, graph: GraphSession): Promise
 	if (ctx.getMode() !== 'retry') return Promise.resolve();
 	let settled = retriesSettled.get(graph);
 	if (!settled) {
-		graph.log(`This run is a Retry: waiting ${SETTLE_SECONDS} s before reading the tasks, so actions the earlier attempt sent show as started`);
+		graph.log(
+			`This run is a Retry: waiting ${SETTLE_SECONDS} s before reading the tasks, so actions the earlier attempt sent show as started`,
+		);
 		settled = graph.pause(SETTLE_SECONDS);
 		retriesSettled.set(graph, settled);
 	}
@@ -306,14 +380,29 @@ interface PostResult {
  * ran it, so it is sent again; started means the first POST ran. Without a readable task, or when the user chose
  * to decide, the item fails with `executed: unknown`.
  */
-async function postExecute(graph: GraphSession, path: string, mayReadTask: boolean, onUnknownOutcome: ExecuteOptions['onUnknownOutcome']): Promise<PostResult> {
+async function postExecute(
+	graph: GraphSession,
+	path: string,
+	mayReadTask: boolean,
+	onUnknownOutcome: ExecuteOptions['onUnknownOutcome'],
+): Promise<PostResult> {
 	let unknownOutcome: DefenderXdrError | undefined;
 	for (let attempt = 0; ; attempt++) {
 		const executedAt = new Date().toISOString();
 		const sent = await settle(graph.post('beta', `${path}/executeResponseAction`));
 		if (sent.ok) {
 			const { statusCode, requestId, clientRequestId } = sent.value;
-			return { statusCode, requestId, clientRequestId, executedAt, ...(unknownOutcome ? { note: `The first request's answer was lost (${unknownOutcome.details.code}); the task still showed notStarted after the settle window, so it was sent again once.` } : {}) };
+			return {
+				statusCode,
+				requestId,
+				clientRequestId,
+				executedAt,
+				...(unknownOutcome
+					? {
+							note: `The first request's answer was lost (${unknownOutcome.details.code}); the task still showed notStarted after the settle window, so it was sent again once.`,
+						}
+					: {}),
+			};
 		}
 		const failure = sent.error as DefenderXdrError;
 		// A re-send refused by Graph (say, "already executed") may mean the first one ran after all: the task tells.
@@ -322,16 +411,23 @@ async function postExecute(graph: GraphSession, path: string, mayReadTask: boole
 		unknownOutcome ??= failure;
 		if (!mayReadTask) throw unknownOutcome;
 		if (onUnknownOutcome === 'fail') {
-			throw new DefenderXdrError({ ...unknownOutcome.details, message: `${unknownOutcome.details.message} The node did not check or re-send it ("If the Outcome Is Unknown" is set to fail the item).` });
+			throw new DefenderXdrError({
+				...unknownOutcome.details,
+				message: `${unknownOutcome.details.message} The node did not check or re-send it ("If the Outcome Is Unknown" is set to fail the item).`,
+			});
 		}
 		const waitSeconds = settleSeconds(failure.details.code, graph.settings.requestTimeoutSeconds);
-		graph.log(`The outcome of POST ${path}/executeResponseAction is unknown (${failure.details.code}); reading the task in ${waitSeconds} s`);
+		graph.log(
+			`The outcome of POST ${path}/executeResponseAction is unknown (${failure.details.code}); reading the task in ${waitSeconds} s`,
+		);
 		await graph.pause(waitSeconds);
 		const reread = await settle(readTask(graph, path));
 		if (!reread.ok) throw unknownOutcome;
 		const actionStatus = reread.value.actionStatus;
 		if (actionStatus === 'notStarted' && !isRefusedResend && attempt < graph.settings.maxRetries) {
-			graph.log(`The task behind ${path} is still notStarted after the settle window, so Graph never ran it: sending it again`);
+			graph.log(
+				`The task behind ${path} is still notStarted after the settle window, so Graph never ran it: sending it again`,
+			);
 			continue;
 		}
 		if (actionStatus === 'notStarted') throw isRefusedResend ? failure : unknownOutcome;
@@ -358,7 +454,11 @@ async function waitForCompletion(
 		const read = await settle(readTask(graph, path));
 		if (!read.ok) {
 			const { details } = read.error as DefenderXdrError;
-			throw new DefenderXdrError({ ...details, executed: 'yes', message: `The action was executed, but reading its status failed: ${details.message}` });
+			throw new DefenderXdrError({
+				...details,
+				executed: 'yes',
+				message: `The action was executed, but reading its status failed: ${details.message}`,
+			});
 		}
 		task = read.value;
 		if (task.actionStatus && TERMINAL_ACTION_STATUSES.includes(task.actionStatus)) break;
@@ -368,13 +468,30 @@ async function waitForCompletion(
 	}
 	const actionStatus = task.actionStatus;
 	const after = { actionStatus, actionStatusAfter: actionStatus, task };
-	if (actionStatus === 'completed') return { ...executedItem, ...after, outcome: 'completed', completedAt: new Date().toISOString() };
+	if (actionStatus === 'completed')
+		return {
+			...executedItem,
+			...after,
+			outcome: 'completed',
+			completedAt: new Date().toISOString(),
+		};
 	const failure =
 		actionStatus === 'failed'
-			? { code: 'actionFailed', message: 'The response action was executed and Defender reports it failed. Check the task and the device or file in the Defender portal.' }
+			? {
+					code: 'actionFailed',
+					message:
+						'The response action was executed and Defender reports it failed. Check the task and the device or file in the Defender portal.',
+				}
 			: actionStatus === 'partiallyCompleted'
-				? { code: 'actionPartiallyCompleted', message: 'The response action was executed and only partially completed. Check the task in the Defender portal for what did not finish.' }
-				: { code: 'waitTimeout', message: `The response action was executed but was still ${actionStatus ?? 'running'} after ${options.waitTimeout} s (Wait Timeout). It may still finish; check the task later.` };
+				? {
+						code: 'actionPartiallyCompleted',
+						message:
+							'The response action was executed and only partially completed. Check the task in the Defender portal for what did not finish.',
+					}
+				: {
+						code: 'waitTimeout',
+						message: `The response action was executed but was still ${actionStatus ?? 'running'} after ${options.waitTimeout} s (Wait Timeout). It may still finish; check the task later.`,
+					};
 	throw new DefenderXdrError({
 		...failure,
 		statusCode: (executedItem.statusCode as number | null) ?? null,
@@ -383,7 +500,11 @@ async function waitForCompletion(
 	});
 }
 
-function success(audit: Audit, outcome: 'executed' | 'skipped' | 'dryRun' | 'completed', extra: IDataObject): IDataObject {
+function success(
+	audit: Audit,
+	outcome: 'executed' | 'skipped' | 'dryRun' | 'completed',
+	extra: IDataObject,
+): IDataObject {
 	return {
 		incidentTaskId: audit.incidentTaskId,
 		actionType: audit.actionType,
@@ -403,7 +524,9 @@ function incidentIdOf(task: IncidentTask): string | undefined {
 	const related = task.incident as IDataObject | undefined;
 	const id = related && typeof related === 'object' ? related.id : task.incidentId;
 	const text = typeof id === 'number' ? String(id) : id;
-	return typeof text === 'string' && identifierProblem(text, 'incident ID') === undefined ? text : undefined;
+	return typeof text === 'string' && identifierProblem(text, 'incident ID') === undefined
+		? text
+		: undefined;
 }
 
 function dryRunSummary(task: IncidentTask, incident: IDataObject | null): IDataObject {

@@ -1,9 +1,34 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
-import { ALL_ACTION_TYPES, isExecutableActionType, MAX_PAGE_SIZE, RECENTLY_UPDATED_FIRST, TASK_STATUSES, type IncidentTask } from '../../../shared/incidentTask';
-import { checkedIdentifier, emptyFilterError, isBlank, parameterError, toBoolean, toChoice } from '../../../shared/parameters';
+import {
+	ALL_ACTION_TYPES,
+	isExecutableActionType,
+	MAX_PAGE_SIZE,
+	RECENTLY_UPDATED_FIRST,
+	TASK_STATUSES,
+	type IncidentTask,
+} from '../../../shared/incidentTask';
+import {
+	checkedIdentifier,
+	emptyFilterError,
+	isBlank,
+	parameterError,
+	toBoolean,
+	toChoice,
+} from '../../../shared/parameters';
 import type { GraphSession } from '../../../shared/transport/graphSession';
-import { collect, LISTING_PROPERTIES, optionsProperty, readLimit, type OperationResult } from '../operation';
+import {
+	collect,
+	LISTING_PROPERTIES,
+	optionsProperty,
+	readLimit,
+	type OperationResult,
+} from '../operation';
 import { taskSubject } from './common';
 
 const properties: INodeProperties[] = [
@@ -28,7 +53,8 @@ const properties: INodeProperties[] = [
 				name: 'executableOnly',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to return only tasks whose action type can be run by Execute Response Action',
+				description:
+					'Whether to return only tasks whose action type can be run by Execute Response Action',
 			},
 			{
 				displayName: 'Incident ID',
@@ -51,27 +77,49 @@ const properties: INodeProperties[] = [
 	optionsProperty(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['incidentTask'], operation: ['getMany'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['incidentTask'], operation: ['getMany'] } },
+	properties,
+);
 
 export function subject(this: IExecuteFunctions, itemIndex: number) {
 	return taskSubject(this, itemIndex, false);
 }
 
-export async function execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number): Promise<OperationResult> {
+export async function execute(
+	this: IExecuteFunctions,
+	graph: GraphSession,
+	itemIndex: number,
+): Promise<OperationResult> {
 	const limit = readLimit(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 	// A filter that was added but gave nothing is refused: left out, it would list every task.
-	const labels: Record<string, string> = { status: 'Status filter', actionType: 'Action Type filter', incidentId: 'Incident ID filter', executableOnly: 'Executable Only filter' };
+	const labels: Record<string, string> = {
+		status: 'Status filter',
+		actionType: 'Action Type filter',
+		incidentId: 'Incident ID filter',
+		executableOnly: 'Executable Only filter',
+	};
 	for (const [name, label] of Object.entries(labels)) {
-		if (Object.prototype.hasOwnProperty.call(filters, name) && isBlank(filters[name])) throw emptyFilterError(label);
+		if (Object.prototype.hasOwnProperty.call(filters, name) && isBlank(filters[name]))
+			throw emptyFilterError(label);
 	}
 	// Filter values go into an OData string: only known values, so an expression cannot rewrite the query.
 	const conditions: string[] = [];
 	if (filters.status !== undefined) {
-		conditions.push(`status eq '${toChoice(filters.status, 'Status filter', TASK_STATUSES.map((known) => known.value), 'invalidFilter')}'`);
+		conditions.push(
+			`status eq '${toChoice(
+				filters.status,
+				'Status filter',
+				TASK_STATUSES.map((known) => known.value),
+				'invalidFilter',
+			)}'`,
+		);
 	}
 	if (filters.actionType !== undefined) {
-		conditions.push(`actionType eq '${toChoice(filters.actionType, 'Action Type filter', ALL_ACTION_TYPES, 'invalidFilter')}'`);
+		conditions.push(
+			`actionType eq '${toChoice(filters.actionType, 'Action Type filter', ALL_ACTION_TYPES, 'invalidFilter')}'`,
+		);
 	}
 	if (filters.incidentId !== undefined) {
 		// Incident IDs are digits; one given as a number (5001) is read as its digits.
@@ -81,9 +129,20 @@ export async function execute(this: IExecuteFunctions, graph: GraphSession, item
 	}
 	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
 	// A Limit keeps the most recently updated tasks, in the order Graph is asked for (it promises none otherwise).
-	const query: Record<string, string> = { $top: String(Math.min(limit, MAX_PAGE_SIZE)), $orderby: RECENTLY_UPDATED_FIRST };
+	const query: Record<string, string> = {
+		$top: String(Math.min(limit, MAX_PAGE_SIZE)),
+		$orderby: RECENTLY_UPDATED_FIRST,
+	};
 	if (conditions.length) query.$filter = conditions.join(' and ');
 
 	const pages = graph.pages<IncidentTask>('beta', '/security/incidentTasks', query);
-	return { items: await collect(graph, pages, limit, 'tasks', (task) => !executableOnly || isExecutableActionType(task.actionType)) };
+	return {
+		items: await collect(
+			graph,
+			pages,
+			limit,
+			'tasks',
+			(task) => !executableOnly || isExecutableActionType(task.actionType),
+		),
+	};
 }

@@ -1,6 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { MAX_PAGE_SIZE, RECENTLY_UPDATED_FIRST, type IncidentTask } from '../../../shared/incidentTask';
+import {
+	MAX_PAGE_SIZE,
+	RECENTLY_UPDATED_FIRST,
+	type IncidentTask,
+} from '../../../shared/incidentTask';
 import type { GraphSession } from '../../../shared/transport/graphSession';
 
 /** From this many items on, a run verifies its tasks from Graph's task listing instead of one read per task. */
@@ -49,7 +53,10 @@ class TaskListing {
 
 	private async readPage(): Promise<void> {
 		try {
-			this.pages ??= this.graph.pages<IncidentTask>('beta', '/security/incidentTasks', { $top: String(MAX_PAGE_SIZE), $orderby: RECENTLY_UPDATED_FIRST });
+			this.pages ??= this.graph.pages<IncidentTask>('beta', '/security/incidentTasks', {
+				$top: String(MAX_PAGE_SIZE),
+				$orderby: RECENTLY_UPDATED_FIRST,
+			});
 			const page = await this.pages.next();
 			if (page.done) {
 				this.exhausted = true;
@@ -57,13 +64,16 @@ class TaskListing {
 			}
 			this.pagesRead++;
 			for (const task of page.value.items) {
-				if (typeof task?.id === 'string' && !this.taken.has(task.id) && !this.listed.has(task.id)) this.listed.set(task.id, task);
+				if (typeof task?.id === 'string' && !this.taken.has(task.id) && !this.listed.has(task.id))
+					this.listed.set(task.id, task);
 			}
 			if (this.pagesRead >= this.maxPages) this.exhausted = true;
 		} catch (error) {
 			// Verifying never depends on the listing: without it every item reads its own task.
 			this.exhausted = true;
-			this.graph.log(`Reading the task listing failed (${(error as Error).message}); each task is read on its own`);
+			this.graph.log(
+				`Reading the task listing failed (${(error as Error).message}); each task is read on its own`,
+			);
 		}
 	}
 }
@@ -71,7 +81,10 @@ class TaskListing {
 const listings = new WeakMap<GraphSession, TaskListing>();
 
 /** The run's listing when its batch is large enough to be verified from one; undefined for a small batch. */
-export function taskListingFor(ctx: IExecuteFunctions, graph: GraphSession): TaskListing | undefined {
+export function taskListingFor(
+	ctx: IExecuteFunctions,
+	graph: GraphSession,
+): TaskListing | undefined {
 	const batch = ctx.getInputData().length;
 	if (batch < LISTING_MIN_BATCH) return undefined;
 	let listing = listings.get(graph);
