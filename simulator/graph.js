@@ -124,7 +124,8 @@ const INCIDENT_RULES = {
 		},
 	},
 	filterHelp: `incidents can be filtered on assignedTo, classification, createdDateTime, determination, lastUpdateDateTime, severity and status: ${SECURITY_FILTER_HELP}`,
-	orderable: { createdDateTime: 'createdDateTime', lastUpdateDateTime: 'lastUpdateDateTime' },
+	// Graph documents $count, $filter, $skip, $top and $expand for the list, newest first: no $orderby, no $select.
+	orderable: {},
 	selectable: [
 		'id',
 		'tenantId',
@@ -147,7 +148,7 @@ const INCIDENT_RULES = {
 		'summary',
 		'comments',
 	],
-	options: ['$filter', '$top', '$skip', '$skiptoken', '$count', '$orderby', '$select', '$expand'],
+	options: ['$filter', '$top', '$skip', '$skiptoken', '$count', '$expand'],
 	defaultPageSize: 20,
 	maxTop: 50,
 };

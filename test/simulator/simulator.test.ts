@@ -837,18 +837,23 @@ describe('incidents and alerts_v2', () => {
 		);
 	});
 
-	it('filters on lastUpdateDateTime gt and orders by createdDateTime asc, with $count', async () => {
+	it('filters on lastUpdateDateTime gt, newest first, with $count; refuses $orderby and $select as Graph documents neither', async () => {
 		const since = '2026-01-05T15:00:00Z';
 		const { body } = await graphJson(
-			`/v1.0/security/incidents?${filterQuery(`lastUpdateDateTime gt ${since}`, '&$orderby=createdDateTime%20asc&$count=true')}`,
+			`/v1.0/security/incidents?${filterQuery(`lastUpdateDateTime gt ${since}`, '&$count=true')}`,
 		);
 		const expected = SEED_INCIDENTS.filter(
 			(incident) => Date.parse(incident.lastUpdateDateTime) > Date.parse(since),
 		)
-			.sort((a, b) => Date.parse(a.createdDateTime) - Date.parse(b.createdDateTime))
+			.sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime))
 			.map((incident) => incident.id);
 		expect(body.value.map((incident: Json) => incident.id)).toEqual(expected);
 		expect(body['@odata.count']).toBe(expected.length);
+		for (const option of ['$orderby=createdDateTime%20asc', '$select=id']) {
+			const refused = await graphJson(`/v1.0/security/incidents?${option}`);
+			expect(refused.status).toBe(400);
+			expect(refused.body.error.code).toBe('BadRequest');
+		}
 	});
 
 	it('gets one incident (with $expand=alerts) and answers 404 for an unknown one', async () => {

@@ -251,7 +251,7 @@ describe('the pick lists (listSearch)', () => {
 		});
 		expect(paginationToken).toBeUndefined();
 		expect(graphRequests(world.sim).map((r) => decodeURIComponent(r.path))).toEqual([
-			'/v1.0/security/incidents?$top=50&$orderby=createdDateTime desc',
+			'/v1.0/security/incidents?$top=50',
 		]);
 	});
 

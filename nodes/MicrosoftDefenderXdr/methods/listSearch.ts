@@ -78,7 +78,7 @@ async function search(
 	return { results, paginationToken: nextLink };
 }
 
-/** Incidents, newest first: "Ransomware on three workstations (1008)". */
+/** Incidents, newest first (the order Graph documents for them; the list takes no $orderby): "Ransomware on three workstations (1008)". */
 export async function searchIncidents(
 	this: ILoadOptionsFunctions,
 	filter?: string,
@@ -89,7 +89,7 @@ export async function searchIncidents(
 		{
 			version: 'v1.0',
 			path: '/security/incidents',
-			query: { $top: String(PAGE_SIZE), $orderby: 'createdDateTime desc' },
+			query: { $top: String(PAGE_SIZE) },
 			subject: INCIDENT_SUBJECT,
 			label: (incident) => `${text(incident.displayName) || 'Incident'} (${text(incident.id)})`,
 			url: (incident) => portalUrl(incident.incidentWebUrl),
