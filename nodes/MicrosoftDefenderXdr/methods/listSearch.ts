@@ -78,67 +78,45 @@ async function search(
 	return { results, paginationToken: nextLink };
 }
 
-/** Incidents, newest first (the order Graph documents for them; the list takes no $orderby): "Ransomware on three workstations (1008)". */
-export async function searchIncidents(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(
-		this,
-		{
-			version: 'v1.0',
-			path: '/security/incidents',
-			query: { $top: String(PAGE_SIZE) },
-			subject: INCIDENT_SUBJECT,
-			label: (incident) => `${text(incident.displayName) || 'Incident'} (${text(incident.id)})`,
-			url: (incident) => portalUrl(incident.incidentWebUrl),
-		},
-		filter,
-		paginationToken,
-	);
+/** The editor's list method for one pick list. */
+function listSearchOf(list: PickList) {
+	return async function (
+		this: ILoadOptionsFunctions,
+		filter?: string,
+		paginationToken?: string,
+	): Promise<INodeListSearchResult> {
+		return await search(this, list, filter, paginationToken);
+	};
 }
+
+/** Incidents, newest first (the order Graph documents for them; the list takes no $orderby): "Ransomware on three workstations (1008)". */
+export const searchIncidents = listSearchOf({
+	version: 'v1.0',
+	path: '/security/incidents',
+	query: { $top: String(PAGE_SIZE) },
+	subject: INCIDENT_SUBJECT,
+	label: (incident) => `${text(incident.displayName) || 'Incident'} (${text(incident.id)})`,
+	url: (incident) => portalUrl(incident.incidentWebUrl),
+});
 
 /** Alerts, newest first (Graph's own order for alerts_v2, which takes no $orderby): "Ransomware detected (da63…)". */
-export async function searchAlerts(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(
-		this,
-		{
-			version: 'v1.0',
-			path: '/security/alerts_v2',
-			query: { $top: String(PAGE_SIZE) },
-			subject: ALERT_SUBJECT,
-			label: (alert) => `${text(alert.title) || 'Alert'} (${text(alert.id)})`,
-			url: (alert) => portalUrl(alert.alertWebUrl),
-		},
-		filter,
-		paginationToken,
-	);
-}
+export const searchAlerts = listSearchOf({
+	version: 'v1.0',
+	path: '/security/alerts_v2',
+	query: { $top: String(PAGE_SIZE) },
+	subject: ALERT_SUBJECT,
+	label: (alert) => `${text(alert.title) || 'Alert'} (${text(alert.id)})`,
+	url: (alert) => portalUrl(alert.alertWebUrl),
+});
 
 /** Incident tasks, most recently updated first (the one order Graph documents for them): "Isolate device · open". */
-export async function searchIncidentTasks(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	return await search(
-		this,
-		{
-			version: 'beta',
-			path: '/security/incidentTasks',
-			query: { $top: String(PAGE_SIZE), $orderby: RECENTLY_UPDATED_FIRST },
-			subject: INCIDENT_TASK_SUBJECT,
-			label: (task) =>
-				[text(task.displayName) || text(task.id), text(task.actionType), text(task.status)]
-					.filter(Boolean)
-					.join(' · '),
-		},
-		filter,
-		paginationToken,
-	);
-}
+export const searchIncidentTasks = listSearchOf({
+	version: 'beta',
+	path: '/security/incidentTasks',
+	query: { $top: String(PAGE_SIZE), $orderby: RECENTLY_UPDATED_FIRST },
+	subject: INCIDENT_TASK_SUBJECT,
+	label: (task) =>
+		[text(task.displayName) || text(task.id), text(task.actionType), text(task.status)]
+			.filter(Boolean)
+			.join(' · '),
+});
