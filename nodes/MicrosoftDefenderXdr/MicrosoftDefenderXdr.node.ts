@@ -2,6 +2,7 @@ import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -34,140 +35,28 @@ export class MicrosoftDefenderXdr implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [
-					{ name: 'Advanced Hunting', value: 'advancedHunting' },
-					{ name: 'Alert', value: 'alert' },
-					{ name: 'Incident', value: 'incident' },
-					{ name: 'Incident Task', value: 'incidentTask' },
-				],
+				options: RESOURCES.map(({ resource }) => ({
+					name: resource.displayName,
+					value: resource.value,
+				})),
 				default: 'incidentTask',
 			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['incidentTask'] } },
-				options: [
-					{
-						name: 'Execute Response Action',
-						value: 'executeResponseAction',
-						description:
-							'Run the remediation a Defender Experts incident task prescribes (isolate or release a device, restrict apps, antivirus scan, quarantine a file, collect an investigation package, submit an IoC rule)',
-						action: 'Execute a response action',
-					},
-					{
-						name: 'Get',
-						value: 'get',
-						description: 'Read one incident task by its ID',
-						action: 'Get an incident task',
-					},
-					{
-						name: 'Get Many',
-						value: 'getMany',
-						description: 'List incident tasks, optionally by status, action type or incident',
-						action: 'Get many incident tasks',
-					},
-					{
-						name: 'Update',
-						value: 'update',
-						description:
-							"Set an incident task's status (open, in progress, completed, failed, not relevant)",
-						action: 'Update an incident task',
-					},
-				],
-				default: 'executeResponseAction',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['incident'] } },
-				options: [
-					{
-						name: 'Add Comment',
-						value: 'addComment',
-						description: "Add a comment to an incident's audit trail",
-						action: 'Add a comment to an incident',
-					},
-					{
-						name: 'Get',
-						value: 'get',
-						description:
-							'Read one incident by its ID, with its status, severity, classification and alerts',
-						action: 'Get an incident',
-					},
-					{
-						name: 'Get Many',
-						value: 'getMany',
-						description:
-							'List incidents, newest first, optionally by status, severity, classification, assignee or date',
-						action: 'Get many incidents',
-					},
-					{
-						name: 'Update',
-						value: 'update',
-						description:
-							"Change an incident's status, classification, determination, assignee, tags, severity, name, description, summary or resolving comment",
-						action: 'Update an incident',
-					},
-				],
-				default: 'get',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['alert'] } },
-				options: [
-					{
-						name: 'Add Comment',
-						value: 'addComment',
-						description: "Add a comment to an alert's audit trail",
-						action: 'Add a comment to an alert',
-					},
-					{
-						name: 'Get',
-						value: 'get',
-						description: 'Read one alert by its ID, with its evidence',
-						action: 'Get an alert',
-					},
-					{
-						name: 'Get Many',
-						value: 'getMany',
-						description:
-							'List alerts, newest first, optionally by status, severity, service source or date',
-						action: 'Get many alerts',
-					},
-					{
-						name: 'Update',
-						value: 'update',
-						description: "Change an alert's status, classification, determination or assignee",
-						action: 'Update an alert',
-					},
-				],
-				default: 'get',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['advancedHunting'] } },
-				options: [
-					{
-						name: 'Run Query',
-						value: 'runQuery',
-						description:
-							'Run a KQL advanced hunting query over Defender XDR data (devices, processes, network, alerts); one item per result row',
-						action: 'Run an advanced hunting query',
-					},
-				],
-				default: 'runQuery',
-			},
-			...Object.values(RESOURCES).flatMap((operations) =>
+			// One Operation list per resource, from its operations' own labels, in alphabetical order as n8n lists them.
+			...RESOURCES.map(({ resource, operations, defaultOperation }): INodeProperties => {
+				const options = Object.entries(operations)
+					.map(([value, operation]) => ({ ...operation.option, value }))
+					.sort((one, other) => one.name.localeCompare(other.name));
+				return {
+					displayName: 'Operation',
+					name: 'operation',
+					type: 'options',
+					noDataExpression: true,
+					displayOptions: { show: { resource: [resource.value] } },
+					options,
+					default: defaultOperation,
+				};
+			}),
+			...RESOURCES.flatMap(({ operations }) =>
 				Object.values(operations).flatMap((operation) => operation.description),
 			),
 		],

@@ -9,8 +9,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { DefenderXdrError, redactSecrets } from '../shared/transport/graphError';
-import { GraphSession } from '../shared/transport/graphSession';
+import { DefenderXdrError, redactSecrets } from '../shared/transport/errors';
+import { ApiSession } from '../shared/transport/session';
 import { TRIGGER_EVENTS } from './events';
 import { activate, catchUp, newestMatching, savedCursor } from './pollCursor';
 
@@ -62,22 +62,22 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 		const isManual = this.getMode() === 'manual';
 
 		try {
-			const graph = await GraphSession.open(this);
 			const listing = event.listing(this);
+			const session = await ApiSession.open(this, listing.resource.api);
 			if (isManual) {
-				const newest = await newestMatching(graph, listing);
+				const newest = await newestMatching(session, listing);
 				return newest ? [[{ json: newest }]] : null;
 			}
 			const staticData = this.getWorkflowStaticData('node');
 			const cursor = savedCursor(staticData.cursor, event.value);
 			if (!cursor) {
-				staticData.cursor = await activate(graph, listing, event.value);
+				staticData.cursor = await activate(session, listing, event.value);
 				this.logger.info(
 					`Microsoft Defender XDR Trigger: watching for new ${event.entities} from now on; existing ones are not replayed`,
 				);
 				return null;
 			}
-			const { fresh, cursor: next } = await catchUp(graph, listing, cursor);
+			const { fresh, cursor: next } = await catchUp(session, listing, cursor);
 			// Written only after the whole list was read: a failed poll leaves the cursor where it was.
 			staticData.cursor = next;
 			return fresh.length ? [fresh.map((entity) => ({ json: entity }))] : null;

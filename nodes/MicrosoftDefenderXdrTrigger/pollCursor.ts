@@ -1,5 +1,5 @@
-import type { GraphSession } from '../shared/transport/graphSession';
-import { DefenderXdrError } from '../shared/transport/graphError';
+import type { ApiSession } from '../shared/transport/session';
+import { DefenderXdrError } from '../shared/transport/errors';
 import type { EntityListing, GraphEntity } from './events';
 
 /**
@@ -88,7 +88,7 @@ interface Seen {
  * entity is older than anything still wanted; otherwise every page is read.
  */
 async function scan(
-	graph: GraphSession,
+	session: ApiSession,
 	listing: EntityListing,
 	since: string | undefined,
 	canStopAfter: (oldestKeyOnPage: string) => boolean,
@@ -97,12 +97,9 @@ async function scan(
 	const visitedIds = new Set<string>();
 	let previousKey: string | undefined;
 	let newestFirst = listing.newestFirst;
-	for await (const page of graph.pages<GraphEntity>(
-		listing.version,
-		listing.path,
-		listing.query(since),
-		{ subject: listing.subject },
-	)) {
+	for await (const page of session.pages<GraphEntity>(listing.resource.path, listing.query(since), {
+		subject: listing.resource.subject,
+	})) {
 		let oldestKeyOnPage: string | undefined;
 		for (const entity of page.items) {
 			const key = createdKey(entity?.createdDateTime);
@@ -119,7 +116,7 @@ async function scan(
 		if (page.nextLinkRefused) {
 			throw new DefenderXdrError({
 				code: 'foreignNextLink',
-				message: `Graph sent a next-page link to another origin than ${graph.endpoints.graphRoot}; it was not followed, so the token is not sent there. The list is incomplete, so nothing is emitted and the trigger's position stays where it was.`,
+				message: `${session.api.name} sent a next-page link to another origin than ${session.endpoints.root}; it was not followed, so the token is not sent there. The list is incomplete, so nothing is emitted and the trigger's position stays where it was.`,
 			});
 		}
 		if (newestFirst && oldestKeyOnPage !== undefined && canStopAfter(oldestKeyOnPage)) return;
@@ -131,17 +128,17 @@ async function scan(
  * `nowMs` is the time of the poll: no entity, whatever its `createdDateTime`, moves the cursor past it.
  */
 export async function activate(
-	graph: GraphSession,
+	session: ApiSession,
 	listing: EntityListing,
 	event: string,
-	nowMs = Date.now(),
+	nowMs = session.clock.now(),
 ): Promise<PollCursor> {
 	const lookBack = new LookBack(
 		{ event, createdDateTime: null, windowStart: null, seenIds: {} },
 		nowMs,
 	);
 	await scan(
-		graph,
+		session,
 		listing,
 		undefined,
 		(oldest) => lookBack.newest !== null && oldest < lookBackFrom(lookBack.newest),
@@ -152,16 +149,16 @@ export async function activate(
 
 /** Everything that matches, was created since `windowStart` and was not seen before, oldest first. */
 export async function catchUp(
-	graph: GraphSession,
+	session: ApiSession,
 	listing: EntityListing,
 	cursor: PollCursor,
-	nowMs = Date.now(),
+	nowMs = session.clock.now(),
 ): Promise<{ fresh: GraphEntity[]; cursor: PollCursor }> {
 	const lookBack = new LookBack(cursor, nowMs);
 	const windowStart = lookBack.start;
 	const fresh: Seen[] = [];
 	await scan(
-		graph,
+		session,
 		listing,
 		windowStart ?? undefined,
 		(oldest) => windowStart !== null && oldest < windowStart,
@@ -176,12 +173,12 @@ export async function catchUp(
 
 /** The newest matching entity, for a manual test run; the cursor is not touched. */
 export async function newestMatching(
-	graph: GraphSession,
+	session: ApiSession,
 	listing: EntityListing,
 ): Promise<GraphEntity | undefined> {
 	let newest: Seen | undefined;
 	await scan(
-		graph,
+		session,
 		listing,
 		undefined,
 		(oldest) => newest !== undefined && oldest < newest.key,

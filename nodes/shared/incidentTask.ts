@@ -87,9 +87,6 @@ const actionStatusesMatchGraph: SameValues<
 > = true;
 void [actionTypesMatchGraph, statusesMatchGraph, actionStatusesMatchGraph];
 
-/** Graph's largest page (`$top`) for incident tasks. */
-export const MAX_PAGE_SIZE = 500;
-
 /**
  * Graph promises no order for the task list unless asked; `lastUpdateDateTime` is the one property it documents for
  * `$orderby`, so lists that should start with the most recent tasks ask for it.

@@ -1,4 +1,4 @@
-import { DefenderXdrError } from './transport/graphError';
+import { DefenderXdrError } from './transport/errors';
 
 /**
  * Reading what a user (or an expression, or an AI agent) put in a parameter. Every value is checked before it

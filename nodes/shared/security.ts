@@ -1,7 +1,6 @@
 import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
 
-import { RESOURCE_CLOUDS } from './cloud';
-import type { GraphSubject } from './transport/graphError';
+import type { RequestSubject } from './transport/errors';
 
 /**
  * Incidents, alerts (alerts_v2) and advanced hunting, named once: the values Graph accepts for each field
@@ -114,49 +113,8 @@ export const SERVICE_SOURCE_LABELS: Record<string, string> = {
 	unknown: 'Unknown',
 };
 
-/** Graph's largest pages: incidents 50, alerts 2,000 (alerts_v2 `$top`). */
-export const INCIDENT_PAGE_SIZE = 50;
-export const ALERT_PAGE_SIZE = 2000;
-
-export const INCIDENT_SUBJECT: GraphSubject = {
-	name: 'incident',
-	onBadRequest: 'the incident ID and the values sent',
-	onNotFound: "the incident ID and that the credential's tenant is the one the incident belongs to",
-	onForbidden:
-		'Check that the app registration has the Graph application permission SecurityIncident.Read.All (to read incidents) or SecurityIncident.ReadWrite.All (to update them or add comments), with admin consent',
-	unknownOutcome:
-		'the change may or may not have been made. Check the incident in the Defender portal before sending it again.',
-	offeredIn: RESOURCE_CLOUDS.incidents,
-};
-
-export const ALERT_SUBJECT: GraphSubject = {
-	name: 'alert',
-	onBadRequest: 'the alert ID and the values sent',
-	onNotFound: "the alert ID and that the credential's tenant is the one the alert belongs to",
-	onForbidden:
-		'Check that the app registration has the Graph application permission SecurityAlert.Read.All (to read alerts) or SecurityAlert.ReadWrite.All (to update them or add comments), with admin consent',
-	unknownOutcome:
-		'the change may or may not have been made. Check the alert in the Defender portal before sending it again.',
-	offeredIn: RESOURCE_CLOUDS.alerts,
-};
-
-/** Graph lets one advanced hunting request run for up to 3 minutes. */
-export const HUNTING_TIME_LIMIT_SECONDS = 180;
-
-export const HUNTING_SUBJECT: GraphSubject = {
-	name: 'hunting query',
-	// A query has no ID: what Graph refuses is its KQL or its time range.
-	onBadRequest: "the query's KQL and the Timespan",
-	onNotFound:
-		"that the credential's Cloud (and, for Custom, its Graph URL) reaches Microsoft Graph",
-	onForbidden:
-		'Check that the app registration has the Graph application permission ThreatHunting.Read.All with admin consent',
-	unknownOutcome: `the query may still be running in Defender and counting against the tenant's advanced hunting quota, so it was not sent again. Narrow the query (Graph stops one after ${HUNTING_TIME_LIMIT_SECONDS / 60} minutes), or give Request Timeout more than ${HUNTING_TIME_LIMIT_SECONDS} s, before running it again.`,
-	offeredIn: RESOURCE_CLOUDS.advancedHunting,
-};
-
 /** A comment that was sent and whose answer was lost may be there already: it is reported, never sent twice. */
-export function commentUnknownOutcome(subject: GraphSubject): GraphSubject {
+export function commentUnknownOutcome(subject: RequestSubject): RequestSubject {
 	return {
 		...subject,
 		unknownOutcome: `the comment may or may not have been added. Check the ${subject.name}'s comments in the Defender portal before adding it again.`,

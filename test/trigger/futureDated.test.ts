@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { INCIDENT_TASK_SUBJECT } from '../../nodes/shared/transport/graphError';
-import type { GraphSession } from '../../nodes/shared/transport/graphSession';
+import { INCIDENT_TASK } from '../../nodes/shared/resources/incidentTask';
+import type { ApiSession } from '../../nodes/shared/transport/session';
 import type { EntityListing, GraphEntity } from '../../nodes/MicrosoftDefenderXdrTrigger/events';
 import {
 	activate,
@@ -17,17 +17,17 @@ const { createEngine, simulatorCredential } = require('../harness/n8n-engine.js'
 /** A Graph list served from fixed pages. */
 function listedGraph(items: GraphEntity[]) {
 	return {
-		endpoints: { graphRoot: 'https://graph.example' },
+		api: { name: 'Graph' },
+		endpoints: { root: 'https://graph.example' },
+		clock: { now: () => Date.now() },
 		async *pages() {
 			yield { items, nextLinkRefused: false };
 		},
-	} as unknown as GraphSession;
+	} as unknown as ApiSession;
 }
 
 const unorderedList: EntityListing = {
-	version: 'beta',
-	path: '/security/incidentTasks',
-	subject: INCIDENT_TASK_SUBJECT,
+	resource: INCIDENT_TASK,
 	query: () => ({}),
 	matches: () => true,
 	newestFirst: false,

@@ -1,6 +1,6 @@
-import type { GraphSession } from '../../nodes/shared/transport/graphSession';
+import type { ApiSession } from '../../nodes/shared/transport/session';
 import type { EntityListing, GraphEntity } from '../../nodes/MicrosoftDefenderXdrTrigger/events';
-import { ALERT_SUBJECT } from '../../nodes/shared/security';
+import { ALERT } from '../../nodes/shared/resources/alert';
 import {
 	activate,
 	catchUp,
@@ -15,21 +15,21 @@ import {
 function pagedGraph(pages: GraphEntity[][]) {
 	const read = { pages: 0 };
 	const graph = {
-		endpoints: { graphRoot: 'https://graph.example' },
+		api: { name: 'Graph' },
+		endpoints: { root: 'https://graph.example' },
+		clock: { now: () => Date.now() },
 		async *pages() {
 			for (const items of pages) {
 				read.pages++;
 				yield { items, nextLinkRefused: false };
 			}
 		},
-	} as unknown as GraphSession;
+	} as unknown as ApiSession;
 	return { graph, read };
 }
 
 const newestFirstList: EntityListing = {
-	version: 'v1.0',
-	path: '/security/alerts_v2',
-	subject: ALERT_SUBJECT,
+	resource: ALERT,
 	query: () => ({}),
 	matches: () => true,
 	newestFirst: true,

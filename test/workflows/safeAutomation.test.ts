@@ -163,7 +163,9 @@ describe('AI-agent tool', () => {
 	it('refuses to execute unless Allow Execute as AI Tool is ticked, and tells the agent why', async () => {
 		await expect(
 			world.engine.callTool(toolNode({ operation: 'executeResponseAction' }), isolate),
-		).rejects.toThrow(/turned off for this node.*executed: no/);
+		).rejects.toThrow(
+			/may not execute response actions.*Allow Execute as AI Tool.*code: changeNotAllowedAsTool, executed: no/,
+		);
 		expect(world.sim.requests).toEqual([]);
 	});
 

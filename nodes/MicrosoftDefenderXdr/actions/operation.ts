@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parameterError, toBoolean, toInteger, toNumber } from '../../shared/parameters';
-import { DefenderXdrError } from '../../shared/transport/graphError';
-import type { GraphSession } from '../../shared/transport/graphSession';
+import { toBoolean, toInteger, toNumber } from '../../shared/parameters';
+import { AGENT_OPT_INS, type Resource, type Write } from '../../shared/resources/resource';
+import { DefenderXdrError } from '../../shared/transport/errors';
 import { DEFAULT_REQUEST_SETTINGS, type RequestSettings } from '../../shared/transport/retryPolicy';
+import type { ApiSession } from '../../shared/transport/session';
 
 /** How the node was called: by a workflow, or by an AI agent using it as a tool. */
 export interface OperationRun {
@@ -18,13 +19,15 @@ export interface OperationResult {
 
 /** Every operation has this shape, so the router needs to know nothing about any of them. */
 export interface Operation {
+	/** How the Operation list shows it; its value is the operation's key in its resource's index. */
+	option: { name: string; description: string; action: string };
 	/** The parameters it shows, each already limited to its resource and operation. */
 	description: INodeProperties[];
 	/** The fields that say which input an output item is about; an Error item carries them too. */
 	subject(this: IExecuteFunctions, itemIndex: number): IDataObject;
 	execute(
 		this: IExecuteFunctions,
-		graph: GraphSession,
+		session: ApiSession,
 		itemIndex: number,
 		run: OperationRun,
 	): Promise<OperationResult>;
@@ -140,31 +143,40 @@ export function rawParameter(ctx: IExecuteFunctions, name: string, itemIndex: nu
 	}
 }
 
-/** The option that lets an AI agent change the tenant through an operation (off: it may only read). */
-export function allowAsToolOption(what: string): INodeProperties {
+/** The option that lets an AI agent make one resource's write (off: the agent may only read, or make a dry run). */
+export function agentOptInOption(resource: Resource, operation: string): INodeProperties {
+	const write = resource.writes[operation];
 	return {
-		displayName: 'Allow as AI Tool',
-		name: 'allowAsTool',
+		displayName: AGENT_OPT_INS[write.optIn],
+		name: write.optIn,
 		type: 'boolean',
 		default: false,
-		description: `Whether an AI agent using this node as a tool may ${what}. Off: the agent can only read.`,
+		description: `Whether an AI agent using this node as a tool may ${write.what}. Off: the agent can only read${hasDryRun(write) ? ' and make dry runs' : ''}.`,
 	};
 }
 
-/** Refuses a change requested by an AI agent unless the node opts in; nothing is sent. */
-export function refuseChangeFromAgent(
+const hasDryRun = (write: Write) => write.dryRun === true;
+
+/**
+ * The one gate for every write an AI agent asks for: refused, with nothing sent, unless the node opts in. A dry run
+ * changes nothing, so it passes.
+ */
+export function refuseWriteFromAgent(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
+	write: Write | undefined,
 	run: OperationRun,
-	what: string,
 ): void {
-	if (!run.isToolCall) return;
+	if (!write || !run.isToolCall) return;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	if (toBoolean(options.allowAsTool, 'Allow as AI Tool')) return;
-	throw parameterError(
-		'changeNotAllowedAsTool',
-		`An AI agent may not ${what} through this node: tick "Allow as AI Tool" in its options to let it. Nothing was changed`,
-	);
+	if (toBoolean(options.dryRun, 'Dry Run')) return;
+	const optIn = AGENT_OPT_INS[write.optIn];
+	if (toBoolean(options[write.optIn], optIn)) return;
+	throw new DefenderXdrError({
+		code: 'changeNotAllowedAsTool',
+		message: `An AI agent may not ${write.what} through this node: tick "${optIn}" in its options to let it${hasDryRun(write) ? ', or use a dry run' : ''}. Nothing was changed.`,
+		executed: 'no',
+	});
 }
 
 /** Return All and Limit, as every Get Many shows them. */
@@ -199,7 +211,7 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
  * carry the token there), and then nothing is returned: an incomplete list is not passed off as the list.
  */
 export async function collect<T extends IDataObject>(
-	graph: GraphSession,
+	session: ApiSession,
 	pages: AsyncIterable<{ items: T[]; nextLinkRefused: boolean }>,
 	limit: number,
 	noun: string,
@@ -215,7 +227,7 @@ export async function collect<T extends IDataObject>(
 		if (page.nextLinkRefused) {
 			throw new DefenderXdrError({
 				code: 'foreignNextLink',
-				message: `Graph sent a next-page link to another origin than ${graph.endpoints.graphRoot}; it was not followed, so the token is not sent there. ${kept.length} ${noun} had been read; the list is incomplete, so none are returned.`,
+				message: `${session.api.name} sent a next-page link to another origin than ${session.endpoints.root}; it was not followed, so the token is not sent there. ${kept.length} ${noun} had been read; the list is incomplete, so none are returned.`,
 			});
 		}
 	}

@@ -5,21 +5,30 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { DefenderXdrError, redactSecrets, type Executed } from '../../shared/transport/graphError';
-import { GraphSession } from '../../shared/transport/graphSession';
+import type { Resource } from '../../shared/resources/resource';
+import { DefenderXdrError, redactSecrets, type Executed } from '../../shared/transport/errors';
+import { ApiSession } from '../../shared/transport/session';
 import * as advancedHunting from './advancedHunting';
 import * as alert from './alert';
 import * as incident from './incident';
 import * as incidentTask from './incidentTask';
-import { readRequestSettings, type Operation } from './operation';
+import { readRequestSettings, refuseWriteFromAgent, type Operation } from './operation';
 
-/** Every resource and its operations, by their parameter values. */
-export const RESOURCES: Record<string, Record<string, Operation>> = {
-	incidentTask,
-	incident,
-	alert,
+/** A resource and its operations, by their parameter values. */
+export interface ResourceActions {
+	resource: Resource;
+	operations: Record<string, Operation>;
+	/** The operation a new node starts with; saved workflows omit it, so it never changes. */
+	defaultOperation: string;
+}
+
+/** Every resource of the node, in the order the Resource list shows them. */
+export const RESOURCES: readonly ResourceActions[] = [
 	advancedHunting,
-};
+	alert,
+	incident,
+	incidentTask,
+];
 
 const SUCCESS = 0;
 const ERROR = 1;
@@ -37,11 +46,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
+	const actions = RESOURCES.find((candidate) => candidate.resource.value === resource);
 	const operation =
-		hasOwn(RESOURCES, resource) && hasOwn(RESOURCES[resource], operationName)
-			? RESOURCES[resource][operationName]
+		actions && hasOwn(actions.operations, operationName)
+			? actions.operations[operationName]
 			: undefined;
-	if (!operation) {
+	if (!actions || !operation) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operationName}" of "${resource}" is not supported`,
@@ -49,16 +59,20 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 	const isToolCall = this.getNode().type.endsWith('Tool');
 
-	let graph: GraphSession;
+	const { api } = actions.resource;
+	const write = hasOwn(actions.resource.writes, operationName)
+		? actions.resource.writes[operationName]
+		: undefined;
+
+	let session: ApiSession;
 	let concurrency: number;
 	try {
 		const requests = readRequestSettings(this, operation.defaultRequestTimeoutSeconds);
 		concurrency = requests.concurrency;
-		graph = await GraphSession.open(this, requests.settings);
+		session = await ApiSession.open(this, api, requests.settings);
 	} catch (error) {
 		throw new NodeOperationError(this.getNode(), redactSecrets((error as Error).message), {
-			description:
-				'Check the options and the Microsoft Defender XDR credential selected on this node.',
+			description: `Check the options and the ${api.credentialName} credential selected on this node.`,
 		});
 	}
 
@@ -85,7 +99,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const completions: Array<Promise<void>> = [];
 	await runPool(items.length, concurrency, async (itemIndex) => {
 		try {
-			const result = await operation.execute.call(this, graph, itemIndex, { isToolCall });
+			refuseWriteFromAgent(this, itemIndex, write, { isToolCall });
+			const result = await operation.execute.call(this, session, itemIndex, { isToolCall });
 			outcomes[itemIndex] = { output: SUCCESS, json: result.items };
 			const { awaitCompletion } = result;
 			if (awaitCompletion) {

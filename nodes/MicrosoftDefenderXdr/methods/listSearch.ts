@@ -7,13 +7,12 @@ import {
 } from 'n8n-workflow';
 
 import { RECENTLY_UPDATED_FIRST } from '../../shared/incidentTask';
-import { ALERT_SUBJECT, INCIDENT_SUBJECT } from '../../shared/security';
-import {
-	INCIDENT_TASK_SUBJECT,
-	redactSecrets,
-	type GraphSubject,
-} from '../../shared/transport/graphError';
-import { GraphSession, type GraphVersion } from '../../shared/transport/graphSession';
+import { ALERT } from '../../shared/resources/alert';
+import { INCIDENT } from '../../shared/resources/incident';
+import { INCIDENT_TASK } from '../../shared/resources/incidentTask';
+import type { Resource } from '../../shared/resources/resource';
+import { redactSecrets } from '../../shared/transport/errors';
+import { ApiSession } from '../../shared/transport/session';
 
 /**
  * The editor's pick lists: the newest records first, narrowed by what the user types. Graph cannot search these
@@ -28,10 +27,8 @@ const PAGES_PER_SEARCH = 5;
 const LIST_REQUEST_SETTINGS = { maxRetries: 1, maxRetryWaitSeconds: 5, requestTimeoutSeconds: 30 };
 
 interface PickList {
-	version: GraphVersion;
-	path: string;
+	resource: Resource;
 	query: Record<string, string>;
-	subject: GraphSubject;
 	/** What the list shows for a record; the text typed in the search box is matched against it and the ID. */
 	label(record: IDataObject): string;
 	/** The record's page in the Defender portal, when Graph gives one. */
@@ -54,10 +51,11 @@ async function search(
 	const results: INodeListSearchItems[] = [];
 	let nextLink = paginationToken || undefined;
 	try {
-		const graph = await GraphSession.open(ctx, LIST_REQUEST_SETTINGS);
+		const { resource } = list;
+		const session = await ApiSession.open(ctx, resource.api, LIST_REQUEST_SETTINGS);
 		for (let read = 0; read < PAGES_PER_SEARCH; read++) {
-			const page = await graph.page(list.version, list.path, list.query, nextLink, {
-				subject: list.subject,
+			const page = await session.page(resource.path, list.query, nextLink, {
+				subject: resource.subject,
 			});
 			for (const record of page.items) {
 				const id = text(record.id);
@@ -71,8 +69,7 @@ async function search(
 		}
 	} catch (error) {
 		throw new NodeOperationError(ctx.getNode(), redactSecrets((error as Error).message), {
-			description:
-				'Check the Microsoft Defender XDR credential selected on this node, or give the ID instead.',
+			description: `Check the ${list.resource.api.credentialName} credential selected on this node, or give the ID instead.`,
 		});
 	}
 	return { results, paginationToken: nextLink };
@@ -91,30 +88,24 @@ function listSearchOf(list: PickList) {
 
 /** Incidents, newest first (the order Graph documents for them; the list takes no $orderby): "Ransomware on three workstations (1008)". */
 export const searchIncidents = listSearchOf({
-	version: 'v1.0',
-	path: '/security/incidents',
+	resource: INCIDENT,
 	query: { $top: String(PAGE_SIZE) },
-	subject: INCIDENT_SUBJECT,
 	label: (incident) => `${text(incident.displayName) || 'Incident'} (${text(incident.id)})`,
 	url: (incident) => portalUrl(incident.incidentWebUrl),
 });
 
 /** Alerts, newest first (Graph's own order for alerts_v2, which takes no $orderby): "Ransomware detected (da63…)". */
 export const searchAlerts = listSearchOf({
-	version: 'v1.0',
-	path: '/security/alerts_v2',
+	resource: ALERT,
 	query: { $top: String(PAGE_SIZE) },
-	subject: ALERT_SUBJECT,
 	label: (alert) => `${text(alert.title) || 'Alert'} (${text(alert.id)})`,
 	url: (alert) => portalUrl(alert.alertWebUrl),
 });
 
 /** Incident tasks, most recently updated first (the one order Graph documents for them): "Isolate device · open". */
 export const searchIncidentTasks = listSearchOf({
-	version: 'beta',
-	path: '/security/incidentTasks',
+	resource: INCIDENT_TASK,
 	query: { $top: String(PAGE_SIZE), $orderby: RECENTLY_UPDATED_FIRST },
-	subject: INCIDENT_TASK_SUBJECT,
 	label: (task) =>
 		[text(task.displayName) || text(task.id), text(task.actionType), text(task.status)]
 			.filter(Boolean)

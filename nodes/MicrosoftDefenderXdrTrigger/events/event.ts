@@ -1,7 +1,6 @@
 import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
-import type { GraphSubject } from '../../shared/transport/graphError';
-import type { GraphVersion } from '../../shared/transport/graphSession';
+import type { Resource } from '../../shared/resources/resource';
 
 /** An incident task, incident or alert as Graph lists it; the trigger relies only on these two fields. */
 export interface GraphEntity extends IDataObject {
@@ -11,10 +10,8 @@ export interface GraphEntity extends IDataObject {
 
 /** How to list one kind of entity with the filters the user chose. */
 export interface EntityListing {
-	version: GraphVersion;
-	path: string;
-	/** What the list is of: where Microsoft offers it and what to check when Graph refuses it. */
-	subject: GraphSubject;
+	/** What the list is of: its collection, where Microsoft offers it and what to check when it is refused. */
+	resource: Resource;
 	/** Query options for the entities created at or after `since` (all of them when undefined). */
 	query(since: string | undefined): Record<string, string>;
 	/** The filters Graph cannot apply on its side; true when the entity should trigger. */

@@ -1,4 +1,5 @@
-import { ALERT_STATUSES, ALERT_SUBJECT } from '../../shared/security';
+import { ALERT } from '../../shared/resources/alert';
+import { ALERT_STATUSES } from '../../shared/security';
 import type { TriggerEvent } from './event';
 import { securityFilters, securityListing } from './securityFilters';
 
@@ -8,5 +9,5 @@ export const newAlert: TriggerEvent = {
 	description: 'Triggers when Microsoft Defender XDR raises an alert (alerts_v2)',
 	entities: 'alerts',
 	properties: securityFilters('newAlert', ALERT_STATUSES),
-	listing: (ctx) => securityListing(ctx, '/security/alerts_v2', ALERT_SUBJECT, ALERT_STATUSES),
+	listing: (ctx) => securityListing(ctx, ALERT, ALERT_STATUSES),
 };

@@ -1,4 +1,5 @@
-import { INCIDENT_STATUSES, INCIDENT_SUBJECT } from '../../shared/security';
+import { INCIDENT } from '../../shared/resources/incident';
+import { INCIDENT_STATUSES } from '../../shared/security';
 import type { TriggerEvent } from './event';
 import { securityFilters, securityListing } from './securityFilters';
 
@@ -8,6 +9,5 @@ export const newIncident: TriggerEvent = {
 	description: 'Triggers when Microsoft Defender XDR creates an incident',
 	entities: 'incidents',
 	properties: securityFilters('newIncident', INCIDENT_STATUSES),
-	listing: (ctx) =>
-		securityListing(ctx, '/security/incidents', INCIDENT_SUBJECT, INCIDENT_STATUSES),
+	listing: (ctx) => securityListing(ctx, INCIDENT, INCIDENT_STATUSES),
 };

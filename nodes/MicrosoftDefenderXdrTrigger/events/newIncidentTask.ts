@@ -4,10 +4,9 @@ import {
 	ALL_ACTION_TYPES,
 	EXECUTABLE_ACTION_TYPES,
 	isExecutableActionType,
-	MAX_PAGE_SIZE,
 } from '../../shared/incidentTask';
 import { emptyFilterError, isBlank, toBoolean, toChoices } from '../../shared/parameters';
-import { INCIDENT_TASK_SUBJECT } from '../../shared/transport/graphError';
+import { INCIDENT_TASK } from '../../shared/resources/incidentTask';
 import type { EntityListing, TriggerEvent } from './event';
 
 const show = { event: ['newIncidentTask'] };
@@ -56,11 +55,9 @@ function listing(ctx: IPollFunctions): EntityListing {
 		ALL_ACTION_TYPES,
 	);
 	return {
-		version: 'beta',
-		path: '/security/incidentTasks',
-		subject: INCIDENT_TASK_SUBJECT,
+		resource: INCIDENT_TASK,
 		query: () => {
-			const query: Record<string, string> = { $top: String(MAX_PAGE_SIZE) };
+			const query: Record<string, string> = { $top: String(INCIDENT_TASK.pageSize) };
 			if (actionTypes.length === 1) query.$filter = `actionType eq '${actionTypes[0]}'`;
 			return query;
 		},

@@ -2,7 +2,7 @@ import type { INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { toChoices } from '../../shared/parameters';
 import { choices, SEVERITIES } from '../../shared/security';
-import type { GraphSubject } from '../../shared/transport/graphError';
+import type { Resource } from '../../shared/resources/resource';
 import type { EntityListing } from './event';
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
@@ -40,16 +40,13 @@ export function securityFilters(event: string, statuses: readonly string[]): INo
  */
 export function securityListing(
 	ctx: IPollFunctions,
-	path: string,
-	subject: GraphSubject,
+	resource: Resource,
 	knownStatuses: readonly string[],
 ): EntityListing {
 	const severities = toChoices(ctx.getNodeParameter('severity', []), 'Severity filter', SEVERITIES);
 	const statuses = toChoices(ctx.getNodeParameter('status', []), 'Status filter', knownStatuses);
 	return {
-		version: 'v1.0',
-		path,
-		subject,
+		resource,
 		query: (since) => {
 			const conditions: string[] = [];
 			if (since) conditions.push(`createdDateTime ge ${since}`);

@@ -14,7 +14,7 @@ export class RequestPacer {
 	private intervalMs = 0;
 	private nextSlotMs = 0;
 
-	constructor(private readonly now: () => number = Date.now) {}
+	constructor(private readonly now: () => number) {}
 
 	/** How long the caller waits before sending; every call takes the next free slot. */
 	nextDelayMs(): number {

@@ -22,7 +22,7 @@ export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
 };
 
 /** `Retry-After` as seconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
-export function parseRetryAfter(value: unknown, nowMs = Date.now()): number | undefined {
+export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
 	if (Array.isArray(value)) value = value[0];
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
 	const text = String(value).trim();

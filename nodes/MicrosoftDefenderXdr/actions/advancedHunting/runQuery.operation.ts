@@ -6,9 +6,19 @@ import {
 } from 'n8n-workflow';
 
 import { describeValue, impossibleDateReason, parameterError } from '../../../shared/parameters';
-import { HUNTING_SUBJECT, HUNTING_TIME_LIMIT_SECONDS } from '../../../shared/security';
-import type { GraphSession } from '../../../shared/transport/graphSession';
+import {
+	ADVANCED_HUNTING,
+	HUNTING_TIME_LIMIT_SECONDS,
+} from '../../../shared/resources/advancedHunting';
+import type { ApiSession } from '../../../shared/transport/session';
 import { optionsProperty, rawParameter, type OperationResult } from '../operation';
+
+export const option = {
+	name: 'Run Query',
+	description:
+		'Run a KQL advanced hunting query over Defender XDR data (devices, processes, network, alerts); one item per result row',
+	action: 'Run an advanced hunting query',
+};
 
 /** Graph may take up to 3 minutes to answer a query: the default Request Timeout waits that long and a little more. */
 export const defaultRequestTimeoutSeconds = HUNTING_TIME_LIMIT_SECONDS + 20;
@@ -94,7 +104,7 @@ export function subject(this: IExecuteFunctions, itemIndex: number): IDataObject
  */
 export async function execute(
 	this: IExecuteFunctions,
-	graph: GraphSession,
+	session: ApiSession,
 	itemIndex: number,
 ): Promise<OperationResult> {
 	const query = this.getNodeParameter('query', itemIndex, '') as unknown;
@@ -118,11 +128,10 @@ export async function execute(
 		Query: query,
 		...(timespan ? { Timespan: (timespan as string).trim() } : {}),
 	};
-	const { body: results } = await graph.post<{ results?: IDataObject[] }>(
-		'v1.0',
-		'/security/runHuntingQuery',
+	const { body: results } = await session.post<{ results?: IDataObject[] }>(
+		ADVANCED_HUNTING.path,
 		body,
-		{ safeToRepeat: false, subject: HUNTING_SUBJECT },
+		{ safeToRepeat: false, subject: ADVANCED_HUNTING.subject },
 	);
 	return { items: results?.results ?? [] };
 }

@@ -1,11 +1,10 @@
 import {
-	ALERT_PAGE_SIZE,
 	ALERT_STATUSES,
-	ALERT_SUBJECT,
 	choices,
 	SERVICE_SOURCE_LABELS,
 	SERVICE_SOURCES,
 } from '../../../shared/security';
+import { ALERT } from '../../../shared/resources/alert';
 import { addCommentOperation } from '../entity/addComment.operation';
 import type { SecurityEntity } from '../entity/entity';
 import {
@@ -23,16 +22,13 @@ const statusChoices = choices(ALERT_STATUSES);
 
 /** Alerts (Graph v1.0 `/security/alerts_v2`). */
 const alert: SecurityEntity = {
-	resource: 'alert',
+	resource: ALERT,
 	noun: 'alert',
 	idParameter: 'alertId',
 	idLabel: 'Alert ID',
 	idPlaceholder: 'e.g. da637551227677560813_-961444813',
 	searchListMethod: 'searchAlerts',
 	portalSegment: 'alerts',
-	path: '/security/alerts_v2',
-	pageSize: ALERT_PAGE_SIZE,
-	subject: ALERT_SUBJECT,
 	filters: [
 		{
 			name: 'status',
@@ -68,7 +64,19 @@ const alert: SecurityEntity = {
 	],
 };
 
-export const get = getOperation(alert);
-export const getMany = getManyOperation(alert);
-export const update = updateOperation(alert);
-export const addComment = addCommentOperation(alert);
+export const resource = ALERT;
+
+export const defaultOperation = 'get';
+
+export const operations = {
+	addComment: addCommentOperation(alert),
+	get: getOperation(alert, 'Read one alert by its ID, with its evidence'),
+	getMany: getManyOperation(
+		alert,
+		'List alerts, newest first, optionally by status, severity, service source or date',
+	),
+	update: updateOperation(
+		alert,
+		"Change an alert's status, classification, determination or assignee",
+	),
+};

@@ -2,14 +2,10 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 
 import { commentUnknownOutcome } from '../../../shared/security';
 import { describeValue, parameterError } from '../../../shared/parameters';
-import type { GraphSession } from '../../../shared/transport/graphSession';
-import {
-	allowAsToolOption,
-	optionsProperty,
-	refuseChangeFromAgent,
-	type Operation,
-} from '../operation';
-import { entityPath, entitySubject, idProperty, readEntityId, type SecurityEntity } from './entity';
+import { recordPath } from '../../../shared/resources/resource';
+import type { ApiSession } from '../../../shared/transport/session';
+import { agentOptInOption, optionsProperty, type Operation } from '../operation';
+import { entitySubject, idProperty, readEntityId, type SecurityEntity } from './entity';
 
 const MAX_COMMENT = 10_000;
 
@@ -31,18 +27,23 @@ export function addCommentOperation(entity: SecurityEntity): Operation {
 				'e.g. Isolated ws-fin-042 (request 5f1c…); classified as true positive, ransomware',
 			description: `The text to add to the ${entity.noun}'s comments`,
 		},
-		optionsProperty([allowAsToolOption(`comment on ${entity.noun}s`)]),
+		optionsProperty([agentOptInOption(entity.resource, 'addComment')]),
 	];
-	const subject = commentUnknownOutcome(entity.subject);
+	const subject = commentUnknownOutcome(entity.resource.subject);
 	return {
+		option: {
+			name: 'Add Comment',
+			description: `Add a comment to an ${entity.noun}'s audit trail`,
+			action: `Add a comment to an ${entity.noun}`,
+		},
 		description: updateDisplayOptions(
-			{ show: { resource: [entity.resource], operation: ['addComment'] } },
+			{ show: { resource: [entity.resource.value], operation: ['addComment'] } },
 			properties,
 		),
 		subject(this: IExecuteFunctions, itemIndex: number) {
 			return entitySubject(this, entity, itemIndex);
 		},
-		async execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, run) {
+		async execute(this: IExecuteFunctions, session: ApiSession, itemIndex: number) {
 			const id = readEntityId(this, entity, itemIndex);
 			const comment = this.getNodeParameter('comment', itemIndex, '') as unknown;
 			if (typeof comment !== 'string' || comment.trim() === '' || comment.length > MAX_COMMENT) {
@@ -51,10 +52,8 @@ export function addCommentOperation(entity: SecurityEntity): Operation {
 					`Comment: ${describeValue(comment)} is not text of 1 to ${MAX_COMMENT} characters`,
 				);
 			}
-			refuseChangeFromAgent(this, itemIndex, run, `comment on ${entity.noun}s`);
-			const answer = await graph.post<{ value?: unknown[] }>(
-				'v1.0',
-				entityPath(entity, id, '/comments'),
+			const answer = await session.post<{ value?: unknown[] }>(
+				recordPath(entity.resource, id, '/comments'),
 				{ '@odata.type': 'microsoft.graph.security.alertComment', comment },
 				{ subject },
 			);

@@ -8,7 +8,7 @@ import {
 	parameterError,
 	toChoice,
 } from '../../../shared/parameters';
-import type { GraphSubject } from '../../../shared/transport/graphError';
+import type { Resource } from '../../../shared/resources/resource';
 import { idLocatorProperty, locatedIdOf, readLocatedId, type IdLocator } from '../idLocator';
 
 /** One filter of Get Many: a field of the entity, compared with `eq`, or with `ge` for "after" dates. */
@@ -25,7 +25,7 @@ export interface EntityFilter {
 
 /** Incidents and alerts are read, listed, updated and commented on the same way; this is what differs. */
 export interface SecurityEntity {
-	resource: string;
+	resource: Resource;
 	/** "incident" or "alert", for messages and output. */
 	noun: string;
 	/** The ID parameter, also the key of the ID in output items: `incidentId`, `alertId`. */
@@ -36,10 +36,6 @@ export interface SecurityEntity {
 	searchListMethod: string;
 	/** The Defender portal's path segment for one of them: `https://security.microsoft.com/<segment>/<id>`. */
 	portalSegment: string;
-	/** The collection, e.g. `/security/incidents` (Graph v1.0). */
-	path: string;
-	pageSize: number;
-	subject: GraphSubject;
 	filters: EntityFilter[];
 	/** The fields Update may write, as n8n shows them; only those set go into the PATCH body. */
 	updateFields: INodeProperties[];
@@ -76,10 +72,6 @@ export function readEntityId(
 		itemIndex,
 		`invalid${entity.idParameter[0].toUpperCase()}${entity.idParameter.slice(1)}`,
 	);
-}
-
-export function entityPath(entity: SecurityEntity, id: string, tail = ''): string {
-	return `${entity.path}/${encodeURIComponent(id)}${tail}`;
 }
 
 /** Which entity an output item is about; Get Many has no single ID. */

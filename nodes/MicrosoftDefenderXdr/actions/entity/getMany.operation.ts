@@ -5,7 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import type { GraphSession } from '../../../shared/transport/graphSession';
+import type { ApiSession } from '../../../shared/transport/session';
 import {
 	collect,
 	LISTING_PROPERTIES,
@@ -16,33 +16,36 @@ import {
 import { entitySubject, filterCondition, filterProperties, type SecurityEntity } from './entity';
 
 /** Get Many: incidents or alerts, newest first, filtered by Graph, paged on the Graph root only. */
-export function getManyOperation(entity: SecurityEntity): Operation {
+export function getManyOperation(entity: SecurityEntity, description: string): Operation {
 	const properties: INodeProperties[] = [
 		...LISTING_PROPERTIES,
 		filterProperties(entity),
 		optionsProperty(),
 	];
 	return {
+		option: { name: 'Get Many', description, action: `Get many ${entity.noun}s` },
 		description: updateDisplayOptions(
-			{ show: { resource: [entity.resource], operation: ['getMany'] } },
+			{ show: { resource: [entity.resource.value], operation: ['getMany'] } },
 			properties,
 		),
 		subject(this: IExecuteFunctions, itemIndex: number) {
 			return entitySubject(this, entity, itemIndex, false);
 		},
-		async execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number) {
+		async execute(this: IExecuteFunctions, session: ApiSession, itemIndex: number) {
 			const limit = readLimit(this, itemIndex);
 			const given = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 			// Every filter that was added counts, even one whose expression gave nothing: that one is refused.
 			const conditions = entity.filters
 				.filter((filter) => Object.prototype.hasOwnProperty.call(given, filter.name))
 				.map((filter) => filterCondition(filter, given[filter.name]));
-			const query: Record<string, string> = { $top: String(Math.min(limit, entity.pageSize)) };
+			const query: Record<string, string> = {
+				$top: String(Math.min(limit, entity.resource.pageSize)),
+			};
 			if (conditions.length) query.$filter = conditions.join(' and ');
 			return {
 				items: await collect(
-					graph,
-					graph.pages('v1.0', entity.path, query, { subject: entity.subject }),
+					session,
+					session.pages(entity.resource.path, query, { subject: entity.resource.subject }),
 					limit,
 					`${entity.noun}s`,
 				),

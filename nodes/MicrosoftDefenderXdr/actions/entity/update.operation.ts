@@ -12,19 +12,15 @@ import {
 	printable,
 	toChoice,
 } from '../../../shared/parameters';
-import type { GraphSession } from '../../../shared/transport/graphSession';
-import {
-	allowAsToolOption,
-	optionsProperty,
-	refuseChangeFromAgent,
-	type Operation,
-} from '../operation';
-import { entityPath, entitySubject, idProperty, readEntityId, type SecurityEntity } from './entity';
+import { recordPath } from '../../../shared/resources/resource';
+import type { ApiSession } from '../../../shared/transport/session';
+import { agentOptInOption, optionsProperty, type Operation } from '../operation';
+import { entitySubject, idProperty, readEntityId, type SecurityEntity } from './entity';
 
 const MAX_TEXT = 10_000;
 
 /** Update: a PATCH that carries only the fields the user set, each checked against what Graph accepts. */
-export function updateOperation(entity: SecurityEntity): Operation {
+export function updateOperation(entity: SecurityEntity, description: string): Operation {
 	const properties: INodeProperties[] = [
 		idProperty(entity),
 		{
@@ -35,19 +31,19 @@ export function updateOperation(entity: SecurityEntity): Operation {
 			default: {},
 			options: entity.updateFields,
 		},
-		optionsProperty([allowAsToolOption(`update ${entity.noun}s`)]),
+		optionsProperty([agentOptInOption(entity.resource, 'update')]),
 	];
 	return {
+		option: { name: 'Update', description, action: `Update an ${entity.noun}` },
 		description: updateDisplayOptions(
-			{ show: { resource: [entity.resource], operation: ['update'] } },
+			{ show: { resource: [entity.resource.value], operation: ['update'] } },
 			properties,
 		),
 		subject(this: IExecuteFunctions, itemIndex: number) {
 			return entitySubject(this, entity, itemIndex);
 		},
-		async execute(this: IExecuteFunctions, graph: GraphSession, itemIndex: number, run) {
+		async execute(this: IExecuteFunctions, session: ApiSession, itemIndex: number) {
 			const id = readEntityId(this, entity, itemIndex);
-			refuseChangeFromAgent(this, itemIndex, run, `update ${entity.noun}s`);
 			const given = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 			const patch: IDataObject = {};
 			for (const field of entity.updateFields) {
@@ -60,8 +56,8 @@ export function updateOperation(entity: SecurityEntity): Operation {
 					`Update Fields is empty: choose at least one field to change on the ${entity.noun}`,
 				);
 			}
-			const { body } = await graph.patch('v1.0', entityPath(entity, id), patch, {
-				subject: entity.subject,
+			const { body } = await session.patch(recordPath(entity.resource, id), patch, {
+				subject: entity.resource.subject,
 			});
 			return { items: [body] };
 		},

@@ -1,11 +1,10 @@
 import {
 	choices,
-	INCIDENT_PAGE_SIZE,
 	INCIDENT_SETTABLE_STATUSES,
 	INCIDENT_STATUSES,
-	INCIDENT_SUBJECT,
 	SEVERITIES,
 } from '../../../shared/security';
+import { INCIDENT } from '../../../shared/resources/incident';
 import { addCommentOperation } from '../entity/addComment.operation';
 import type { SecurityEntity } from '../entity/entity';
 import {
@@ -25,16 +24,13 @@ const statusChoices = choices(INCIDENT_STATUSES);
 
 /** Incidents (Graph v1.0 `/security/incidents`). */
 const incident: SecurityEntity = {
-	resource: 'incident',
+	resource: INCIDENT,
 	noun: 'incident',
 	idParameter: 'incidentId',
 	idLabel: 'Incident ID',
 	idPlaceholder: 'e.g. 2972395',
 	searchListMethod: 'searchIncidents',
 	portalSegment: 'incidents',
-	path: '/security/incidents',
-	pageSize: INCIDENT_PAGE_SIZE,
-	subject: INCIDENT_SUBJECT,
 	filters: [
 		{
 			name: 'status',
@@ -122,7 +118,22 @@ const incident: SecurityEntity = {
 	],
 };
 
-export const get = getOperation(incident);
-export const getMany = getManyOperation(incident);
-export const update = updateOperation(incident);
-export const addComment = addCommentOperation(incident);
+export const resource = INCIDENT;
+
+export const defaultOperation = 'get';
+
+export const operations = {
+	addComment: addCommentOperation(incident),
+	get: getOperation(
+		incident,
+		'Read one incident by its ID, with its status, severity, classification and alerts',
+	),
+	getMany: getManyOperation(
+		incident,
+		'List incidents, newest first, optionally by status, severity, classification, assignee or date',
+	),
+	update: updateOperation(
+		incident,
+		"Change an incident's status, classification, determination, assignee, tags, severity, name, description, summary or resolving comment",
+	),
+};

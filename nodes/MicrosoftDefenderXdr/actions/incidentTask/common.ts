@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { INCIDENT_TASK } from '../../../shared/resources/incidentTask';
+import { recordPath } from '../../../shared/resources/resource';
 import { idLocatorProperty, locatedIdOf, readLocatedId, type IdLocator } from '../idLocator';
 
 /**
@@ -31,7 +33,7 @@ export function incidentTaskIdOf(ctx: IExecuteFunctions, itemIndex: number): IDa
 
 /** The Graph path of one task; the ID is percent-encoded even though the ID rule already forbids `/`. */
 export function incidentTaskPath(incidentTaskId: string, action = ''): string {
-	return `/security/incidentTasks/${encodeURIComponent(incidentTaskId)}${action}`;
+	return recordPath(INCIDENT_TASK, incidentTaskId, action);
 }
 
 /** Which task an output item is about; operations on many tasks have no single ID. */

@@ -20,10 +20,13 @@ import {
 	toChoice,
 	toNumber,
 } from '../../../shared/parameters';
-import { INCIDENT_SUBJECT } from '../../../shared/security';
-import { DefenderXdrError, settle } from '../../../shared/transport/graphError';
-import type { GraphSession } from '../../../shared/transport/graphSession';
+import { INCIDENT } from '../../../shared/resources/incident';
+import { INCIDENT_TASK } from '../../../shared/resources/incidentTask';
+import { recordPath } from '../../../shared/resources/resource';
+import { DefenderXdrError, settle } from '../../../shared/transport/errors';
+import type { ApiSession } from '../../../shared/transport/session';
 import {
+	agentOptInOption,
 	defaultsOf,
 	optionsProperty,
 	rawParameter,
@@ -42,14 +45,7 @@ const IF_ALREADY_STARTED = ['skip', 'error', 'executeAgain'] as const;
 const ON_UNKNOWN_OUTCOME = ['verifyAndResend', 'fail'] as const;
 
 const executeOptions = optionsProperty([
-	{
-		displayName: 'Allow Execute as AI Tool',
-		name: 'allowExecuteAsTool',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether an AI agent using this node as a tool may execute response actions. Off: the agent can only read tasks and make dry runs.',
-	},
+	agentOptInOption(INCIDENT_TASK, 'executeResponseAction'),
 	{
 		displayName: 'Dry Run',
 		name: 'dryRun',
@@ -150,6 +146,13 @@ const properties: INodeProperties[] = [
 	executeOptions,
 ];
 
+export const option = {
+	name: 'Execute Response Action',
+	description:
+		'Run the remediation a Defender Experts incident task prescribes (isolate or release a device, restrict apps, antivirus scan, quarantine a file, collect an investigation package, submit an IoC rule)',
+	action: 'Execute a response action',
+};
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['incidentTask'], operation: ['executeResponseAction'] } },
 	properties,
@@ -163,7 +166,6 @@ export interface ExecuteOptions {
 	waitForCompletion: boolean;
 	waitTimeout: number;
 	pollInterval: number;
-	allowExecuteAsTool: boolean;
 	onUnknownOutcome: (typeof ON_UNKNOWN_OUTCOME)[number];
 }
 
@@ -179,7 +181,6 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number): ExecuteOptions 
 		verifyTask: toBoolean(options.verifyTask, 'Verify Task'),
 		dryRun: toBoolean(options.dryRun, 'Dry Run'),
 		waitForCompletion: toBoolean(options.waitForCompletion, 'Wait for Completion'),
-		allowExecuteAsTool: toBoolean(options.allowExecuteAsTool, 'Allow Execute as AI Tool'),
 		ifAlreadyStarted: toChoice(options.ifAlreadyStarted, 'If Already Started', IF_ALREADY_STARTED),
 		onUnknownOutcome: toChoice(
 			options.onUnknownOutcome,
@@ -209,7 +210,7 @@ export function subject(this: IExecuteFunctions, itemIndex: number): IDataObject
 
 export async function execute(
 	this: IExecuteFunctions,
-	graph: GraphSession,
+	session: ApiSession,
 	itemIndex: number,
 	{ isToolCall }: OperationRun,
 ): Promise<OperationResult> {
@@ -227,23 +228,17 @@ export async function execute(
 	}
 	const options = readOptions(this, itemIndex);
 	const { dryRun } = options;
-	if (isToolCall && !dryRun && !options.allowExecuteAsTool) {
-		throw new DefenderXdrError({
-			code: 'executeNotAllowedAsTool',
-			message:
-				'Executing response actions from an AI agent is turned off for this node. Use a dry run, or tick "Allow Execute as AI Tool" in the node options. Nothing was executed.',
-		});
-	}
 	const audit: Audit = { incidentTaskId, actionType, node: this.getNode().name, dryRun };
 	const path = incidentTaskPath(incidentTaskId);
 
 	let task: IncidentTask | undefined;
 	// Measured: a Retry 2.3 s after a worker was killed read 12 of 300 tasks the dead attempt had run as notStarted.
-	if (options.verifyTask && !dryRun) await settleBeforeRetry(this, graph);
+	if (options.verifyTask && !dryRun) await settleBeforeRetry(this, session);
 	if (options.verifyTask || dryRun) {
 		// A large batch is verified from the run's task listing; a task it does not hold is read on its own.
 		task =
-			(await taskListingFor(this, graph)?.take(incidentTaskId)) ?? (await readTask(graph, path));
+			(await taskListingFor(this, session)?.take(incidentTaskId)) ??
+			(await readTask(session, path));
 		audit.actionStatusBefore = task.actionStatus;
 		if (task.actionType !== actionType) {
 			const wanted =
@@ -289,8 +284,8 @@ export async function execute(
 			incidentId === undefined
 				? undefined
 				: await settle(
-						graph.get('v1.0', `/security/incidents/${encodeURIComponent(incidentId)}`, undefined, {
-							subject: INCIDENT_SUBJECT,
+						session.get(recordPath(INCIDENT, incidentId), undefined, {
+							subject: INCIDENT.subject,
 						}),
 					);
 		return {
@@ -298,7 +293,7 @@ export async function execute(
 				success(audit, 'dryRun', {
 					actionStatus: task.actionStatus,
 					// The request exactly as the real run sends it, Graph version included.
-					wouldExecute: `POST /beta${path}/executeResponseAction`,
+					wouldExecute: `POST ${path}/executeResponseAction`,
 					task: dryRunSummary(task, incident?.ok ? incident.value.body : null),
 				}),
 			],
@@ -307,7 +302,7 @@ export async function execute(
 
 	// Re-reading the task settles an unknown outcome only if it was notStarted before this POST.
 	const executed = await postExecute(
-		graph,
+		session,
 		path,
 		task?.actionStatus === 'notStarted',
 		options.onUnknownOutcome,
@@ -325,12 +320,14 @@ export async function execute(
 	if (!options.waitForCompletion) return { items: [executedItem] };
 	return {
 		items: [],
-		awaitCompletion: async () => [await waitForCompletion(graph, path, executedItem, options)],
+		awaitCompletion: async () => [await waitForCompletion(session, path, executedItem, options)],
 	};
 }
 
-async function readTask(graph: GraphSession, path: string): Promise<IncidentTask> {
-	const { body } = await graph.get<IncidentTask>('beta', path);
+async function readTask(session: ApiSession, path: string): Promise<IncidentTask> {
+	const { body } = await session.get<IncidentTask>(path, undefined, {
+		subject: INCIDENT_TASK.subject,
+	});
 	return body;
 }
 
@@ -345,22 +342,22 @@ function settleSeconds(failureCode: string, requestTimeoutSeconds: number): numb
 	return failureCode === 'timeout' ? requestTimeoutSeconds + SETTLE_SECONDS : SETTLE_SECONDS;
 }
 
-const retriesSettled = new WeakMap<GraphSession, Promise<void>>();
+const retriesSettled = new WeakMap<ApiSession, Promise<void>>();
 
 /**
  * n8n's Retry runs the batch again from its first item, possibly seconds after the attempt before it died with POSTs
  * on the wire; a task whose action Graph ran but does not show yet would read notStarted and be sent again. The in-run
  * settle window cannot span two runs, so a retried run waits it once, before its first read.
  */
-function settleBeforeRetry(ctx: IExecuteFunctions, graph: GraphSession): Promise<void> {
+function settleBeforeRetry(ctx: IExecuteFunctions, session: ApiSession): Promise<void> {
 	if (ctx.getMode() !== 'retry') return Promise.resolve();
-	let settled = retriesSettled.get(graph);
+	let settled = retriesSettled.get(session);
 	if (!settled) {
-		graph.log(
+		session.log(
 			`This run is a Retry: waiting ${SETTLE_SECONDS} s before reading the tasks, so actions the earlier attempt sent show as started`,
 		);
-		settled = graph.pause(SETTLE_SECONDS);
-		retriesSettled.set(graph, settled);
+		settled = session.pause(SETTLE_SECONDS);
+		retriesSettled.set(session, settled);
 	}
 	return settled;
 }
@@ -381,7 +378,7 @@ interface PostResult {
  * to decide, the item fails with `executed: unknown`.
  */
 async function postExecute(
-	graph: GraphSession,
+	session: ApiSession,
 	path: string,
 	mayReadTask: boolean,
 	onUnknownOutcome: ExecuteOptions['onUnknownOutcome'],
@@ -389,7 +386,9 @@ async function postExecute(
 	let unknownOutcome: DefenderXdrError | undefined;
 	for (let attempt = 0; ; attempt++) {
 		const executedAt = new Date().toISOString();
-		const sent = await settle(graph.post('beta', `${path}/executeResponseAction`));
+		const sent = await settle(
+			session.post(`${path}/executeResponseAction`, undefined, { subject: INCIDENT_TASK.subject }),
+		);
 		if (sent.ok) {
 			const { statusCode, requestId, clientRequestId } = sent.value;
 			return {
@@ -416,16 +415,20 @@ async function postExecute(
 				message: `${unknownOutcome.details.message} The node did not check or re-send it ("If the Outcome Is Unknown" is set to fail the item).`,
 			});
 		}
-		const waitSeconds = settleSeconds(failure.details.code, graph.settings.requestTimeoutSeconds);
-		graph.log(
+		const waitSeconds = settleSeconds(failure.details.code, session.settings.requestTimeoutSeconds);
+		session.log(
 			`The outcome of POST ${path}/executeResponseAction is unknown (${failure.details.code}); reading the task in ${waitSeconds} s`,
 		);
-		await graph.pause(waitSeconds);
-		const reread = await settle(readTask(graph, path));
+		await session.pause(waitSeconds);
+		const reread = await settle(readTask(session, path));
 		if (!reread.ok) throw unknownOutcome;
 		const actionStatus = reread.value.actionStatus;
-		if (actionStatus === 'notStarted' && !isRefusedResend && attempt < graph.settings.maxRetries) {
-			graph.log(
+		if (
+			actionStatus === 'notStarted' &&
+			!isRefusedResend &&
+			attempt < session.settings.maxRetries
+		) {
+			session.log(
 				`The task behind ${path} is still notStarted after the settle window, so Graph never ran it: sending it again`,
 			);
 			continue;
@@ -443,15 +446,15 @@ async function postExecute(
 }
 
 async function waitForCompletion(
-	graph: GraphSession,
+	session: ApiSession,
 	path: string,
 	executedItem: IDataObject,
 	options: ExecuteOptions,
 ): Promise<IDataObject> {
-	const deadline = Date.now() + options.waitTimeout * 1000;
+	const deadline = session.clock.now() + options.waitTimeout * 1000;
 	let task: IncidentTask | undefined;
 	for (;;) {
-		const read = await settle(readTask(graph, path));
+		const read = await settle(readTask(session, path));
 		if (!read.ok) {
 			const { details } = read.error as DefenderXdrError;
 			throw new DefenderXdrError({
@@ -462,9 +465,9 @@ async function waitForCompletion(
 		}
 		task = read.value;
 		if (task.actionStatus && TERMINAL_ACTION_STATUSES.includes(task.actionStatus)) break;
-		const remainingMs = deadline - Date.now();
+		const remainingMs = deadline - session.clock.now();
 		if (remainingMs <= 0) break;
-		await graph.pause(Math.min(options.pollInterval, remainingMs / 1000));
+		await session.pause(Math.min(options.pollInterval, remainingMs / 1000));
 	}
 	const actionStatus = task.actionStatus;
 	const after = { actionStatus, actionStatusAfter: actionStatus, task };

@@ -1,6 +1,7 @@
 import { updateDisplayOptions, type IExecuteFunctions } from 'n8n-workflow';
 
-import type { GraphSession } from '../../../shared/transport/graphSession';
+import type { ApiSession } from '../../../shared/transport/session';
+import { INCIDENT_TASK } from '../../../shared/resources/incidentTask';
 import { optionsProperty, type OperationResult } from '../operation';
 import {
 	incidentTaskIdProperty,
@@ -8,6 +9,12 @@ import {
 	readIncidentTaskId,
 	taskSubject,
 } from './common';
+
+export const option = {
+	name: 'Get',
+	description: 'Read one incident task by its ID',
+	action: 'Get an incident task',
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['incidentTask'], operation: ['get'] } },
@@ -20,10 +27,12 @@ export function subject(this: IExecuteFunctions, itemIndex: number) {
 
 export async function execute(
 	this: IExecuteFunctions,
-	graph: GraphSession,
+	session: ApiSession,
 	itemIndex: number,
 ): Promise<OperationResult> {
 	const incidentTaskId = readIncidentTaskId(this, itemIndex);
-	const { body: task } = await graph.get('beta', incidentTaskPath(incidentTaskId));
+	const { body: task } = await session.get(incidentTaskPath(incidentTaskId), undefined, {
+		subject: INCIDENT_TASK.subject,
+	});
 	return { items: [task] };
 }

@@ -8,7 +8,6 @@ import {
 import {
 	ALL_ACTION_TYPES,
 	isExecutableActionType,
-	MAX_PAGE_SIZE,
 	RECENTLY_UPDATED_FIRST,
 	TASK_STATUSES,
 	type IncidentTask,
@@ -21,7 +20,8 @@ import {
 	toBoolean,
 	toChoice,
 } from '../../../shared/parameters';
-import type { GraphSession } from '../../../shared/transport/graphSession';
+import { INCIDENT_TASK } from '../../../shared/resources/incidentTask';
+import type { ApiSession } from '../../../shared/transport/session';
 import {
 	collect,
 	LISTING_PROPERTIES,
@@ -77,6 +77,12 @@ const properties: INodeProperties[] = [
 	optionsProperty(),
 ];
 
+export const option = {
+	name: 'Get Many',
+	description: 'List incident tasks, optionally by status, action type or incident',
+	action: 'Get many incident tasks',
+};
+
 export const description = updateDisplayOptions(
 	{ show: { resource: ['incidentTask'], operation: ['getMany'] } },
 	properties,
@@ -88,7 +94,7 @@ export function subject(this: IExecuteFunctions, itemIndex: number) {
 
 export async function execute(
 	this: IExecuteFunctions,
-	graph: GraphSession,
+	session: ApiSession,
 	itemIndex: number,
 ): Promise<OperationResult> {
 	const limit = readLimit(this, itemIndex);
@@ -130,15 +136,17 @@ export async function execute(
 	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
 	// A Limit keeps the most recently updated tasks, in the order Graph is asked for (it promises none otherwise).
 	const query: Record<string, string> = {
-		$top: String(Math.min(limit, MAX_PAGE_SIZE)),
+		$top: String(Math.min(limit, INCIDENT_TASK.pageSize)),
 		$orderby: RECENTLY_UPDATED_FIRST,
 	};
 	if (conditions.length) query.$filter = conditions.join(' and ');
 
-	const pages = graph.pages<IncidentTask>('beta', '/security/incidentTasks', query);
+	const pages = session.pages<IncidentTask>(INCIDENT_TASK.path, query, {
+		subject: INCIDENT_TASK.subject,
+	});
 	return {
 		items: await collect(
-			graph,
+			session,
 			pages,
 			limit,
 			'tasks',

@@ -1,11 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import {
-	MAX_PAGE_SIZE,
-	RECENTLY_UPDATED_FIRST,
-	type IncidentTask,
-} from '../../../shared/incidentTask';
-import type { GraphSession } from '../../../shared/transport/graphSession';
+import { RECENTLY_UPDATED_FIRST, type IncidentTask } from '../../../shared/incidentTask';
+import { INCIDENT_TASK } from '../../../shared/resources/incidentTask';
+import type { ApiSession } from '../../../shared/transport/session';
 
 /** From this many items on, a run verifies its tasks from Graph's task listing instead of one read per task. */
 const LISTING_MIN_BATCH = 100;
@@ -30,7 +27,7 @@ class TaskListing {
 	private reading: Promise<void> | undefined;
 
 	constructor(
-		private readonly graph: GraphSession,
+		private readonly session: ApiSession,
 		private readonly maxPages: number,
 	) {}
 
@@ -53,10 +50,11 @@ class TaskListing {
 
 	private async readPage(): Promise<void> {
 		try {
-			this.pages ??= this.graph.pages<IncidentTask>('beta', '/security/incidentTasks', {
-				$top: String(MAX_PAGE_SIZE),
-				$orderby: RECENTLY_UPDATED_FIRST,
-			});
+			this.pages ??= this.session.pages<IncidentTask>(
+				INCIDENT_TASK.path,
+				{ $top: String(INCIDENT_TASK.pageSize), $orderby: RECENTLY_UPDATED_FIRST },
+				{ subject: INCIDENT_TASK.subject },
+			);
 			const page = await this.pages.next();
 			if (page.done) {
 				this.exhausted = true;
@@ -71,26 +69,26 @@ class TaskListing {
 		} catch (error) {
 			// Verifying never depends on the listing: without it every item reads its own task.
 			this.exhausted = true;
-			this.graph.log(
+			this.session.log(
 				`Reading the task listing failed (${(error as Error).message}); each task is read on its own`,
 			);
 		}
 	}
 }
 
-const listings = new WeakMap<GraphSession, TaskListing>();
+const listings = new WeakMap<ApiSession, TaskListing>();
 
 /** The run's listing when its batch is large enough to be verified from one; undefined for a small batch. */
 export function taskListingFor(
 	ctx: IExecuteFunctions,
-	graph: GraphSession,
+	session: ApiSession,
 ): TaskListing | undefined {
 	const batch = ctx.getInputData().length;
 	if (batch < LISTING_MIN_BATCH) return undefined;
-	let listing = listings.get(graph);
+	let listing = listings.get(session);
 	if (!listing) {
-		listing = new TaskListing(graph, Math.ceil(batch * LISTING_MAX_REQUEST_SHARE));
-		listings.set(graph, listing);
+		listing = new TaskListing(session, Math.ceil(batch * LISTING_MAX_REQUEST_SHARE));
+		listings.set(session, listing);
 	}
 	return listing;
 }

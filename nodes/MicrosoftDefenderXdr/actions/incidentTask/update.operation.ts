@@ -2,14 +2,9 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeProperties } fr
 
 import { TASK_STATUSES } from '../../../shared/incidentTask';
 import { toChoice } from '../../../shared/parameters';
-import type { GraphSession } from '../../../shared/transport/graphSession';
-import {
-	allowAsToolOption,
-	optionsProperty,
-	refuseChangeFromAgent,
-	type OperationResult,
-	type OperationRun,
-} from '../operation';
+import type { ApiSession } from '../../../shared/transport/session';
+import { INCIDENT_TASK } from '../../../shared/resources/incidentTask';
+import { agentOptInOption, optionsProperty, type OperationResult } from '../operation';
 import {
 	incidentTaskIdProperty,
 	incidentTaskPath,
@@ -28,8 +23,14 @@ const properties: INodeProperties[] = [
 		description:
 			"The task's new status: the only field of an incident task that Graph lets you write",
 	},
-	optionsProperty([allowAsToolOption('update incident tasks')]),
+	optionsProperty([agentOptInOption(INCIDENT_TASK, 'update')]),
 ];
+
+export const option = {
+	name: 'Update',
+	description: "Set an incident task's status (open, in progress, completed, failed, not relevant)",
+	action: 'Update an incident task',
+};
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['incidentTask'], operation: ['update'] } },
@@ -42,13 +43,10 @@ export function subject(this: IExecuteFunctions, itemIndex: number) {
 
 export async function execute(
 	this: IExecuteFunctions,
-	graph: GraphSession,
+	session: ApiSession,
 	itemIndex: number,
-	run: OperationRun,
 ): Promise<OperationResult> {
 	const incidentTaskId = readIncidentTaskId(this, itemIndex);
-	// A task's status is a write like any other: an AI agent may set it only where the node opts in.
-	refuseChangeFromAgent(this, itemIndex, run, 'update incident tasks');
 	const statuses = TASK_STATUSES.map((known) => known.value);
 	const status = toChoice(
 		this.getNodeParameter('status', itemIndex),
@@ -56,6 +54,10 @@ export async function execute(
 		statuses,
 		'invalidStatus',
 	);
-	const { body: task } = await graph.patch('beta', incidentTaskPath(incidentTaskId), { status });
+	const { body: task } = await session.patch(
+		incidentTaskPath(incidentTaskId),
+		{ status },
+		{ subject: INCIDENT_TASK.subject },
+	);
 	return { items: [task] };
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { executeResponseAction } from '../../../../nodes/MicrosoftDefenderXdr/actions/incidentTask';
+import * as executeResponseAction from '../../../../nodes/MicrosoftDefenderXdr/actions/incidentTask/executeResponseAction.operation';
 import {
 	defaultsOf,
 	readRequestSettings,

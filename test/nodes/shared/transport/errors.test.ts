@@ -3,14 +3,17 @@ import {
 	describeFailedRequest,
 	notOfferedInCloud,
 	redactSecrets,
-} from '../../../../nodes/shared/transport/graphError';
-import {
-	ALERT_SUBJECT,
-	HUNTING_SUBJECT,
-	INCIDENT_SUBJECT,
-} from '../../../../nodes/shared/security';
+} from '../../../../nodes/shared/transport/errors';
+import { ADVANCED_HUNTING } from '../../../../nodes/shared/resources/advancedHunting';
+import { ALERT } from '../../../../nodes/shared/resources/alert';
+import { INCIDENT } from '../../../../nodes/shared/resources/incident';
+import { INCIDENT_TASK } from '../../../../nodes/shared/resources/incidentTask';
 
-const base = { retriesDone: 0, cloud: 'global' as const };
+const ALERT_SUBJECT = ALERT.subject;
+const HUNTING_SUBJECT = ADVANCED_HUNTING.subject;
+const INCIDENT_SUBJECT = INCIDENT.subject;
+
+const base = { api: 'Graph', retriesDone: 0, subject: INCIDENT_TASK.subject };
 
 describe('error mapping', () => {
 	it('routes a 404 with executed: no and says to check the ID and tenant', () => {
@@ -18,7 +21,7 @@ describe('error mapping', () => {
 			...base,
 			method: 'POST',
 			statusCode: 404,
-			graphCode: 'NotFound',
+			apiCode: 'NotFound',
 			requestId: 'r1',
 		});
 		expect(details).toEqual({
@@ -38,7 +41,7 @@ describe('error mapping', () => {
 			...base,
 			method: 'POST',
 			statusCode: 400,
-			graphMessage: 'Currently disableUser is not supported',
+			apiMessage: 'Currently disableUser is not supported',
 		});
 		expect(details.message).toContain('Currently disableUser is not supported');
 		expect(details.executed).toBe('no');
@@ -77,7 +80,7 @@ describe('error mapping', () => {
 			...base,
 			method: 'POST',
 			statusCode: 400,
-			graphMessage: 'Query could not be parsed',
+			apiMessage: 'Query could not be parsed',
 			subject: HUNTING_SUBJECT,
 			safeToRepeat: true,
 		});
@@ -91,7 +94,12 @@ describe('error mapping', () => {
 	});
 
 	it.each([
-		['incident tasks', undefined, ['usGovL4', 'usGovL5', 'china'], 'the Global cloud only'],
+		[
+			'incident tasks',
+			INCIDENT_TASK.subject,
+			['usGovL4', 'usGovL5', 'china'],
+			'the Global cloud only',
+		],
 		[
 			'incidents',
 			INCIDENT_SUBJECT,

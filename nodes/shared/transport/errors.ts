@@ -2,7 +2,6 @@ import {
 	isOfferedIn,
 	listed,
 	NATIONAL_CLOUDS,
-	RESOURCE_CLOUDS,
 	type CloudName,
 	type ResourceClouds,
 } from '../cloud';
@@ -38,9 +37,9 @@ export class DefenderXdrError extends Error {
 	}
 }
 
-/** What a request is about: it says what to check when Graph refuses it, and where Microsoft offers it. */
-export interface GraphSubject {
-	/** e.g. "incident task", "incident", "alert", "hunting query" */
+/** What a request is about: it says what to check when the API refuses it, and where Microsoft offers it. */
+export interface RequestSubject {
+	/** e.g. "incident task", "incident", "alert", "hunting query", "device" */
 	name: string;
 	/** What to check after a 400, e.g. "the incident ID and the values sent". */
 	onBadRequest: string;
@@ -50,34 +49,19 @@ export interface GraphSubject {
 	onForbidden: string;
 	/** What the user should know when a change was sent and its answer was lost. */
 	unknownOutcome: string;
-	/** The national clouds Microsoft offers it in. */
-	offeredIn: ResourceClouds;
+	/** The Graph national clouds Microsoft offers it in; absent where every cloud of its API's credential has it. */
+	offeredIn?: ResourceClouds;
 }
-
-/** The subject of a request that does not name one: the incident-task routes the node started with. */
-export const INCIDENT_TASK_SUBJECT: GraphSubject = {
-	name: 'incident task',
-	onBadRequest:
-		"the incident task ID and the values sent, and that the task's action type is one Graph can execute",
-	onNotFound:
-		"the incident task ID and that the credential's tenant is the one the task belongs to",
-	// Every incident-task page of Microsoft's Graph reference leaves its permission table without a usable entry.
-	onForbidden:
-		'Microsoft publishes no Graph permission for incident tasks yet. What to try: the application permission SecurityIncident.ReadWrite.All with admin consent, and check that the tenant has Defender Experts for XDR, whose analysts create incident tasks',
-	unknownOutcome:
-		'the response action may or may not have run. Check the task\'s action status in the Defender portal before running it again (turn on "Verify Task" to let the node check for you).',
-	offeredIn: RESOURCE_CLOUDS.incidentTasks,
-};
 
 /**
  * The refusal, before anything is sent, of a resource Microsoft does not offer in the credential's cloud; undefined
  * where it is offered. Sending would only fetch a token for an API that is not there.
  */
 export function notOfferedInCloud(
-	cloud: CloudName,
-	subject: GraphSubject = INCIDENT_TASK_SUBJECT,
+	cloud: string,
+	subject: RequestSubject,
 ): DefenderXdrError | undefined {
-	if (isOfferedIn(subject.offeredIn, cloud)) return undefined;
+	if (!subject.offeredIn || isOfferedIn(subject.offeredIn, cloud as CloudName)) return undefined;
 	const offeredIn = listed(
 		subject.offeredIn.clouds.map((known) => NATIONAL_CLOUDS[known].shortName),
 	);
@@ -91,28 +75,28 @@ export function notOfferedInCloud(
 
 /** What the transport knows about a request that failed. */
 export interface FailedRequest {
+	/** The API's name in messages: "Graph", "Defender for Endpoint". */
+	api: string;
 	method: string;
 	statusCode?: number;
-	graphCode?: string;
-	graphMessage?: string;
+	apiCode?: string;
+	apiMessage?: string;
 	requestId?: string;
 	/** `timeout` or `connectionDropped` when no HTTP answer came back. */
 	networkFault?: 'timeout' | 'connectionDropped';
 	retriesDone: number;
-	cloud: CloudName;
-	subject?: GraphSubject;
+	subject: RequestSubject;
 	/** Whether the request may be repeated harmlessly; by default everything but a POST. */
 	safeToRepeat?: boolean;
 	/** What the network layer said, for a request with no HTTP answer. */
 	detail?: string;
 }
 
-/** Turns a failed Graph request into an item error whose message says what to check. */
+/** Turns a failed request into an item error whose message says what to check. */
 export function describeFailedRequest(failure: FailedRequest): DefenderXdrError {
-	const { statusCode, graphCode, requestId } = failure;
-	const subject = failure.subject ?? INCIDENT_TASK_SUBJECT;
-	// Graph's sentence ends where ours begins: one full stop between them, not two.
-	const graphSays = failure.graphMessage ? `: ${failure.graphMessage.replace(/[.\s]+$/, '')}` : '';
+	const { api, statusCode, apiCode, requestId, subject } = failure;
+	// The API's sentence ends where ours begins: one full stop between them, not two.
+	const apiSays = failure.apiMessage ? `: ${failure.apiMessage.replace(/[.\s]+$/, '')}` : '';
 	// A change whose answer was lost may have happened: it is reported, never assumed either way.
 	const isChange = !(failure.safeToRepeat ?? failure.method !== 'POST');
 	const base = { statusCode: statusCode ?? null, requestId: requestId ?? null };
@@ -124,14 +108,14 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 			return new DefenderXdrError({
 				...base,
 				code: failure.networkFault,
-				message: `Graph ${what} after the request was sent, so ${subject.unknownOutcome}`,
+				message: `${api} ${what} after the request was sent, so ${subject.unknownOutcome}`,
 				executed: 'unknown',
 			});
 		}
 		return new DefenderXdrError({
 			...base,
 			code: failure.networkFault,
-			message: `Graph ${what} (${failure.retriesDone} retries${failure.detail ? `; ${failure.detail}` : ''}). Check the network path to the Graph endpoint, or raise Max Retries or Request Timeout.`,
+			message: `${api} ${what} (${failure.retriesDone} retries${failure.detail ? `; ${failure.detail}` : ''}). Check the network path to the ${api} endpoint, or raise Max Retries or Request Timeout.`,
 			retryable: true,
 		});
 	}
@@ -140,32 +124,32 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 		case 400:
 			return new DefenderXdrError({
 				...base,
-				code: graphCode ?? 'BadRequest',
-				message: `Graph refused the request (400)${graphSays}. Check ${subject.onBadRequest}.`,
+				code: apiCode ?? 'BadRequest',
+				message: `${api} refused the request (400)${apiSays}. Check ${subject.onBadRequest}.`,
 			});
 		case 401:
 			return new DefenderXdrError({
 				...base,
-				code: graphCode ?? 'Unauthorized',
-				message: `Graph rejected the access token (401) even after a refresh${graphSays}. Check the credential's tenant ID, client ID and secret, and that the app is registered in the tenant you mean to reach.`,
+				code: apiCode ?? 'Unauthorized',
+				message: `${api} rejected the access token (401) even after a refresh${apiSays}. Check the credential's tenant ID, client ID and secret, and that the app is registered in the tenant you mean to reach.`,
 			});
 		case 403:
 			return new DefenderXdrError({
 				...base,
-				code: graphCode ?? 'Forbidden',
-				message: `Permission denied (403)${graphSays}. ${subject.onForbidden}.`,
+				code: apiCode ?? 'Forbidden',
+				message: `Permission denied (403)${apiSays}. ${subject.onForbidden}.`,
 			});
 		case 404:
 			return new DefenderXdrError({
 				...base,
-				code: graphCode ?? 'NotFound',
-				message: `Not found (404)${graphSays}. Check ${subject.onNotFound}.`,
+				code: apiCode ?? 'NotFound',
+				message: `Not found (404)${apiSays}. Check ${subject.onNotFound}.`,
 			});
 		case 429:
 			return new DefenderXdrError({
 				...base,
-				code: graphCode ?? 'TooManyRequests',
-				message: `Graph is throttling requests (429) and still was after ${failure.retriesDone} retries${graphSays}. Nothing was done; run again later, lower Concurrency, or raise Max Retries / Max Retry Wait.`,
+				code: apiCode ?? 'TooManyRequests',
+				message: `${api} is throttling requests (429) and still was after ${failure.retriesDone} retries${apiSays}. Nothing was done; run again later, lower Concurrency, or raise Max Retries / Max Retry Wait.`,
 				retryable: true,
 			});
 	}
@@ -174,34 +158,35 @@ export function describeFailedRequest(failure: FailedRequest): DefenderXdrError 
 		return new DefenderXdrError({
 			...base,
 			code:
-				graphCode ??
+				apiCode ??
 				(statusCode === 504
 					? 'GatewayTimeout'
 					: statusCode === 503
 						? 'ServiceUnavailable'
 						: `http${statusCode}`),
-			message: `Graph answered ${statusCode} after the request was sent${graphSays}, so ${subject.unknownOutcome}`,
+			message: `${api} answered ${statusCode} after the request was sent${apiSays}, so ${subject.unknownOutcome}`,
 			executed: 'unknown',
 		});
 	}
 	if (statusCode === 503) {
 		return new DefenderXdrError({
 			...base,
-			code: graphCode ?? 'ServiceUnavailable',
-			message: `Graph is unavailable (503) and still was after ${failure.retriesDone} retries${graphSays}. Nothing was changed; run again later, or raise Max Retries / Max Retry Wait.`,
+			code: apiCode ?? 'ServiceUnavailable',
+			message: `${api} is unavailable (503) and still was after ${failure.retriesDone} retries${apiSays}. Nothing was changed; run again later, or raise Max Retries / Max Retry Wait.`,
 			retryable: true,
 		});
 	}
 	return new DefenderXdrError({
 		...base,
-		code: graphCode ?? (statusCode ? `http${statusCode}` : 'requestFailed'),
-		message: `Graph answered ${statusCode ?? 'with an error'}${graphSays}.`,
+		code: apiCode ?? (statusCode ? `http${statusCode}` : 'requestFailed'),
+		message: `${api} answered ${statusCode ?? 'with an error'}${apiSays}.`,
 		retryable: isServerError,
 	});
 }
 
-/** A failed sign-in: nothing reached Graph, so nothing was executed. */
+/** A failed sign-in: nothing reached the API, so nothing was executed. */
 export function describeTokenFailure(
+	api: string,
 	loginRoot: string,
 	detail: string,
 	timeoutSeconds?: number,
@@ -212,7 +197,7 @@ export function describeTokenFailure(
 			: `failed: ${detail.replace(/[.\s]+$/, '')}`;
 	return new DefenderXdrError({
 		code: 'tokenRequestFailed',
-		message: `Getting an access token from ${loginRoot} ${what}. Nothing was sent to Graph. Check the credential's tenant ID, client ID and client secret (and the secret's expiry), and that the login endpoint is reachable.`,
+		message: `Getting an access token from ${loginRoot} ${what}. Nothing was sent to ${api}. Check the credential's tenant ID, client ID and client secret (and the secret's expiry), and that the login endpoint is reachable.`,
 		executed: 'no',
 	});
 }
