@@ -12,10 +12,15 @@ import {
 	type EndpointRegion,
 } from '../nodes/shared/apis/endpointCloud';
 
-/** The scopes Microsoft leaves undocumented, in words from the table, so the hint and the token request never disagree. */
+/** The scopes Microsoft leaves undocumented, each with the clouds that ask for it, in words from the table. */
 const undocumentedScopes = listed(
-	UNDOCUMENTED_SCOPE_CLOUDS.map(
-		(cloud) => `${ENDPOINT_CLOUDS[cloud].scope} (${ENDPOINT_CLOUDS[cloud].shortName})`,
+	[...new Set(UNDOCUMENTED_SCOPE_CLOUDS.map((cloud) => ENDPOINT_CLOUDS[cloud].scope))].map(
+		(scope) =>
+			`${scope} in ${listed(
+				UNDOCUMENTED_SCOPE_CLOUDS.filter((cloud) => ENDPOINT_CLOUDS[cloud].scope === scope).map(
+					(cloud) => ENDPOINT_CLOUDS[cloud].shortName,
+				),
+			)}`,
 	),
 );
 
@@ -81,7 +86,7 @@ export class MicrosoftDefenderEndpointOAuth2Api implements ICredentialType {
 			],
 			default: 'global',
 			description: 'The Microsoft cloud of the tenant',
-			hint: `Microsoft documents the API and sign-in hosts of every cloud here, but no token scope for the US Government clouds: this credential asks for ${undocumentedScopes}, the scopes Cortex XSOAR's Microsoft API module uses. If sign-in works and the API answers 401 or 403, the scope is the first thing to check.`,
+			hint: `Microsoft documents the API and sign-in hosts of these clouds, but no token scope for the US Government ones: this credential asks for ${undocumentedScopes}, the scopes Cortex XSOAR's Microsoft API module uses. If sign-in works there but the API refuses the token (401 or 403), the scope is the likely cause: please open an issue.`,
 		},
 		{
 			displayName: 'Region',

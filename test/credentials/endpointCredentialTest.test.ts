@@ -105,3 +105,29 @@ describe('the Defender for Endpoint credential test', () => {
 		expect(rule?.properties.message).toMatch(message);
 	});
 });
+
+describe("the Defender for Endpoint credential's Cloud and Region fields", () => {
+	const field = (name: string) =>
+		credentialType.properties.find((property) => property.name === name);
+
+	it('says Microsoft documents no scope for the US Government clouds, and which ones it asks for', () => {
+		expect(field('cloud')?.hint).toBe(
+			"Microsoft documents the API and sign-in hosts of these clouds, but no token scope for the US Government ones: this credential asks for https://securitycenter.onmicrosoft.com/windowsatpservice/.default in US Government GCC and https://securitycenter.onmicrosoft.us/windowsatpservice/.default in US Government GCC High and US Government DoD, the scopes Cortex XSOAR's Microsoft API module uses. If sign-in works there but the API refuses the token (401 or 403), the scope is the likely cause: please open an issue.",
+		);
+	});
+
+	it('offers the clouds and regions by their stable values, global and automatic first', () => {
+		const values = (name: string) =>
+			(field(name)?.options as Array<{ value: string }>).map((option) => option.value);
+		expect(values('cloud')).toEqual(['global', 'usGovGcc', 'usGovGccHigh', 'usGovDod', 'custom']);
+		expect(field('cloud')?.default).toBe('global');
+		expect(values('region')).toEqual(['auto', 'us', 'eu', 'uk', 'au', 'swa', 'ina', 'aea']);
+		expect(field('region')).toMatchObject({
+			default: 'auto',
+			displayOptions: { show: { cloud: ['global'] } },
+		});
+		for (const name of ['customApiUrl', 'customLoginUrl']) {
+			expect(field(name)?.displayOptions).toEqual({ show: { cloud: ['custom'] } });
+		}
+	});
+});
