@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { MicrosoftDefenderEndpointOAuth2Api } from '../credentials/MicrosoftDefenderEndpointOAuth2Api.credentials';
 import { MicrosoftDefenderXdrOAuth2Api } from '../credentials/MicrosoftDefenderXdrOAuth2Api.credentials';
 
 const root = path.join(__dirname, '..');
@@ -45,7 +46,11 @@ describe('documentation links shown in the n8n editor', () => {
 		...codexUrls('nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.json').map(
 			(url): [string, string] => ['the trigger', url],
 		),
-		['the credential', new MicrosoftDefenderXdrOAuth2Api().documentationUrl],
+		['the Graph credential', new MicrosoftDefenderXdrOAuth2Api().documentationUrl],
+		[
+			'the Defender for Endpoint credential',
+			new MicrosoftDefenderEndpointOAuth2Api().documentationUrl,
+		],
 	];
 
 	it.each(links)('%s links to a heading that exists in the README (%s)', (_owner, url) => {

@@ -93,7 +93,7 @@ export function resolveCloudEndpoints(credential: {
  * `localhost`, a dotted 127.x.x.x address or `[::1]`. The node checks the credential's text with it, and the
  * credential's computed URLs embed the same expression, so both always agree.
  */
-const SAFE_CUSTOM_ROOT =
+export const SAFE_CUSTOM_ROOT =
 	/^(https:\/\/[^\s/?#]+|http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?)(\/[^\s?#]*)?$/i;
 
 function checkedCustomRoot(value: unknown, field: string): string {
