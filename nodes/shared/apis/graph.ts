@@ -30,7 +30,9 @@ export const GRAPH: Api = {
 			requestId: typeof requestId === 'string' ? requestId : undefined,
 		};
 	},
-	requestIdHeader: 'request-id',
+	requestIdOf(header, body) {
+		return header('request-id') ?? this.errorOf(body).requestId;
+	},
 	// Graph reports newer enum members (an incident "awaitingAction") as `unknownFutureValue` unless asked for them.
 	headers: { Accept: 'application/json', Prefer: 'include-unknown-enum-members' },
 };

@@ -33,8 +33,8 @@ export interface Api {
 	endpoints(credential: ICredentialDataDecryptedObject): ApiEndpoints;
 	/** Reads the API's error body; anything it does not recognise yields nothing. */
 	errorOf(body: unknown): ApiErrorBody;
-	/** The response header that carries the API's request ID. */
-	requestIdHeader: string;
+	/** The API's ID of one request, for Microsoft support: from a response header or from the error body. */
+	requestIdOf(header: (name: string) => string | null, body: unknown): string | undefined;
 	/** Headers every request carries. */
 	headers: Record<string, string>;
 }

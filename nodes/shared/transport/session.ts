@@ -332,8 +332,7 @@ export class ApiSession {
 	/** The API's request ID: its response header, or, failing that, what its error body names. */
 	private requestIdOf(answer: HttpAnswer): string | null {
 		return (
-			headerOf(answer.headers, this.api.requestIdHeader) ??
-			this.api.errorOf(parsedBody(answer.body)).requestId ??
+			this.api.requestIdOf((name) => headerOf(answer.headers, name), parsedBody(answer.body)) ??
 			null
 		);
 	}
