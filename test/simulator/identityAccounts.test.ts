@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
 	SEEDED_IDENTITY_ACCOUNT_IDS as IDS,
 	SEEDED_INCIDENT_IDS,
@@ -56,6 +59,14 @@ describe('the seed', () => {
 		expect(new Set(forcePasswordResetProviders)).toEqual(new Set(['activeDirectory']));
 		expect(seeded(IDS.disabled).isEnabled).toBe(false);
 		expect(seeded(IDS.entraOnly).domain).toBeNull();
+	});
+
+	it('is documented: the README names every seeded identity account and provider identifier', () => {
+		const readme = readFileSync(join(__dirname, '..', '..', 'simulator', 'README.md'), 'utf8');
+		for (const account of SEED_IDENTITY_ACCOUNTS) {
+			expect(readme).toContain(`\`${account.id}\``);
+			for (const entry of account.accounts) expect(readme).toContain(`\`${entry.identifier}\``);
+		}
 	});
 
 	it('ties an account to the user of a compromised-account alert, so incident -> account -> action runs', async () => {
