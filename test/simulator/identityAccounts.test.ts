@@ -484,6 +484,23 @@ describe('POST identityAccounts/{id}/invokeAction', () => {
 		});
 	});
 
+	it('runs the action and then answers 504 or drops the connection when a path fault says so', async () => {
+		const path = /\/invokeAction$/;
+		const body = { accountId: MEGAN_AD, action: 'disable', identityProvider: 'activeDirectory' };
+		sim.injectFault({ path, fault: '504AfterExecute' });
+		expectGraphError(await invoke(MEGAN.id, body), 504, 'GatewayTimeout');
+		expect(sim.identityActions.map((record) => record.action)).toEqual(['disable']);
+		expect(sim.getIdentityAccount(MEGAN.id)?.isEnabled).toBe(false);
+
+		sim.injectFault({ path, fault: 'dropAfterExecute' });
+		await expect(invoke(MEGAN.id, { ...body, action: 'enable' })).rejects.toThrow();
+		expect(sim.identityActions.map((record) => record.action)).toEqual(['disable', 'enable']);
+
+		sim.injectFault({ path, fault: 'dropBeforeExecute' });
+		await expect(invoke(MEGAN.id, body)).rejects.toThrow();
+		expect(sim.identityActions).toHaveLength(2);
+	});
+
 	it('needs a token like every Graph route, and reset brings the seed back', async () => {
 		const anonymous = await fetch(`${sim.url}${ACCOUNTS}`);
 		expect(anonymous.status).toBe(401);
