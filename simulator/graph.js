@@ -3,11 +3,16 @@
 
 // The Graph routes: /beta/security/incidentTasks (list, get, patch, executeResponseAction, incident),
 // /{beta|v1.0}/security/incidents and /{beta|v1.0}/security/alerts_v2 (list, get, patch, comments),
-// and /{beta|v1.0}/security/runHuntingQuery.
+// /{beta|v1.0}/security/runHuntingQuery, and /{beta|v1.0}/security/identities/identityAccounts (list, get, invokeAction).
 
 const { GraphError } = require('./responses');
 const { pageCollection, project, readQueryOptions } = require('./odata');
 const { runHuntingQuery } = require('./hunting');
+const {
+	IDENTITY_ACCOUNT_RULES,
+	parseIdentityAccountsPath,
+	readInvokeActionParameters,
+} = require('./identities');
 const {
 	ACTION_TYPES,
 	TASK_STATUSES,
@@ -325,20 +330,13 @@ function handleGraph(store, request) {
  * @returns {Reply}
  */
 function routeGraph(store, request) {
+	const identityRoute = parseIdentityAccountsPath(request.url);
+	if (identityRoute) return routeIdentityAccounts(store.identities, request, identityRoute);
 	const route = parseGraphPath(request.url);
 	const context = (/** @type {string} */ set) =>
 		`${request.origin}/${route.version}/$metadata#${set}`;
 	/** @param {string[]} allowed */
-	const onlyMethod = (...allowed) => {
-		if (!allowed.includes(request.method)) {
-			throw new GraphError(
-				405,
-				'MethodNotAllowed',
-				`The HTTP method '${request.method}' is not allowed on ${request.url.pathname}.`,
-				{ Allow: allowed.join(', ') },
-			);
-		}
-	};
+	const onlyMethod = (...allowed) => requireMethod(request, allowed);
 	const query = request.url.searchParams;
 	const { preferences } = request;
 	const presentIncident = (/** @type {Record<string, unknown>} */ incident) =>
@@ -518,6 +516,82 @@ function routeGraph(store, request) {
 	return {
 		status: 200,
 		body: { '@odata.context': context(`security/${rules.name}/$entity`), ...body },
+	};
+}
+
+/**
+ * A 405 with `Allow` unless the request uses one of the allowed methods.
+ * @param {GraphRequest} request
+ * @param {string[]} allowed
+ */
+function requireMethod(request, allowed) {
+	if (!allowed.includes(request.method)) {
+		throw new GraphError(
+			405,
+			'MethodNotAllowed',
+			`The HTTP method '${request.method}' is not allowed on ${request.url.pathname}.`,
+			{ Allow: allowed.join(', ') },
+		);
+	}
+}
+
+/**
+ * GET …/security/identities/identityAccounts[/{id}] and POST …/identityAccounts/{id}/invokeAction.
+ * @param {import('./identities').IdentityAccountStore} identities
+ * @param {GraphRequest} request
+ * @param {{ version: string, id?: string, action?: string }} route
+ * @returns {Reply}
+ */
+function routeIdentityAccounts(identities, request, route) {
+	const query = request.url.searchParams;
+	const context = (/** @type {string} */ set) =>
+		`${request.origin}/${route.version}/$metadata#${set}`;
+	/** @param {string[]} allowed */
+	const onlyMethod = (...allowed) => requireMethod(request, allowed);
+	if (route.id === undefined) {
+		onlyMethod('GET');
+		const page = pageCollection(
+			identities.list().map((account) => identities.present(account)),
+			query,
+			IDENTITY_ACCOUNT_RULES,
+			paging(request, AS_STORED),
+			request.preferences,
+		);
+		return list(context('security/identities/identityAccounts'), page.value, page);
+	}
+	if (route.action === undefined) {
+		onlyMethod('GET');
+		const options = readQueryOptions(
+			query,
+			{ ...IDENTITY_ACCOUNT_RULES, options: ['$select'] },
+			request.preferences,
+		);
+		const account = identities.present(identities.require(route.id));
+		const shaped = options.select
+			? project(account, options.select, IDENTITY_ACCOUNT_RULES)
+			: account;
+		return {
+			status: 200,
+			body: {
+				'@odata.context': context('security/identities/identityAccounts/$entity'),
+				...identities.wrapEntity(shaped),
+			},
+		};
+	}
+	onlyMethod('POST');
+	const parameters = readInvokeActionParameters(
+		readJsonObject(
+			request.body,
+			'{ "accountId": "…", "action": "disable", "identityProvider": "activeDirectory" }',
+		),
+	);
+	const record = identities.invoke(route.id, parameters, request.modifiedBy);
+	return {
+		status: 200,
+		body: {
+			'@odata.context': context('microsoft.graph.security.invokeActionResult'),
+			...identities.presentResult(record),
+		},
 	};
 }
 

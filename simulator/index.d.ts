@@ -232,6 +232,42 @@ export interface ExecutionRecord {
 	clientId: string;
 }
 
+// Identity accounts (Graph v1.0, Defender for Identity).
+export type IdentityAction = SecurityNamespace.Action;
+export type IdentityProvider = SecurityNamespace.IdentityProvider;
+/** One provider entry of an identity, as stored (the `schema` answer form). */
+export interface IdentityProviderAccount {
+	identifier: string;
+	identityProvider: IdentityProvider | string;
+	/** What invokeAction accepts for this entry; disable and enable swap when one of them runs. */
+	actions: Array<IdentityAction | string>;
+}
+/** microsoft.graph.security.identityAccounts as stored. */
+export interface IdentityAccount {
+	id: string;
+	displayName: string;
+	domain: string | null;
+	onPremisesSecurityIdentifier: string | null;
+	cloudSecurityIdentifier: string | null;
+	/** False while any provider entry is disabled (offers enable, not disable). */
+	isEnabled: boolean;
+	accounts: IdentityProviderAccount[];
+}
+/** `example`: as Microsoft's examples answer (default); `schema`: as the resource pages define. */
+export type IdentityAnswerForm = 'example' | 'schema';
+export interface IdentityActionRecord {
+	correlationId: string;
+	identityAccountId: string;
+	/** The identifier of the provider entry acted on. */
+	accountId: string;
+	/** Canonical casing, whatever casing the request used. */
+	action: IdentityAction;
+	identityProvider: IdentityProvider;
+	at: string;
+	/** The calling app's display name. */
+	invokedBy: string;
+}
+
 export interface SimulatorState {
 	/** Insertion order: seed (oldest first), then added tasks. */
 	tasks: IncidentTask[];
@@ -290,7 +326,7 @@ export interface Simulator {
 	registerApp(app: { clientId: string; clientSecret: string; displayName?: string }): void;
 	/** An access token without an HTTP round trip. */
 	issueToken(options?: { clientId?: string; lifetimeSeconds?: number; scope?: string }): string;
-	/** Empties `requests` and `executions`. */
+	/** Empties `requests`, `executions` and `identityActions`. */
 	clearLog(): void;
 	state(): SimulatorState;
 	getTask(id: string): IncidentTask | undefined;
@@ -314,6 +350,15 @@ export interface Simulator {
 	/** Back to the seed: data, scripted faults, rate-limit windows and logs. Settings and tokens stay. */
 	reset(): void;
 	stop(): Promise<void>;
+
+	/** Every accepted identityAccounts invokeAction, oldest first (emptied by clearLog and reset). */
+	readonly identityActions: IdentityActionRecord[];
+	/** A copy of one identity account as stored, or undefined. */
+	getIdentityAccount(id: string): IdentityAccount | undefined;
+	/** Defaults: no providers, enabled, a new GUID ID; `accounts` entries may use any action casing. */
+	addIdentityAccount(partial?: Partial<IdentityAccount>): IdentityAccount;
+	/** How identity answers are shaped (default `example`); kept across reset, like settings. */
+	setIdentityAnswerForm(form: IdentityAnswerForm): void;
 }
 
 export function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
@@ -459,5 +504,25 @@ export const SEEDED_TASK_IDS: {
 	/** status inProgress, actionStatus partiallyCompleted */
 	readonly partiallyCompleted: string;
 };
+
+/** The seeded identity accounts, in the order they are listed. */
+export const SEED_IDENTITY_ACCOUNTS: readonly Readonly<IdentityAccount>[];
+export const SEEDED_IDENTITY_ACCOUNT_IDS: {
+	/** megan.bowen: Active Directory + Entra ID, compromised in incident 1004. */
+	readonly activeDirectoryAndEntra: string;
+	/** alex.wilber: Active Directory + Entra ID; the Entra ID entry offers no action. */
+	readonly entraWithoutActions: string;
+	/** lidia.holloway: Entra ID only, every Entra ID action (incident 1008). */
+	readonly entraOnly: string;
+	/** diego.siciliani: disabled in Active Directory (incident 1007). */
+	readonly disabled: string;
+	/** grady.archie: Okta + Entra ID. */
+	readonly okta: string;
+	/** svc-backup: Active Directory only. */
+	readonly activeDirectoryOnly: string;
+};
+export const IDENTITY_ACTIONS: readonly IdentityAction[];
+export const IDENTITY_PROVIDERS: readonly IdentityProvider[];
+export const IDENTITY_ANSWER_FORMS: readonly IdentityAnswerForm[];
 
 export * from './faultProxy';

@@ -123,6 +123,7 @@ class Simulator {
 	clearLog() {
 		this.core.requests.length = 0;
 		this.core.executions.length = 0;
+		this.core.store.identities.actions.length = 0;
 	}
 
 	state() {
@@ -177,6 +178,27 @@ class Simulator {
 	 */
 	addHuntingRows(table, rows) {
 		return this.core.store.addHuntingRows(table, rows);
+	}
+
+	/** Every accepted identityAccounts invokeAction, oldest first. */
+	get identityActions() {
+		return this.core.store.identities.actions;
+	}
+
+	/** @param {string} id */
+	getIdentityAccount(id) {
+		const account = this.core.store.identities.accounts.get(id);
+		return account ? structuredClone(account) : undefined;
+	}
+
+	/** @param {Partial<import('./identitySeed').IdentityAccount>} [partial] */
+	addIdentityAccount(partial) {
+		return this.core.store.identities.add(partial);
+	}
+
+	/** @param {import('./identities').IdentityAnswerForm} form */
+	setIdentityAnswerForm(form) {
+		this.core.store.identities.setAnswerForm(form);
 	}
 
 	/** Back to the seed: data, scripted faults, rate-limit windows and the logs. Settings and issued tokens stay. */
@@ -302,4 +324,7 @@ module.exports = {
 	...model,
 	...seed,
 	...require('./faultProxy'),
+	SEED_IDENTITY_ACCOUNTS: require('./identitySeed').SEED_IDENTITY_ACCOUNTS,
+	SEEDED_IDENTITY_ACCOUNT_IDS: require('./identitySeed').SEEDED_IDENTITY_ACCOUNT_IDS,
+	IDENTITY_ANSWER_FORMS: require('./identities').IDENTITY_ANSWER_FORMS,
 };

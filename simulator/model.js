@@ -207,6 +207,25 @@ const DETECTION_SOURCES = Object.freeze([
 	'microsoftSentinel',
 ]);
 
+/** `microsoft.graph.security.action`: what identityAccounts invokeAction can do to an identity's account. */
+const IDENTITY_ACTIONS = Object.freeze([
+	'disable',
+	'enable',
+	'forcePasswordReset',
+	'revokeAllSessions',
+	'requireUserToSignInAgain',
+	'markUserAsCompromised',
+	'unknownFutureValue',
+]);
+
+/** `microsoft.graph.security.identityProvider`: where an identity's account lives. */
+const IDENTITY_PROVIDERS = Object.freeze([
+	'entraID',
+	'activeDirectory',
+	'okta',
+	'unknownFutureValue',
+]);
+
 /**
  * The members of an evolvable enum that come after its `unknownFutureValue` sentinel.
  * @param {readonly string[]} members
@@ -235,6 +254,8 @@ module.exports = {
 	ALERT_DETERMINATIONS,
 	SERVICE_SOURCES,
 	DETECTION_SOURCES,
+	IDENTITY_ACTIONS,
+	IDENTITY_PROVIDERS,
 	membersAfterSentinel,
 	isExecutableActionType,
 };

@@ -7,7 +7,7 @@
 const { GraphError } = require('./responses');
 
 /**
- * @typedef {'string' | 'dateTime'} PropertyKind
+ * @typedef {'string' | 'dateTime' | 'boolean'} PropertyKind
  * @typedef {{
  *   kind: PropertyKind,
  *   operators: readonly string[],
@@ -171,6 +171,11 @@ function parseFilter(text, rules, preferences) {
 			if (Number.isNaN(value))
 				throw badFilter(`'${token.value}' is not a valid DateTimeOffset for '${property}'`);
 			return value;
+		}
+		if (rule.kind === 'boolean') {
+			if (token.kind === 'word' && ['true', 'false'].includes(token.value))
+				return token.value === 'true';
+			throw badFilter(`'${property}' needs true or false, got ${token.value}`);
 		}
 		if (token.kind !== 'string')
 			throw badFilter(`'${property}' needs a quoted string value, got ${token.value}`);

@@ -361,6 +361,7 @@ function describe(core, origin) {
 			`${origin}/v1.0/security/incidents`,
 			`${origin}/v1.0/security/alerts_v2`,
 			`${origin}/v1.0/security/runHuntingQuery`,
+			`${origin}/v1.0/security/identities/identityAccounts`,
 		],
 		tasks: core.store.tasks.size,
 	};

@@ -13,6 +13,7 @@ const {
 } = require('./seed');
 const { TASK_OUTCOMES, isExecutableActionType } = require('./model');
 const { GraphError } = require('./responses');
+const { IdentityAccountStore } = require('./identities');
 
 /**
  * @typedef {Record<string, any>} Entity
@@ -50,6 +51,8 @@ class DefenderStore {
 		/** @type {Record<string, Entity[]>} advanced hunting rows by table */
 		this.hunting = {};
 		this.added = { tasks: 0, incidents: 0, alerts: 0 };
+		/** Graph's identity accounts, their invokeAction rules and log */
+		this.identities = new IdentityAccountStore();
 		this.reset();
 	}
 
@@ -75,6 +78,7 @@ class DefenderStore {
 			]),
 		);
 		this.added = { tasks: 0, incidents: 0, alerts: 0 };
+		this.identities.reset();
 	}
 
 	/** Moves every executed task whose delay has passed to its outcome; called before each read. */
