@@ -1,6 +1,7 @@
 import {
 	NodeConnectionTypes,
 	type IExecuteFunctions,
+	type INodeCredentialDescription,
 	type INodeExecutionData,
 	type INodeProperties,
 	type INodeType,
@@ -9,6 +10,29 @@ import {
 
 import { RESOURCES, route } from './actions/router';
 import { searchAlerts, searchIncidents, searchIncidentTasks } from './methods/listSearch';
+
+/**
+ * One credential per API the resources live in, each shown for its own resources: Graph's for incidents, alerts,
+ * tasks and hunting, Defender for Endpoint's for devices and indicators.
+ */
+function credentialsByApi(): INodeCredentialDescription[] {
+	const apis = [...new Set(RESOURCES.map(({ resource }) => resource.api))];
+	return apis.map((api) => ({
+		name: api.credentialType,
+		required: true,
+		...(apis.length > 1
+			? {
+					displayOptions: {
+						show: {
+							resource: RESOURCES.filter(({ resource }) => resource.api === api).map(
+								({ resource }) => resource.value,
+							),
+						},
+					},
+				}
+			: {}),
+	}));
+}
 
 export class MicrosoftDefenderXdr implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +52,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Success', 'Error'],
-		credentials: [{ name: 'microsoftDefenderXdrOAuth2Api', required: true }],
+		credentials: credentialsByApi(),
 		properties: [
 			{
 				displayName: 'Resource',
