@@ -2,6 +2,9 @@
  * Drives the node the way a workflow does: Manual Trigger -> Microsoft Defender XDR -> its Success output to
  * "Executed" and its Error output to "Needs attention", run by the real n8n engine against the simulator.
  */
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
+
 import type { INode, INodeParameters } from 'n8n-workflow';
 
 import {
@@ -10,6 +13,7 @@ import {
 	PACKAGE_NAME,
 	simulatorCredential,
 } from '../harness/n8n-engine';
+import { FakeClock } from '../harness/fakeClock';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
 export type Engine = ReturnType<typeof createEngine>;
@@ -45,12 +49,13 @@ export async function startWorld(options: SimulatorOptions = {}) {
  * test so tests do not see each other's tasks, faults or requests.
  */
 export function useWorld(options: SimulatorOptions = {}) {
-	const world = {} as { sim: Simulator; engine: Engine };
+	const world = {} as { sim: Simulator; engine: Engine; clock: FakeClock };
 	beforeAll(async () => Object.assign(world, await startWorld(options)));
 	afterAll(async () => {
 		world.engine.shutdown();
 		await world.sim.stop();
 	});
+	useFakeTime(world);
 	beforeEach(() => {
 		world.sim.reset();
 		world.sim.configure({
@@ -64,6 +69,38 @@ export function useWorld(options: SimulatorOptions = {}) {
 		});
 	});
 	return world;
+}
+
+/** HTTP requests of this process still on the wire: started and not yet closed (answered, failed or aborted). */
+let requestsOnTheWire = 0;
+subscribe('http.client.request.start', (message) => {
+	const { request } = message as { request: ClientRequest };
+	requestsOnTheWire++;
+	request.once('close', () => requestsOnTheWire--);
+});
+
+/** The built node's clock module: the instance the engine loads from `dist/`, the one whose clock counts. */
+const builtClock =
+	require('../../dist/nodes/shared/transport/clock') as typeof import('../../nodes/shared/transport/clock');
+
+/**
+ * Runs each test on a fresh fake clock, for the node and the in-process simulator alike: the node's waits skip
+ * their time, and time jumps only while no request is on the wire, so the simulator sees what a real Graph would.
+ * Each wait's mark is how many requests the simulator had recorded, to place it among them.
+ */
+export function useFakeTime(world: { sim: Simulator; clock: FakeClock }) {
+	let undo: Array<() => void> = [];
+	beforeEach(() => {
+		world.clock = new FakeClock({
+			mark: () => world.sim.requests.length,
+			mayAdvance: () => requestsOnTheWire === 0,
+		});
+		undo = [world.clock.shareWithProcess(), builtClock.useClock(world.clock)];
+	});
+	afterEach(() => {
+		for (const restore of undo.reverse()) restore();
+		undo = [];
+	});
 }
 
 export interface DefenderRun {

@@ -11,6 +11,10 @@ import {
 } from './defenderWorkflow';
 
 const world = useWorld();
+
+/** The position in the simulator's log right after `request`: a wait marked so was asked for next. */
+const after = (request: { requestId: string }) =>
+	world.sim.requests.findIndex((r) => r.requestId === request.requestId) + 1;
 const isolate = { id: IDS.openByActionType.isolateDevice, actionType: 'isolateDevice' };
 
 describe('Execute Response Action', () => {
@@ -183,28 +187,37 @@ describe('Execute Response Action', () => {
 describe('retries and throttling', () => {
 	it('honours Retry-After on a 429 and then executes', async () => {
 		world.sim.injectFault({ method: 'POST', fault: '429', retryAfterSeconds: 1 });
-		const started = Date.now();
 		const run = await runDefender(world.engine, execute(), [isolate]);
 
 		expect(run.success[0]).toMatchObject({ outcome: 'executed', statusCode: 204 });
 		const posts = graphRequests(world.sim, 'POST');
 		expect(posts.map((r) => r.status)).toEqual([429, 204]);
-		expect(Date.parse(posts[1].at) - Date.parse(posts[0].at)).toBeGreaterThanOrEqual(950);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		// The one wait the node asked for: Graph's second, after the 429 and before the retry, nothing sent meanwhile.
+		expect(world.clock.waits).toEqual([
+			expect.objectContaining({ ms: 1000, mark: after(posts[0]), endMark: after(posts[0]) }),
+		]);
+		expect(world.sim.requests.indexOf(posts[1])).toBe(after(posts[0]));
+		expect(Date.parse(posts[1].at)).toBeGreaterThanOrEqual(Math.floor(world.clock.waits[0].until));
 	});
 
 	it('honours Retry-After given as an HTTP date', async () => {
-		world.sim.injectFault({
-			method: 'GET',
-			fault: '429',
-			retryAfterDate: new Date(Date.now() + 2000),
-		});
+		// Two seconds ahead on the clock the node reads; an HTTP date keeps whole seconds only.
+		const retryAt = new Date(world.clock.now() + 2000);
+		const retryAtMs = Math.floor(retryAt.getTime() / 1000) * 1000;
+		world.sim.injectFault({ method: 'GET', fault: '429', retryAfterDate: retryAt });
 		const run = await runDefender(world.engine, execute(), [isolate]);
 
 		expect(run.success[0].outcome).toBe('executed');
 		const gets = graphRequests(world.sim, 'GET');
 		expect(gets.map((r) => r.status)).toEqual([429, 200]);
-		expect(Date.parse(gets[1].at) - Date.parse(gets[0].at)).toBeGreaterThanOrEqual(900);
+		// It waited until that date: one wait, asked for after the 429, ending at the date, the retry after it.
+		expect(world.clock.waits).toHaveLength(1);
+		const [wait] = world.clock.waits;
+		expect(wait).toMatchObject({ mark: after(gets[0]), endMark: after(gets[0]) });
+		expect(wait.ms).toBeGreaterThan(0);
+		expect(wait.until).toBeGreaterThanOrEqual(retryAtMs);
+		expect(wait.until).toBeLessThan(retryAtMs + 1000);
+		expect(Date.parse(gets[1].at)).toBeGreaterThanOrEqual(retryAtMs);
 	});
 
 	it('pauses every item of the run while Graph throttles one of them', async () => {
@@ -219,17 +232,34 @@ describe('retries and throttling', () => {
 			fault: '429',
 			retryAfterSeconds: 2,
 		});
+		// Time stands still until all four workers have stopped to wait, so whatever they send meanwhile lands
+		// inside the pause; a worker that never stops lets time go on after a few seconds, and fails below.
+		const release = world.clock.hold();
+		void world.clock
+			.nextWait((wait) => wait.ms === 2000)
+			.then(async () => {
+				for (let looks = 0; looks < 3000 && world.clock.pending < 4; looks++)
+					await new Promise((resolve) => setTimeout(resolve, 1));
+				release();
+			});
 		const run = await runDefender(world.engine, execute({ concurrency: 4 }), items);
 
 		expect(run.success).toHaveLength(8);
+		const pause = world.clock.waits.find((wait) => wait.ms === 2000)!;
+		// Every worker waited for the end of the one pause, and its two seconds passed once.
+		const heldToPauseEnd = world.clock.waits.filter(
+			(wait) => Math.abs(wait.until - pause.until) < 50,
+		);
+		expect(heldToPauseEnd).toHaveLength(4);
+		expect(world.clock.skippedMs).toBeLessThan(4000);
 		const throttled = world.sim.requests.find((r) => r.status === 429)!;
 		const answeredAt = Date.parse(throttled.at) + (throttled.durationMs ?? 0);
-		// Requests already on the wire may land; new ones wait out the pause.
+		// Requests already on the wire may land, one per other worker at most; no new one goes out in the pause.
 		const sentDuringPause = graphRequests(world.sim).filter((r) => {
 			const at = Date.parse(r.at);
-			return at > answeredAt + 150 && at < answeredAt + 1800;
+			return at > answeredAt && at < pause.until;
 		});
-		expect(sentDuringPause).toEqual([]);
+		expect(sentDuringPause.length).toBeLessThanOrEqual(3);
 	});
 
 	it('gives up after Max Retries with a retryable error and nothing executed', async () => {
@@ -244,10 +274,10 @@ describe('retries and throttling', () => {
 
 	it('does not wait longer than Max Retry Wait', async () => {
 		world.sim.injectFault({ method: 'POST', fault: '429', retryAfterSeconds: 600 });
-		const started = Date.now();
 		const run = await runDefender(world.engine, execute({ maxRetryWait: 5 }), [isolate]);
 
-		expect(Date.now() - started).toBeLessThan(4000);
+		// It asked for no wait at all: the item failed at once.
+		expect(world.clock.waits).toEqual([]);
 		expect(run.error[0].error).toMatchObject({ statusCode: 429, retryable: true, executed: 'no' });
 		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
 		expect(
@@ -270,9 +300,13 @@ describe('retries and throttling', () => {
 		world.sim.injectFault({ fault: '504AfterExecute' });
 		const run = await runDefender(world.engine, execute(), [isolate]);
 
-		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
+		const [post] = graphRequests(world.sim, 'POST');
 		expect(world.sim.executions).toHaveLength(1);
-		// The node lets Graph settle (2 s) before re-reading; the simulator's action finishes in 50 ms.
+		// The node lets Graph settle (5 s) after the 504 before re-reading; the simulator's action finishes in 50 ms.
+		expect(world.clock.waits).toEqual([
+			expect.objectContaining({ ms: 5000, mark: after(post), endMark: after(post) }),
+		]);
+		expect(graphRequests(world.sim, 'POST')).toHaveLength(1);
 		expect(run.success[0]).toMatchObject({
 			outcome: 'executed',
 			statusCode: 504,
