@@ -478,7 +478,8 @@ function createEngine(options = {}) {
 	/**
 	 * Runs a workflow (n8n workflow JSON) from its start node, as "Execute workflow" does.
 	 * @param {WorkflowJson} workflowJson
-	 * @param {{ startItems?: INodeExecutionData[]; mode?: WorkflowExecuteMode; cancelAfterMs?: number }} [runOptions]
+	 * @param {{ startItems?: INodeExecutionData[]; mode?: WorkflowExecuteMode; cancelAfterMs?: number; cancelWhen?: Promise<unknown> }} [runOptions]
+	 *   `cancelWhen` stops the run when it resolves (a test on fake time stops it at a moment of the run, not after real time)
 	 */
 	async function runWorkflow(workflowJson, runOptions = {}) {
 		// n8n mutates the nodes it runs (a resumed Wait node is disabled); keep the caller's workflow intact.
@@ -505,6 +506,7 @@ function createEngine(options = {}) {
 			runExecutionData,
 			runOptions.mode ?? 'manual',
 			runOptions.cancelAfterMs,
+			runOptions.cancelWhen,
 		);
 	}
 
@@ -544,8 +546,16 @@ function createEngine(options = {}) {
 	/**
 	 * @param {Workflow} workflow @param {WorkflowJson} workflowJson @param {IRunExecutionData} runExecutionData
 	 * @param {WorkflowExecuteMode} mode @param {number} [cancelAfterMs] stops the run as n8n's "Stop execution" does
+	 * @param {Promise<unknown>} [cancelWhen] the same, when it resolves
 	 */
-	async function execute(workflow, workflowJson, runExecutionData, mode, cancelAfterMs) {
+	async function execute(
+		workflow,
+		workflowJson,
+		runExecutionData,
+		mode,
+		cancelAfterMs,
+		cancelWhen,
+	) {
 		const hooks = new ExecutionLifecycleHooks(
 			mode,
 			String(Date.now()),
@@ -561,9 +571,14 @@ function createEngine(options = {}) {
 		).processRunExecutionData(workflow);
 		const stopper =
 			cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), cancelAfterMs);
+		let ended = false;
+		void cancelWhen?.then(() => {
+			if (!ended) running.cancel();
+		});
 		await running.catch((error) => {
 			if (!running.isCanceled) throw error;
 		});
+		ended = true;
 		clearTimeout(stopper);
 		return describeRun(await finished.promise);
 	}

@@ -60,7 +60,6 @@ describe('Wait for Completion', () => {
 	});
 
 	it('fails with waitTimeout and executed: yes when the action does not finish in time', async () => {
-		const started = Date.now();
 		const run = await runDefender(world.engine, wait({ waitTimeout: 1 }), [
 			{ id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' },
 		]);
@@ -72,7 +71,14 @@ describe('Wait for Completion', () => {
 			retryable: false,
 		});
 		expect(run.error[0].error.message).toContain('still inProgress after 1 s');
-		expect(Date.now() - started).toBeLessThan(5000);
+		// It polled every 0.1 s through the whole second after the POST, and asked to wait no longer than that second.
+		const polls = world.clock.waits;
+		expect(polls.length).toBeGreaterThanOrEqual(2);
+		expect(polls.every((wait) => wait.ms <= 100)).toBe(true);
+		expect(polls.reduce((sum, wait) => sum + wait.ms, 0)).toBeLessThanOrEqual(1000);
+		const [post] = graphRequests(world.sim, 'POST');
+		const lastPoll = graphRequests(world.sim, 'GET').at(-1)!;
+		expect(Date.parse(lastPoll.at) - Date.parse(post.at)).toBeGreaterThanOrEqual(1000);
 	});
 
 	it('lets many items wait side by side, not one after another', async () => {
@@ -81,13 +87,15 @@ describe('Wait for Completion', () => {
 			id,
 			actionType,
 		}));
-		const started = Date.now();
 		const run = await runDefender(world.engine, wait({ concurrency: 2, pollInterval: 0.2 }), items);
 
 		expect(run.success.map((j) => j.outcome)).toEqual(Array(8).fill('completed'));
 		expect(run.successPairs).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-		// One after another would take at least 8 x 1.5 s.
-		expect(Date.now() - started).toBeLessThan(6000);
+		// Side by side, every action is sent before the first one (1.5 s) is over; one after another, or two at a
+		// time, the third would wait for the first two.
+		const sentAt = graphRequests(world.sim, 'POST').map((request) => Date.parse(request.at));
+		expect(sentAt).toHaveLength(8);
+		expect(Math.max(...sentAt) - Math.min(...sentAt)).toBeLessThan(1500);
 	});
 
 	it('polls through the retry policy (a 503 while waiting is retried)', async () => {
@@ -206,24 +214,34 @@ describe('AI-agent tool', () => {
 
 describe('stopping the execution', () => {
 	it('ends a wait for completion at once, and the stopped run sends nothing more', async () => {
-		const started = Date.now();
+		// Stopped as the node starts its first 5 s wait between polls; time stands still until the run has returned.
+		let requestsAtStop = 0;
+		let release = () => {};
+		const stop = world.clock
+			.nextWait((wait) => wait.ms === 5000)
+			.then(() => {
+				release = world.clock.hold();
+				requestsAtStop = graphRequests(world.sim).length;
+			});
 		const result = await world.engine.runWorkflow(
 			defenderWorkflow(wait({ waitTimeout: 60, pollInterval: 5 })),
 			{
 				startItems: [
 					{ json: { id: IDS.neverCompletes, actionType: 'collectInvestigationPackage' } },
 				],
-				cancelAfterMs: 1000,
+				cancelWhen: stop,
 			},
 		);
-		const returnedAfterMs = Date.now() - started;
-		const requestsAtStop = graphRequests(world.sim).length;
-		// Long enough for the next poll (every 5 s) to happen if the wait had outlived the stop.
-		await new Promise((resolve) => setTimeout(resolve, 6000));
+		// The run ended while its wait could not: the stop ended it, not time.
+		const [stoppedWait] = world.clock.waits;
+		expect(stoppedWait.endedAt).toBeUndefined();
+		// Time moves on past that wait's end, and beyond every wait the node asked for; nothing more is sent.
+		release();
+		await world.clock.idle();
 
-		expect(returnedAfterMs).toBeLessThan(3000);
 		expect(result.status).toBe('canceled');
 		expect(world.sim.executions).toHaveLength(1);
+		expect(world.clock.waits.map((wait) => wait.ms)).toEqual([5000]);
 		expect(graphRequests(world.sim)).toHaveLength(requestsAtStop);
-	}, 20000);
+	});
 });
