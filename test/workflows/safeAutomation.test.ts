@@ -31,6 +31,9 @@ describe('Wait for Completion', () => {
 			actionStatus: 'completed',
 		});
 		expect(graphRequests(world.sim, 'GET').length).toBeGreaterThanOrEqual(2);
+		// Its times are read on the node's clock: the action took the simulator's 300 ms between them.
+		const { executedAt, completedAt } = run.success[0];
+		expect(Date.parse(completedAt) - Date.parse(executedAt)).toBeGreaterThanOrEqual(300);
 	});
 
 	it.each([

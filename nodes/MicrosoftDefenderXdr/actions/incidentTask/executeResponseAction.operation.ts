@@ -385,7 +385,7 @@ async function postExecute(
 ): Promise<PostResult> {
 	let unknownOutcome: DefenderXdrError | undefined;
 	for (let attempt = 0; ; attempt++) {
-		const executedAt = new Date().toISOString();
+		const executedAt = new Date(session.clock.now()).toISOString();
 		const sent = await settle(
 			session.post(`${path}/executeResponseAction`, undefined, { subject: INCIDENT_TASK.subject }),
 		);
@@ -476,7 +476,7 @@ async function waitForCompletion(
 			...executedItem,
 			...after,
 			outcome: 'completed',
-			completedAt: new Date().toISOString(),
+			completedAt: new Date(session.clock.now()).toISOString(),
 		};
 	const failure =
 		actionStatus === 'failed'
