@@ -2,7 +2,7 @@
  * Drives the node the way a workflow does: Manual Trigger -> Microsoft Defender XDR -> its Success output to
  * "Executed" and its Error output to "Needs attention", run by the real n8n engine against the simulator.
  */
-import { subscribe } from 'node:diagnostics_channel';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 
 import type { INode, INodeParameters } from 'n8n-workflow';
@@ -73,11 +73,11 @@ export function useWorld(options: SimulatorOptions = {}) {
 
 /** HTTP requests of this process still on the wire: started and not yet closed (answered, failed or aborted). */
 let requestsOnTheWire = 0;
-subscribe('http.client.request.start', (message) => {
+function onRequestStart(message: unknown) {
 	const { request } = message as { request: ClientRequest };
 	requestsOnTheWire++;
 	request.once('close', () => requestsOnTheWire--);
-});
+}
 
 /** The built node's clock module: the instance the engine loads from `dist/`, the one whose clock counts. */
 const builtClock =
@@ -90,6 +90,9 @@ const builtClock =
  */
 export function useFakeTime(world: { sim: Simulator; clock: FakeClock }) {
 	let undo: Array<() => void> = [];
+	// Watched per test file: the channel is the process's, shared by the files a Jest worker runs one after another.
+	beforeAll(() => subscribe('http.client.request.start', onRequestStart));
+	afterAll(() => unsubscribe('http.client.request.start', onRequestStart));
 	beforeEach(() => {
 		world.clock = new FakeClock({
 			mark: () => world.sim.requests.length,
