@@ -9,7 +9,12 @@ import {
 } from 'n8n-workflow';
 
 import { RESOURCES, route } from './actions/router';
-import { searchAlerts, searchIncidents, searchIncidentTasks } from './methods/listSearch';
+import {
+	searchAlerts,
+	searchIdentityAccounts,
+	searchIncidents,
+	searchIncidentTasks,
+} from './methods/listSearch';
 
 /**
  * One credential per API the resources live in, each shown for its own resources: Graph's for incidents, alerts,
@@ -87,7 +92,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchIncidents, searchAlerts, searchIncidentTasks },
+		listSearch: { searchIncidents, searchAlerts, searchIncidentTasks, searchIdentityAccounts },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -10,6 +10,7 @@ import { DefenderXdrError, redactSecrets, type Executed } from '../../shared/tra
 import { ApiSession } from '../../shared/transport/session';
 import * as advancedHunting from './advancedHunting';
 import * as alert from './alert';
+import * as identityAccount from './identityAccount';
 import * as incident from './incident';
 import * as incidentTask from './incidentTask';
 import { readRequestSettings, refuseWriteFromAgent, type Operation } from './operation';
@@ -26,6 +27,7 @@ export interface ResourceActions {
 export const RESOURCES: readonly ResourceActions[] = [
 	advancedHunting,
 	alert,
+	identityAccount,
 	incident,
 	incidentTask,
 ];
