@@ -3,7 +3,9 @@
  * form Microsoft's pages show, the exact invokeAction request, the account's own list of actions deciding before
  * anything is sent, the dry run, the AI-agent gate, the Global-only cloud, and a lost answer that is never re-sent.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 import {
@@ -450,6 +452,30 @@ describe('Invoke Action', () => {
 		expect(run.success[0].outcome).toBe('executed');
 		expect(posts().map((r) => r.status)).toEqual([429, 200]);
 		expect(world.sim.identityActions).toHaveLength(1);
+	});
+});
+
+describe('the README', () => {
+	const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+	it('shows exactly the Success item a real Invoke Action produces (IDs that change per run by their shape)', async () => {
+		const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+		const [, shown] =
+			/<!-- identity-example: revoked -->\s*```json\n([\s\S]*?)\n```/.exec(readme) ?? [];
+		const item = JSON.parse(shown) as Json;
+
+		const run = await runDefender(world.engine, invoke(), [
+			{ id: item.identityAccountId, action: item.action, provider: item.identityProvider },
+		]);
+
+		const [produced] = run.success;
+		for (const volatile of ['correlationId', 'requestId']) {
+			expect(item[volatile]).toMatch(UUID);
+			expect(produced[volatile]).toMatch(UUID);
+		}
+		expect({ ...produced, correlationId: item.correlationId, requestId: item.requestId }).toEqual(
+			item,
+		);
 	});
 });
 
