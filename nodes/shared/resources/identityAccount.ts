@@ -8,7 +8,7 @@ export const IDENTITY_ACCOUNT: Resource = {
 	displayName: 'Identity Account',
 	api: GRAPH,
 	path: '/v1.0/security/identities/identityAccounts',
-	// Microsoft documents no page size (nor `$top`) for the list: Graph's pages are read as it serves them.
+	// Never sent: Microsoft documents neither a page size nor `$top` for this list, so Graph's own pages are read.
 	pageSize: 100,
 	subject: {
 		name: 'identity account',

@@ -46,9 +46,9 @@ export function identityAccountPath(identityAccountId: string, tail = ''): strin
 export async function readIdentityAccount(
 	session: ApiSession,
 	identityAccountId: string,
-): Promise<{ account: IdentityAccount; requestId: string | null }> {
-	const { body, requestId } = await session.get(identityAccountPath(identityAccountId), undefined, {
+): Promise<IdentityAccount> {
+	const { body } = await session.get(identityAccountPath(identityAccountId), undefined, {
 		subject: IDENTITY_ACCOUNT.subject,
 	});
-	return { account: identityAccountOf(body), requestId };
+	return identityAccountOf(body);
 }

@@ -30,6 +30,5 @@ export async function execute(
 	session: ApiSession,
 	itemIndex: number,
 ): Promise<OperationResult> {
-	const { account } = await readIdentityAccount(session, readIdentityAccountId(this, itemIndex));
-	return { items: [account] };
+	return { items: [await readIdentityAccount(session, readIdentityAccountId(this, itemIndex))] };
 }

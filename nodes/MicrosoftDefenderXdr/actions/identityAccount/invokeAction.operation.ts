@@ -252,7 +252,7 @@ export async function execute(
 	let accountId = options.accountId;
 	// Without Verify Account the account is still read when only it can say which identifier to send.
 	if (options.verifyAccount || accountId === undefined) {
-		({ account } = await readIdentityAccount(session, identityAccountId));
+		account = await readIdentityAccount(session, identityAccountId);
 		accountId = checkedAccountId(
 			account,
 			identityAccountId,
