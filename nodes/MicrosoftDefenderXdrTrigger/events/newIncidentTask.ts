@@ -72,6 +72,7 @@ export const newIncidentTask: TriggerEvent = {
 	value: 'newIncidentTask',
 	name: 'New Incident Task',
 	description: 'Triggers when Defender Experts for XDR add a response task to an incident',
+	resource: INCIDENT_TASK,
 	entities: 'incident tasks',
 	properties,
 	listing,

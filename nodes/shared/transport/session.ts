@@ -42,7 +42,7 @@ export interface ApiResponse<T> {
 export interface RequestOptions {
 	/** What the request is about, for messages that say what to check: every request names one. */
 	subject: RequestSubject;
-	/** Whether sending it twice is harmless (reads, PATCH of a status, a hunting query); a response action is not. */
+	/** Whether sending it twice is harmless (reads, a PATCH that sets values); an action is not. */
 	safeToRepeat?: boolean;
 }
 
