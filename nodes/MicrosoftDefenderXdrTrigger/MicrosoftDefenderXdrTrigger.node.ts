@@ -46,7 +46,7 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 					value,
 					description,
 				})),
-				default: TRIGGER_EVENTS[0].value,
+				default: 'newIncidentTask',
 			},
 			...TRIGGER_EVENTS.flatMap((event) => event.properties),
 		],
