@@ -8,7 +8,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { RESOURCES, route } from './actions/router';
+import { RESOURCES } from './actions';
+import { route } from './actions/router';
 import {
 	searchAlerts,
 	searchIdentityAccounts,
@@ -96,6 +97,6 @@ export class MicrosoftDefenderXdr implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+		return await route.call(this, RESOURCES);
 	}
 }

@@ -1,6 +1,8 @@
 import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
 import type { IDataObject } from 'n8n-workflow';
 
+import type { SameValues } from './incidentTask';
+
 /**
  * The identity-account domain (Defender for Identity, Graph v1.0 `security/identities/identityAccounts`), named once:
  * the actions, the identity providers, and how an account or an action's result is read whatever form Graph answers
@@ -8,14 +10,6 @@ import type { IDataObject } from 'n8n-workflow';
  * `EntraID`, `disable` and `Disable`, with and without a `value` wrapper); everything is read in any of them and
  * written out in the camelCase form of Graph's type definitions, which the tables are checked against at compile time.
  */
-
-/** Compiles only when the two unions hold exactly the same values. */
-type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [
-	never,
-	never,
-]
-	? true
-	: never;
 
 /** What `invokeAction` can do to an identity's account in one provider, with the labels users see. */
 export const IDENTITY_ACTIONS = [
