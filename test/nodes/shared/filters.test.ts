@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { readFilters, type ListFilter } from '../../../nodes/shared/filters';
 
 const filter = (kind: ListFilter['kind'], name = 'value'): ListFilter => ({
@@ -11,7 +13,7 @@ const filter = (kind: ListFilter['kind'], name = 'value'): ListFilter => ({
 /** The refusal's message, or the `$filter` the value gives. */
 function rendered(kind: ListFilter['kind'], value: unknown): string | undefined {
 	try {
-		return readFilters([filter(kind)], { value }).$filter;
+		return readFilters([filter(kind)], { value } as IDataObject).$filter;
 	} catch (error) {
 		return `refused: ${(error as Error).message}`;
 	}
