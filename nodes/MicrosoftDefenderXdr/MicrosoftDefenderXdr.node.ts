@@ -8,8 +8,14 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { RESOURCES, route } from './actions/router';
-import { searchAlerts, searchIncidents, searchIncidentTasks } from './methods/listSearch';
+import { RESOURCES } from './actions';
+import { route } from './actions/router';
+import {
+	searchAlerts,
+	searchIdentityAccounts,
+	searchIncidents,
+	searchIncidentTasks,
+} from './methods/listSearch';
 
 /**
  * One credential per API the resources live in, each shown for its own resources: Graph's for incidents, alerts,
@@ -87,10 +93,10 @@ export class MicrosoftDefenderXdr implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchIncidents, searchAlerts, searchIncidentTasks },
+		listSearch: { searchIncidents, searchAlerts, searchIncidentTasks, searchIdentityAccounts },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+		return await route.call(this, RESOURCES);
 	}
 }
