@@ -16,4 +16,21 @@ function simulatorCredential(sim) {
 	};
 }
 
-module.exports = { simulatorCredential };
+/**
+ * The Microsoft Defender for Endpoint credential that points n8n at the simulator's `/api/`: the `custom` cloud
+ * with the API and the login root on the simulator.
+ * @param {{ url: string; tenantId: string; clientId: string; clientSecret: string }} sim
+ */
+function simulatorEndpointCredential(sim) {
+	return {
+		grantType: 'clientCredentials',
+		tenantId: sim.tenantId,
+		clientId: sim.clientId,
+		clientSecret: sim.clientSecret,
+		cloud: 'custom',
+		customApiUrl: sim.url,
+		customLoginUrl: sim.url,
+	};
+}
+
+module.exports = { simulatorCredential, simulatorEndpointCredential };

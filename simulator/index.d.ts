@@ -340,6 +340,8 @@ export interface RequestLogEntry {
 	tenantId?: string;
 	grantType?: string;
 	scope?: string;
+	/** The body sent, parsed when it is JSON (never recorded for the token endpoint). */
+	body?: unknown;
 	/** The fault applied, if any: a FaultKind or 'rateLimit'. */
 	fault?: string;
 	durationMs?: number;

@@ -9,6 +9,7 @@ import {
 	defenderWorkflow,
 	PACKAGE_NAME,
 	simulatorCredential,
+	simulatorEndpointCredential,
 } from '../harness/n8n-engine';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
@@ -28,6 +29,10 @@ export function agentTool(parameters: INodeParameters): INode {
 		parameters,
 		credentials: {
 			microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' },
+			microsoftDefenderEndpointOAuth2Api: {
+				id: 'cred-2',
+				name: 'Defender for Endpoint (simulator)',
+			},
 		},
 	};
 }
@@ -36,7 +41,10 @@ export { defenderWorkflow, simulatorCredential };
 
 export async function startWorld(options: SimulatorOptions = {}) {
 	const sim = await startSimulator({ actionDelayMs: 50, ...options });
-	const engine = createEngine({ credential: simulatorCredential(sim) });
+	const engine = createEngine({
+		credential: simulatorCredential(sim),
+		endpointCredential: simulatorEndpointCredential(sim),
+	});
 	return { sim, engine };
 }
 
