@@ -7,6 +7,26 @@ import { agentTool, runDefender, useWorld, type Json } from './defenderWorkflow'
 
 const world = useWorld();
 
+/**
+ * Time for the node that passes at once: every wait is recorded and moves "now" on. The engine loads the node from
+ * `dist/`, so the clock is replaced there.
+ */
+function fakeClock() {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { useClock } =
+		require('../../dist/nodes/shared/transport/clock') as typeof import('../../nodes/shared/transport/clock');
+	let now = Date.now();
+	const waits: number[] = [];
+	const restore = useClock({
+		now: () => now,
+		sleep: async (ms) => {
+			waits.push(ms);
+			now += ms;
+		},
+	});
+	return { waits, restore };
+}
+
 /** Requests to the Defender for Endpoint API (the token endpoint excluded). */
 function apiRequests(sim: Simulator, method?: string, path?: RegExp) {
 	return sim.requests.filter(
@@ -369,7 +389,12 @@ describe('Dry run and AI agents', () => {
 describe('Submit: a lost answer', () => {
 	it('reads the indicator back and does not send again when it was saved', async () => {
 		world.sim.injectFault({ method: 'POST', path: '/api/indicators', fault: '504AfterExecute' });
-		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]);
+		const clock = fakeClock();
+		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]).finally(
+			clock.restore,
+		);
+		// The settle window passes before anything is read back.
+		expect(clock.waits).toEqual([5000]);
 
 		expect(apiRequests(world.sim, 'POST')).toHaveLength(1);
 		expect(decodeURIComponent(apiRequests(world.sim, 'GET')[0].path)).toBe(
@@ -385,7 +410,12 @@ describe('Submit: a lost answer', () => {
 
 	it('sends once more, and says so, when the indicator was not saved', async () => {
 		world.sim.injectFault({ method: 'POST', path: '/api/indicators', fault: 'dropBeforeExecute' });
-		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]);
+		const clock = fakeClock();
+		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]).finally(
+			clock.restore,
+		);
+		// The settle window passes before anything is read back.
+		expect(clock.waits).toEqual([5000]);
 
 		expect(apiRequests(world.sim, 'POST').map((request) => request.status)).toEqual([0, 200]);
 		expect(run.success[0]).toMatchObject({ outcome: 'submitted', statusCode: 200 });
@@ -479,20 +509,36 @@ describe('Import', () => {
 		});
 	});
 
-	it('fails the items beyond the tenant cap of 15,000 without sending them', async () => {
+	it('fails the items beyond the tenant cap of 15,000 unsent, and paces a 31st request a minute after the first', async () => {
 		world.sim.configure({ indicatorCapacity: 20_000 });
 		const items = Array.from({ length: 15_002 }, (_, index) =>
 			item({ indicatorValue: sha256(index + 1) }),
 		);
-		// A repeat of an indicator already in the run adds nothing to the tenant, so it still goes.
+		// A repeat of an indicator already in the run adds nothing to the tenant, so it still goes: in a 31st request.
 		items.push(item({ indicatorValue: sha256(1) }));
-		const run = await runDefender(world.engine, indicatorParameters('import'), items);
+		// Only the value is mapped: fifteen thousand items through twelve expressions each would only slow the test.
+		const parameters = {
+			...indicatorParameters('import'),
+			indicatorType: 'FileSha256',
+			action: 'Block',
+			title: 'Bulk import',
+			description: 'Blocked by n8n',
+			additionalFields: {},
+		};
+		const clock = fakeClock();
+		const run = await runDefender(world.engine, parameters, items).finally(clock.restore);
 
 		expect(importPosts(world.sim)).toHaveLength(31);
 		expect(run.errorPairs).toEqual([15_000, 15_001]);
 		expect(run.error[0].error).toMatchObject({ code: 'tenantIndicatorCap', executed: 'no' });
 		expect(run.error[0].error.message).toContain('at most 15,000 active indicators');
 		expect(run.success).toHaveLength(15_001);
+		expect(run.success[15_000]).toMatchObject({
+			indicatorValue: sha256(1),
+			batch: { number: 31, of: 31, size: 1 },
+		});
+		// Thirty requests go at once; the 31st waits until the first is a minute old (Defender allows 30 a minute).
+		expect(clock.waits).toEqual([60_000]);
 	}, 120_000);
 
 	it("honours a 429's Retry-After on an import and then sends the batch", async () => {
@@ -507,11 +553,14 @@ describe('Import', () => {
 
 	it('settles a lost import answer by reading the indicators back, and does not send them again', async () => {
 		world.sim.injectFault({ path: '/api/indicators/import', fault: '504AfterExecute' });
+		const clock = fakeClock();
 		const run = await runDefender(
 			world.engine,
 			indicatorParameters('import'),
 			[1, 2, 3].map((n) => item({ indicatorValue: sha256(n) })),
-		);
+		).finally(clock.restore);
+		// The settle window passes before anything is read back.
+		expect(clock.waits).toEqual([5000]);
 
 		expect(importPosts(world.sim)).toHaveLength(1);
 		expect(
@@ -525,11 +574,14 @@ describe('Import', () => {
 
 	it('imports once more only the indicators a lost answer left unsaved', async () => {
 		world.sim.injectFault({ path: '/api/indicators/import', fault: 'dropBeforeExecute' });
+		const clock = fakeClock();
 		const run = await runDefender(
 			world.engine,
 			indicatorParameters('import'),
 			[1, 2].map((n) => item({ indicatorValue: sha256(n) })),
-		);
+		).finally(clock.restore);
+		// The settle window passes before anything is read back.
+		expect(clock.waits).toEqual([5000]);
 
 		expect(importPosts(world.sim).map((request) => request.status)).toEqual([0, 200]);
 		expect(run.success.map((json) => json.outcome)).toEqual(['imported', 'imported']);
@@ -539,7 +591,12 @@ describe('Import', () => {
 	it('fails the batch with executed: unknown when the indicators cannot be read back', async () => {
 		world.sim.injectFault({ path: '/api/indicators/import', fault: '504AfterExecute' });
 		world.sim.injectFault({ method: 'GET', path: /^\/api\/indicators/, fault: '403' });
-		const run = await runDefender(world.engine, indicatorParameters('import'), [item()]);
+		const clock = fakeClock();
+		const run = await runDefender(world.engine, indicatorParameters('import'), [item()]).finally(
+			clock.restore,
+		);
+		// The settle window passes before anything is read back.
+		expect(clock.waits).toEqual([5000]);
 
 		expect(importPosts(world.sim)).toHaveLength(1);
 		expect(run.error[0].error).toMatchObject({ executed: 'unknown', statusCode: 504 });
