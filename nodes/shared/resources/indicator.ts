@@ -1,10 +1,12 @@
 import { DEFENDER_ENDPOINT } from '../apis/endpoint';
 import type { Resource } from './resource';
 
-/** Microsoft's limits on indicators: entries per import request, import requests a minute, active indicators per tenant. */
+/**
+ * Microsoft's limits on indicators: entries per import request and active indicators per tenant. (The request
+ * limits, import requests a minute among them, are the API's, in `apis/endpoint.ts`.)
+ */
 export const INDICATOR_LIMITS = {
 	importBatchSize: 500,
-	importsPerMinute: 30,
 	tenantCap: 15000,
 } as const;
 

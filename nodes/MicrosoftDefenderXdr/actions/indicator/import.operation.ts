@@ -9,11 +9,11 @@ import { INDICATOR_LIMITS } from '../../../shared/resources/indicator';
 import type { ApiSession } from '../../../shared/transport/session';
 import type { OperationResult, OperationRun } from '../operation';
 import { indicatorProperties, indicatorSubject, writeOptions } from './common';
-import { indicatorImportFor } from './importRun';
+import { IMPORT_LIMIT, indicatorImportFor } from './importRun';
 
 const properties: INodeProperties[] = [
 	{
-		displayName: `All items of the run go to Defender together, ${INDICATOR_LIMITS.importBatchSize} indicators per request and at most ${INDICATOR_LIMITS.importsPerMinute} requests a minute; each item comes out on Success or Error with its own result. An item whose values fail a check is not sent, and the others still go.`,
+		displayName: `All items of the run go to Defender together, ${INDICATOR_LIMITS.importBatchSize} indicators per request, within Defender's limit of ${IMPORT_LIMIT?.label ?? 'imports a minute'}; each item comes out on Success or Error with its own result. An item whose values fail a check is not sent, and the others still go.`,
 		name: 'importNotice',
 		type: 'notice',
 		default: '',

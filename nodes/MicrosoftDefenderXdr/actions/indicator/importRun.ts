@@ -14,6 +14,11 @@ import { indicatorPages, isDryRun, odataString, readIndicator, settleSeconds } f
 
 export const IMPORT_PATH = `${INDICATOR.path}/import`;
 
+/** Defender's limit on import requests, as the API's data states it. */
+export const IMPORT_LIMIT = INDICATOR.api.limits?.find(
+	(limit) => limit.path?.test(IMPORT_PATH) === true,
+);
+
 /** One entry of Defender's import answer. */
 interface ImportResult {
 	id?: string | null;
@@ -35,31 +40,6 @@ interface BatchInfo {
 }
 
 /**
- * At most `limit` requests in any `windowMs`: the next request waits until the oldest of the last `limit` is a window
- * old. Below the limit nothing waits, so a run that fits Microsoft's budget goes at full speed.
- */
-export class WindowPacer {
-	private readonly sentAt: number[] = [];
-
-	constructor(
-		private readonly limit: number,
-		private readonly windowMs: number,
-		private readonly now: () => number,
-	) {}
-
-	/** How long to wait before the next request. */
-	delayMs(): number {
-		const now = this.now();
-		while (this.sentAt.length && this.sentAt[0] <= now - this.windowMs) this.sentAt.shift();
-		return this.sentAt.length < this.limit ? 0 : this.sentAt[0] + this.windowMs - now;
-	}
-
-	sent(): void {
-		this.sentAt.push(this.now());
-	}
-}
-
-/**
  * The import of one node run. n8n hands the node its items one by one, but Defender takes up to 500 indicators per
  * request and 30 requests a minute, so the first item to run reads and checks every item of the input, and sends the
  * good ones in batches of 500, in input order; each item then waits for its own entry of its batch's answer. A bad
@@ -68,16 +48,12 @@ export class WindowPacer {
 class IndicatorImport {
 	private readonly results = new Map<number, Promise<Settled<IDataObject>>>();
 	private readonly settleItem = new Map<number, (result: Settled<IDataObject>) => void>();
-	private readonly pacer: WindowPacer;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly session: ApiSession,
 		private readonly run: OperationRun,
 	) {
-		this.pacer = new WindowPacer(INDICATOR_LIMITS.importsPerMinute, 60_000, () =>
-			session.clock.now(),
-		);
 		const count = ctx.getInputData().length;
 		for (let itemIndex = 0; itemIndex < count; itemIndex++) {
 			this.results.set(
@@ -126,9 +102,10 @@ class IndicatorImport {
 			const batches: Entry[][] = [];
 			for (let start = 0; start < entries.length; start += INDICATOR_LIMITS.importBatchSize)
 				batches.push(entries.slice(start, start + INDICATOR_LIMITS.importBatchSize));
-			if (batches.length > INDICATOR_LIMITS.importsPerMinute)
+			const perMinute = IMPORT_LIMIT?.max;
+			if (perMinute !== undefined && batches.length > perMinute)
 				this.session.log(
-					`Importing ${entries.length} indicators in ${batches.length} requests, at most ${INDICATOR_LIMITS.importsPerMinute} a minute as Defender for Endpoint allows`,
+					`Importing ${entries.length} indicators in ${batches.length} requests: Defender for Endpoint allows ${IMPORT_LIMIT?.label}, so the requests after the first ${perMinute} wait for room`,
 				);
 			for (const [index, batch] of batches.entries())
 				await this.sendBatch(batch, { number: index + 1, of: batches.length, size: batch.length });
@@ -176,16 +153,8 @@ class IndicatorImport {
 		return entries;
 	}
 
-	/** One import request, paced to Defender's budget. */
+	/** One import request; the transport keeps it within Defender's import limit. */
 	private async post(entries: Entry[]) {
-		const delayMs = this.pacer.delayMs();
-		if (delayMs > 0) {
-			this.session.log(
-				`Waiting ${(delayMs / 1000).toFixed(1)} s before the next import: Defender for Endpoint allows ${INDICATOR_LIMITS.importsPerMinute} a minute`,
-			);
-			await this.session.pause(delayMs / 1000);
-		}
-		this.pacer.sent();
 		return await settle(
 			this.session.post<{ value?: ImportResult[] }>(
 				IMPORT_PATH,
