@@ -17,8 +17,8 @@ function simulatorCredential(sim) {
 }
 
 /**
- * The Microsoft Defender for Endpoint credential that points n8n at the simulator's `/api/`: the `custom` cloud
- * with the API and the login root on the simulator.
+ * The Microsoft Defender for Endpoint credential that points n8n at the same simulator: the `custom` cloud with the
+ * API root and the login root on it. Its token is for the Defender for Endpoint audience, as the simulator checks.
  * @param {{ url: string; tenantId: string; clientId: string; clientSecret: string }} sim
  */
 function simulatorEndpointCredential(sim) {

@@ -340,10 +340,10 @@ export interface RequestLogEntry {
 	tenantId?: string;
 	grantType?: string;
 	scope?: string;
-	/** The body sent, parsed when it is JSON (never recorded for the token endpoint). */
-	body?: unknown;
 	/** The fault applied, if any: a FaultKind or 'rateLimit'. */
 	fault?: string;
+	/** A Defender for Endpoint request's body, as sent (never a login body, which holds the client secret). */
+	body?: string;
 	durationMs?: number;
 }
 

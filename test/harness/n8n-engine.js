@@ -84,6 +84,12 @@ const PACKAGE_NAME = PACKAGE_JSON.name;
 const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
 const ENDPOINT_CREDENTIAL_TYPE = 'microsoftDefenderEndpointOAuth2Api';
 
+/** Both credentials as a workflow's node names them; n8n hands a node the one its resource needs. */
+const NODE_CREDENTIALS = {
+	[CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' },
+	[ENDPOINT_CREDENTIAL_TYPE]: { id: 'cred-2', name: 'Defender for Endpoint (simulator)' },
+};
+
 /**
  * The parent credential every OAuth2 credential extends in n8n (from n8n-nodes-base), reduced to its fields.
  * @type {INodeProperties[]}
@@ -190,6 +196,48 @@ const BASE_NODES = {
 				(pass ? yes : no).push({ ...item, pairedItem: { item: itemIndex } });
 			});
 			return [yes, no];
+		},
+	},
+	// Turns the list in one field into one item per entry, as the real node does with Include: No Other Fields
+	// (an object entry becomes the item, anything else goes under the field's name); each keeps its pairedItem.
+	'n8n-nodes-base.splitOut': {
+		description: {
+			displayName: 'Split Out',
+			name: 'splitOut',
+			description: 'Turns a list inside an item into separate items',
+			group: ['transform'],
+			version: 1,
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [
+				{
+					displayName: 'Fields To Split Out',
+					name: 'fieldToSplitOut',
+					type: 'string',
+					default: '',
+				},
+				{ displayName: 'Include', name: 'include', type: 'string', default: 'noOtherFields' },
+			],
+		},
+		async execute() {
+			/** @type {INodeExecutionData[]} */
+			const split = [];
+			this.getInputData().forEach((item, itemIndex) => {
+				const field = String(this.getNodeParameter('fieldToSplitOut', itemIndex)).trim();
+				if (this.getNodeParameter('include', itemIndex) !== 'noOtherFields')
+					throw new Error('The stand-in Split Out only plays Include: No Other Fields');
+				const value = item.json[field];
+				const entries = value === undefined ? [] : Array.isArray(value) ? value : [value];
+				for (const entry of entries) {
+					const json =
+						typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+							? /** @type {IDataObject} */ ({ ...entry })
+							: { [field]: entry };
+					split.push({ json, pairedItem: { item: itemIndex } });
+				}
+			});
+			return [split];
 		},
 	},
 	'n8n-nodes-base.noOp': {
@@ -426,6 +474,7 @@ function createLogger() {
 const NODE_LOGGER = Logger;
 
 /**
+ * `credential` is the Graph credential's data, `endpointCredential` the Defender for Endpoint one's.
  * @param {{ credential?: ICredentialDataDecryptedObject; endpointCredential?: ICredentialDataDecryptedObject; extraNodeTypes?: Record<string, INodeType> }} [options]
  */
 function createEngine(options = {}) {
@@ -685,7 +734,7 @@ function createEngine(options = {}) {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters,
-			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
+			credentials: structuredClone(NODE_CREDENTIALS),
 		};
 		const workflow = new Workflow({
 			id: 'editor',
@@ -740,12 +789,6 @@ function workflowRecord(workflowJson) {
 	};
 }
 
-/** Both credentials on the Defender node, as a user who set up both would have them; each resource uses its own. */
-const NODE_CREDENTIALS = {
-	[CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' },
-	[ENDPOINT_CREDENTIAL_TYPE]: { id: 'cred-2', name: 'Defender for Endpoint (simulator)' },
-};
-
 /**
  * Manual Trigger -> Microsoft Defender XDR (`parameters`) -> Success to "Executed", Error to "Needs attention".
  * @param {INodeParameters} parameters
@@ -771,7 +814,7 @@ function defenderWorkflow(parameters, nodeType = `${PACKAGE_NAME}.microsoftDefen
 				typeVersion: 1,
 				position: [200, 0],
 				parameters,
-				credentials: NODE_CREDENTIALS,
+				credentials: structuredClone(NODE_CREDENTIALS),
 			},
 			{
 				id: 'n3',

@@ -37,7 +37,7 @@ export function agentTool(parameters: INodeParameters): INode {
 	};
 }
 
-export { defenderWorkflow, simulatorCredential };
+export { defenderWorkflow, simulatorCredential, simulatorEndpointCredential };
 
 export async function startWorld(options: SimulatorOptions = {}) {
 	const sim = await startSimulator({ actionDelayMs: 50, ...options });
@@ -69,6 +69,7 @@ export function useWorld(options: SimulatorOptions = {}) {
 			huntingQueryMs: 0,
 			actionDelayMs: options.actionDelayMs ?? 50,
 			actionStartLagMs: 0,
+			endpointRateLimits: null,
 		});
 	});
 	return world;

@@ -27,14 +27,19 @@ function fakeClock() {
 	return { waits, restore };
 }
 
-/** Requests to the Defender for Endpoint API (the token endpoint excluded). */
+/** Requests to the Defender for Endpoint API (the token endpoint excluded), with their JSON bodies parsed. */
 function apiRequests(sim: Simulator, method?: string, path?: RegExp) {
-	return sim.requests.filter(
-		(request) =>
-			request.path.startsWith('/api/') &&
-			(!method || request.method === method) &&
-			(!path || path.test(request.path)),
-	);
+	return sim.requests
+		.filter(
+			(request) =>
+				request.path.startsWith('/api/') &&
+				(!method || request.method === method) &&
+				(!path || path.test(request.path)),
+		)
+		.map((request) => ({
+			...request,
+			body: request.body === undefined ? undefined : (JSON.parse(request.body) as Json),
+		}));
 }
 
 const importPosts = (sim: Simulator) => apiRequests(sim, 'POST', /^\/api\/indicators\/import$/);
