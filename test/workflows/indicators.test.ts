@@ -712,6 +712,48 @@ describe('Delete', () => {
 		expect(run.error[0].error.message).toContain('may already be gone');
 	});
 
+	it('settles a lost answer by deleting again: a 404 then means the first request deleted it', async () => {
+		world.sim.injectFault({
+			method: 'DELETE',
+			path: '/api/indicators/5002',
+			fault: '504AfterExecute',
+		});
+		const clock = fakeClock();
+		const run = await runDefender(world.engine, {
+			resource: 'indicator',
+			operation: 'delete',
+			indicatorId: '5002',
+		}).finally(clock.restore);
+
+		expect(clock.waits).toEqual([5000]);
+		expect(apiRequests(world.sim, 'DELETE').map((request) => request.status)).toEqual([504, 404]);
+		expect(run.success[0]).toMatchObject({
+			indicatorId: '5002',
+			outcome: 'deleted',
+			statusCode: 504,
+		});
+		expect(run.success[0].note).toContain('so the first one deleted it');
+	});
+
+	it('sends a DELETE whose connection dropped before it arrived once more', async () => {
+		world.sim.injectFault({
+			method: 'DELETE',
+			path: '/api/indicators/5002',
+			fault: 'dropBeforeExecute',
+		});
+		const clock = fakeClock();
+		const run = await runDefender(world.engine, {
+			resource: 'indicator',
+			operation: 'delete',
+			indicatorId: '5002',
+		}).finally(clock.restore);
+
+		expect(apiRequests(world.sim, 'DELETE').map((request) => request.status)).toEqual([0, 204]);
+		expect(run.success[0]).toMatchObject({ outcome: 'deleted', statusCode: 204 });
+		expect(run.success[0].note).toContain('that one deleted the indicator');
+		expect(world.sim.endpointState().indicators.map((saved) => saved.id)).not.toContain('5002');
+	});
+
 	it('refuses an ID that is not a number, with nothing sent', async () => {
 		const run = await runDefender(world.engine, {
 			resource: 'indicator',

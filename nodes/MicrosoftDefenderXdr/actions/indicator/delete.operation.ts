@@ -11,7 +11,7 @@ import { recordPath } from '../../../shared/resources/resource';
 import { DefenderXdrError, settle } from '../../../shared/transport/errors';
 import type { ApiSession } from '../../../shared/transport/session';
 import { rawParameter, type OperationResult } from '../operation';
-import { isDryRun, writeOptions } from './common';
+import { isDryRun, settleSeconds, writeOptions } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -73,18 +73,63 @@ export async function execute(
 		return {
 			items: [{ indicatorId, outcome: 'dryRun', dryRun: true, wouldSend: `DELETE ${path}` }],
 		};
-	const deleted = await settle(session.delete(path, { subject: INDICATOR.subject }));
-	if (!deleted.ok) {
-		const failure = deleted.error;
-		if (failure instanceof DefenderXdrError && failure.details.statusCode === 404)
-			throw new DefenderXdrError({
-				...failure.details,
-				message: `Defender for Endpoint has no indicator ${indicatorId} (404): it may already be gone (deleted, or expired), or the ID belongs to another tenant. Nothing was deleted.`,
-			});
-		throw failure;
-	}
-	const { statusCode, requestId } = deleted.value;
+	const deleted = await deleteIndicator(session, path);
 	return {
-		items: [{ indicatorId, outcome: 'deleted', statusCode, requestId, dryRun: false }],
+		items: [
+			{
+				indicatorId,
+				outcome: 'deleted',
+				statusCode: deleted.statusCode,
+				requestId: deleted.requestId,
+				dryRun: false,
+				...(deleted.note ? { note: deleted.note } : {}),
+			},
+		],
 	};
+}
+
+/**
+ * Deletes the indicator. A lost answer (5xx, timeout, dropped connection) is settled by deleting again after the
+ * settle window, which is harmless: 204 means the second request deleted it, 404 that it was already gone.
+ */
+async function deleteIndicator(
+	session: ApiSession,
+	path: string,
+): Promise<{ statusCode: number | null; requestId: string | null; note?: string }> {
+	const send = async () => await settle(session.delete(path, { subject: INDICATOR.subject }));
+	const first = await send();
+	if (first.ok) return { statusCode: first.value.statusCode, requestId: first.value.requestId };
+	const lost = first.error;
+	if (!(lost instanceof DefenderXdrError) || lost.details.executed !== 'unknown')
+		throw notFoundSaysGone(lost, path);
+	const waitSeconds = settleSeconds(lost.details.code, session.settings.requestTimeoutSeconds);
+	session.log(
+		`The answer to DELETE ${path} was lost (${lost.details.code}); deleting again in ${waitSeconds} s`,
+	);
+	await session.pause(waitSeconds);
+	const second = await send();
+	if (second.ok)
+		return {
+			statusCode: second.value.statusCode,
+			requestId: second.value.requestId,
+			note: `The answer to the first request was lost (${lost.details.code}); it was sent once more, and that one deleted the indicator.`,
+		};
+	const again = second.error;
+	if (again instanceof DefenderXdrError && again.details.statusCode === 404)
+		return {
+			statusCode: lost.details.statusCode,
+			requestId: lost.details.requestId,
+			note: `The answer to the first request was lost (${lost.details.code}); a second request found the indicator gone, so the first one deleted it (unless it expired or was deleted elsewhere meanwhile).`,
+		};
+	throw again;
+}
+
+/** A 404 says what it most likely means for a delete: the indicator is already gone. */
+function notFoundSaysGone(failure: unknown, path: string): unknown {
+	if (!(failure instanceof DefenderXdrError) || failure.details.statusCode !== 404) return failure;
+	const indicatorId = path.slice(path.lastIndexOf('/') + 1);
+	return new DefenderXdrError({
+		...failure.details,
+		message: `Defender for Endpoint has no indicator ${indicatorId} (404): it may already be gone (deleted, or expired), or the ID belongs to another tenant. Nothing was deleted.`,
+	});
 }
