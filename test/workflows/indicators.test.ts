@@ -7,25 +7,8 @@ import { agentTool, runDefender, useWorld, type Json } from './defenderWorkflow'
 
 const world = useWorld();
 
-/**
- * Time for the node that passes at once: every wait is recorded and moves "now" on. The engine loads the node from
- * `dist/`, so the clock is replaced there.
- */
-function fakeClock() {
-	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const { useClock } =
-		require('../../dist/nodes/shared/transport/clock') as typeof import('../../nodes/shared/transport/clock');
-	let now = Date.now();
-	const waits: number[] = [];
-	const restore = useClock({
-		now: () => now,
-		sleep: async (ms) => {
-			waits.push(ms);
-			now += ms;
-		},
-	});
-	return { waits, restore };
-}
+/** The waits the node asked for in this test, in milliseconds (every engine test runs on fake time). */
+const waits = () => world.clock.waits.map((wait) => wait.ms);
 
 /** Requests to the Defender for Endpoint API (the token endpoint excluded), with their JSON bodies parsed. */
 function apiRequests(sim: Simulator, method?: string, path?: RegExp) {
@@ -394,12 +377,9 @@ describe('Dry run and AI agents', () => {
 describe('Submit: a lost answer', () => {
 	it('reads the indicator back and does not send again when it was saved', async () => {
 		world.sim.injectFault({ method: 'POST', path: '/api/indicators', fault: '504AfterExecute' });
-		const clock = fakeClock();
-		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]).finally(
-			clock.restore,
-		);
+		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]);
 		// The settle window passes before anything is read back.
-		expect(clock.waits).toEqual([5000]);
+		expect(waits()).toEqual([5000]);
 
 		expect(apiRequests(world.sim, 'POST')).toHaveLength(1);
 		expect(decodeURIComponent(apiRequests(world.sim, 'GET')[0].path)).toBe(
@@ -415,12 +395,9 @@ describe('Submit: a lost answer', () => {
 
 	it('sends once more, and says so, when the indicator was not saved', async () => {
 		world.sim.injectFault({ method: 'POST', path: '/api/indicators', fault: 'dropBeforeExecute' });
-		const clock = fakeClock();
-		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]).finally(
-			clock.restore,
-		);
+		const run = await runDefender(world.engine, indicatorParameters('submit'), [item()]);
 		// The settle window passes before anything is read back.
-		expect(clock.waits).toEqual([5000]);
+		expect(waits()).toEqual([5000]);
 
 		expect(apiRequests(world.sim, 'POST').map((request) => request.status)).toEqual([0, 200]);
 		expect(run.success[0]).toMatchObject({ outcome: 'submitted', statusCode: 200 });
@@ -530,8 +507,7 @@ describe('Import', () => {
 			description: 'Blocked by n8n',
 			additionalFields: {},
 		};
-		const clock = fakeClock();
-		const run = await runDefender(world.engine, parameters, items).finally(clock.restore);
+		const run = await runDefender(world.engine, parameters, items);
 
 		expect(importPosts(world.sim)).toHaveLength(31);
 		expect(run.errorPairs).toEqual([15_000, 15_001]);
@@ -542,30 +518,40 @@ describe('Import', () => {
 			indicatorValue: sha256(1),
 			batch: { number: 31, of: 31, size: 1 },
 		});
-		// Thirty requests go at once; the 31st waits until the first is a minute old (Defender allows 30 a minute).
-		expect(clock.waits).toEqual([60_000]);
+		// Thirty requests go at once; the 31st waits, once, until the first is a minute old (Defender allows 30 a
+		// minute): its wait ends a minute after a moment between the start of the test and the first's arrival.
+		const posts = importPosts(world.sim);
+		const testStartedAt = world.clock.now() - world.clock.elapsedMs;
+		expect(world.clock.waits).toHaveLength(1);
+		const firstLetGoAt = world.clock.waits[0].until - 60_000;
+		expect(firstLetGoAt).toBeGreaterThanOrEqual(testStartedAt);
+		expect(firstLetGoAt).toBeLessThan(Date.parse(posts[0].at) + 1);
+		expect(Date.parse(posts[30].at)).toBeGreaterThanOrEqual(Math.floor(world.clock.waits[0].until));
 	}, 120_000);
 
 	it("honours a 429's Retry-After on an import and then sends the batch", async () => {
 		world.sim.injectFault({ path: '/api/indicators/import', fault: '429', retryAfterSeconds: 1 });
-		const started = Date.now();
 		const run = await runDefender(world.engine, indicatorParameters('import'), [item()]);
 
-		expect(importPosts(world.sim).map((request) => request.status)).toEqual([429, 200]);
-		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+		const posts = importPosts(world.sim);
+		expect(posts.map((request) => request.status)).toEqual([429, 200]);
+		// One wait, Defender's second, asked for after the 429 and over before the batch went again.
+		const throttledAt = world.sim.requests.findIndex((r) => r.requestId === posts[0].requestId);
+		expect(world.clock.waits).toEqual([
+			expect.objectContaining({ ms: 1000, mark: throttledAt + 1, endMark: throttledAt + 1 }),
+		]);
 		expect(run.success[0].outcome).toBe('imported');
 	});
 
 	it('settles a lost import answer by reading the indicators back, and does not send them again', async () => {
 		world.sim.injectFault({ path: '/api/indicators/import', fault: '504AfterExecute' });
-		const clock = fakeClock();
 		const run = await runDefender(
 			world.engine,
 			indicatorParameters('import'),
 			[1, 2, 3].map((n) => item({ indicatorValue: sha256(n) })),
-		).finally(clock.restore);
+		);
 		// The settle window passes before anything is read back.
-		expect(clock.waits).toEqual([5000]);
+		expect(waits()).toEqual([5000]);
 
 		expect(importPosts(world.sim)).toHaveLength(1);
 		expect(
@@ -579,14 +565,13 @@ describe('Import', () => {
 
 	it('imports once more only the indicators a lost answer left unsaved', async () => {
 		world.sim.injectFault({ path: '/api/indicators/import', fault: 'dropBeforeExecute' });
-		const clock = fakeClock();
 		const run = await runDefender(
 			world.engine,
 			indicatorParameters('import'),
 			[1, 2].map((n) => item({ indicatorValue: sha256(n) })),
-		).finally(clock.restore);
+		);
 		// The settle window passes before anything is read back.
-		expect(clock.waits).toEqual([5000]);
+		expect(waits()).toEqual([5000]);
 
 		expect(importPosts(world.sim).map((request) => request.status)).toEqual([0, 200]);
 		expect(run.success.map((json) => json.outcome)).toEqual(['imported', 'imported']);
@@ -596,12 +581,9 @@ describe('Import', () => {
 	it('fails the batch with executed: unknown when the indicators cannot be read back', async () => {
 		world.sim.injectFault({ path: '/api/indicators/import', fault: '504AfterExecute' });
 		world.sim.injectFault({ method: 'GET', path: /^\/api\/indicators/, fault: '403' });
-		const clock = fakeClock();
-		const run = await runDefender(world.engine, indicatorParameters('import'), [item()]).finally(
-			clock.restore,
-		);
+		const run = await runDefender(world.engine, indicatorParameters('import'), [item()]);
 		// The settle window passes before anything is read back.
-		expect(clock.waits).toEqual([5000]);
+		expect(waits()).toEqual([5000]);
 
 		expect(importPosts(world.sim)).toHaveLength(1);
 		expect(run.error[0].error).toMatchObject({ executed: 'unknown', statusCode: 504 });
@@ -718,14 +700,13 @@ describe('Delete', () => {
 			path: '/api/indicators/5002',
 			fault: '504AfterExecute',
 		});
-		const clock = fakeClock();
 		const run = await runDefender(world.engine, {
 			resource: 'indicator',
 			operation: 'delete',
 			indicatorId: '5002',
-		}).finally(clock.restore);
+		});
 
-		expect(clock.waits).toEqual([5000]);
+		expect(waits()).toEqual([5000]);
 		expect(apiRequests(world.sim, 'DELETE').map((request) => request.status)).toEqual([504, 404]);
 		expect(run.success[0]).toMatchObject({
 			indicatorId: '5002',
@@ -741,12 +722,11 @@ describe('Delete', () => {
 			path: '/api/indicators/5002',
 			fault: 'dropBeforeExecute',
 		});
-		const clock = fakeClock();
 		const run = await runDefender(world.engine, {
 			resource: 'indicator',
 			operation: 'delete',
 			indicatorId: '5002',
-		}).finally(clock.restore);
+		});
 
 		expect(apiRequests(world.sim, 'DELETE').map((request) => request.status)).toEqual([0, 204]);
 		expect(run.success[0]).toMatchObject({ outcome: 'deleted', statusCode: 204 });
