@@ -292,7 +292,7 @@ class TokenService {
 	) {
 		const now = Date.now();
 		const claims = {
-			aud: scope.split(' ')[0].replace(/\/\.default$/, ''),
+			aud: audienceOf(scope),
 			tid: tenantId,
 			appid: app.clientId,
 			iat: Math.floor(now / 1000),
@@ -345,6 +345,16 @@ class TokenService {
 	}
 }
 
+/**
+ * The resource a token is for: its first scope without `/.default` (as Entra sets `aud`).
+ * @param {string} scope
+ */
+const audienceOf = (scope) =>
+	scope
+		.trim()
+		.split(/\s+/)[0]
+		.replace(/\/\.default$/, '');
+
 /** @param {string} name */
 const missingParameter = (name) =>
 	new EntraError(
@@ -386,4 +396,4 @@ function verifyPkce(grant, verifier) {
 	return verifier === grant.codeChallenge;
 }
 
-module.exports = { TokenService };
+module.exports = { TokenService, audienceOf };
