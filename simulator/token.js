@@ -345,15 +345,18 @@ class TokenService {
 	}
 }
 
+/** Scopes that ask for sign-in features rather than naming a resource. */
+const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+
 /**
- * The resource a token is for: its first scope without `/.default` (as Entra sets `aud`).
+ * The resource a token is for: its first resource scope without `/.default` (as Entra sets `aud`).
  * @param {string} scope
  */
-const audienceOf = (scope) =>
-	scope
-		.trim()
-		.split(/\s+/)[0]
-		.replace(/\/\.default$/, '');
+const audienceOf = (scope) => {
+	const scopes = scope.trim().split(/\s+/);
+	const resource = scopes.find((item) => !OIDC_SCOPES.includes(item.toLowerCase())) ?? scopes[0];
+	return resource.replace(/\/\.default$/, '');
+};
 
 /** @param {string} name */
 const missingParameter = (name) =>

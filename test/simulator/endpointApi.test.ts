@@ -656,6 +656,14 @@ describe('limits, audience and error shape', () => {
 			401,
 			'InvalidAuthenticationToken',
 		);
+		for (const scope of [
+			'offline_access https://api.securitycenter.microsoft.com/.default',
+			'https://api.securitycenter.microsoft.com/Machine.Isolate offline_access',
+			'https://securitycenter.onmicrosoft.com/windowsatpservice/.default',
+		])
+			expect((await mde('/api/machines?$top=1', { token: sim.issueToken({ scope }) })).status).toBe(
+				200,
+			);
 	});
 
 	it('answers scripted faults on an /api/ path in MDE shape, and unknown routes with 404', async () => {
