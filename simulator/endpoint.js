@@ -448,10 +448,7 @@ function checkAudience(token) {
 function handleEndpoint(store, request) {
 	const { method, url } = request;
 	const match = ENDPOINT_PATH.exec(url.pathname);
-	const segments = (match?.[2] ?? '')
-		.split('/')
-		.filter(Boolean)
-		.map((segment) => decodeURIComponent(segment));
+	const segments = (match?.[2] ?? '').split('/').filter(Boolean).map(decodeSegment);
 	const [collection = '', id, verb, ...rest] = segments;
 	const kind = collection.toLowerCase();
 	const context = (/** @type {string} */ name) => `${request.origin}/api/$metadata#${name}`;
@@ -589,6 +586,15 @@ function handleEndpoint(store, request) {
 	}
 
 	throw noRoute(url);
+}
+
+/** @param {string} segment */
+function decodeSegment(segment) {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		throw new EndpointError(400, 'InvalidInput', `The path segment '${segment}' is not valid.`);
+	}
 }
 
 /** @param {URL} url */
@@ -898,7 +904,7 @@ function integerOption(text, option, min, max) {
 function parseMdeFilter(text, rules) {
 	const tokens =
 		text.match(
-			/'(?:[^']|'')*'|\s+|\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:\d{2})?|[(),:/]|[^\s(),:/']+/g,
+			/'(?:[^']|'')*'|\s+|\d{4}-\d{2}-\d{2}(?:T[\d:.]+)?(?:Z|[+-]\d{2}:\d{2})?|[(),:/]|[^\s(),:/']+/g,
 		) ?? [];
 	const list = tokens.filter((token) => !/^\s+$/.test(token));
 	if (tokens.join('') !== text) throw badQuery(`Invalid $filter '${text}'.`);
@@ -941,7 +947,9 @@ function parseMdeFilter(text, rules) {
 		const token = next();
 		if (token === undefined) throw badQuery(`Missing value for '${property}'.`);
 		if (rule.kind === 'dateTime') {
-			const value = Date.parse(token.replace(/^'|'$/g, ''));
+			// MDE's samples also write a bare date with a zone, e.g. 2018-08-01Z.
+			const text = token.replace(/^'|'$/g, '').replace(/^(\d{4}-\d{2}-\d{2})Z$/, '$1T00:00:00Z');
+			const value = Date.parse(text);
 			if (Number.isNaN(value))
 				throw badQuery(`'${token}' is not a valid date and time for '${property}'.`);
 			return value;

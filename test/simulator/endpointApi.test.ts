@@ -155,6 +155,9 @@ describe('machines', () => {
 		const recent = await mde(`/api/machines?${filter(`lastSeen ge ${since}`)}`);
 		expect(ids(recent.body.value)).not.toContain(SEEDED_MACHINE_IDS.offline);
 		expect(ids(recent.body.value)).toContain(WORKSTATION);
+		const seenThisCentury = await mde(`/api/machines?${filter('lastSeen gt 2001-01-01Z')}`);
+		expect(seenThisCentury.body.value.length).toBeGreaterThan(10);
+		expectMdeError(await mde('/api/machines/%E0%A4%A'), 400, 'InvalidInput');
 		const byIp = await mde(`/api/machines?${filter("lastIpAddress eq '10.10.1.7'")}`);
 		expect(ids(byIp.body.value)).toEqual([SEEDED_MACHINE_IDS.storyServer]);
 
