@@ -5,9 +5,9 @@
 // node simulator/cli.js [--port 0] [--latency 50] [--rate-limit 150] ... : runs the simulator until SIGINT/SIGTERM.
 
 const { parseArgs } = require('node:util');
-const { startSimulator } = require('./index');
+const { startSimulator, ENDPOINT_RATE_LIMITS, ENDPOINT_SCOPE } = require('./index');
 
-const HELP = `Microsoft Defender XDR Graph simulator
+const HELP = `Microsoft Defender XDR Graph and Defender for Endpoint API simulator
 
 Usage: node simulator/cli.js [options]
 
@@ -25,6 +25,8 @@ Usage: node simulator/cli.js [options]
   --hunting-query <ms>              how long runHuntingQuery takes to answer (default 0)
   --action-start-lag <ms>           execute -> the task shows the action started; until then a second execute runs it again (default 0)
   --page-size <n>                   server page size when $top is absent or larger
+  --endpoint-limits                 apply Microsoft's Defender for Endpoint limits on /api/ (100/min, 1,500/h, ...)
+  --indicator-capacity <n>          indicators a tenant may hold (default 15000)
   --tenant <id>                     tenant shown in the token URL (any tenant is accepted)
   --client-id <id>                  app registration client ID
   --client-secret <secret>          app registration client secret
@@ -61,6 +63,8 @@ async function main() {
 			'hunting-query': { type: 'string' },
 			'action-start-lag': { type: 'string' },
 			'page-size': { type: 'string' },
+			'endpoint-limits': { type: 'boolean', default: false },
+			'indicator-capacity': { type: 'string' },
 			tenant: { type: 'string' },
 			'client-id': { type: 'string' },
 			'client-secret': { type: 'string' },
@@ -97,6 +101,8 @@ async function main() {
 		huntingQueryMs: number(values['hunting-query'], '--hunting-query'),
 		actionStartLagMs: number(values['action-start-lag'], '--action-start-lag'),
 		pageSize: number(values['page-size'], '--page-size'),
+		endpointRateLimits: values['endpoint-limits'] ? ENDPOINT_RATE_LIMITS : undefined,
+		indicatorCapacity: number(values['indicator-capacity'], '--indicator-capacity'),
 		tenantId: values.tenant,
 		clientId: values['client-id'],
 		clientSecret: values['client-secret'],
@@ -121,7 +127,7 @@ async function main() {
 	} else {
 		process.stdout.write(
 			[
-				'Microsoft Defender XDR Graph simulator',
+				'Microsoft Defender XDR Graph and Defender for Endpoint API simulator',
 				`  url            ${details.url}`,
 				`  token url      ${details.tokenUrl}`,
 				`  tenant         ${details.tenantId}`,
@@ -129,6 +135,9 @@ async function main() {
 				`  client secret  ${details.clientSecret}`,
 				'  n8n credential Microsoft Defender XDR OAuth2 API: cloud = custom,',
 				`                 customGraphUrl = customLoginUrl = ${details.url}`,
+				'  n8n credential Microsoft Defender for Endpoint OAuth2 API: cloud = custom,',
+				`                 customApiUrl = customLoginUrl = ${details.url}`,
+				`                 (token scope ${ENDPOINT_SCOPE})`,
 				'Press Ctrl+C to stop.',
 				'',
 			].join('\n'),

@@ -27,7 +27,7 @@ const AFTER_FAULTS = Object.freeze(['504AfterExecute', 'dropAfterExecute']);
 /**
  * @typedef {{ method?: string, path?: string | RegExp, fault: string, times?: number, retryAfterSeconds?: number, retryAfterDate?: Date | string }} FaultSpec
  * @typedef {FaultSpec & { remaining: number }} ScriptedFault
- * @typedef {{ method: string, pathname: string, pathWithQuery: string, surface: 'graph' | 'login', isExecute: boolean }} RequestShape
+ * @typedef {{ method: string, pathname: string, pathWithQuery: string, surface: 'graph' | 'login' | 'endpoint', isExecute: boolean }} RequestShape
  */
 
 class FaultScript {

@@ -140,6 +140,17 @@ export interface RateLimit {
 	windowSeconds: number;
 }
 
+/** Defender for Endpoint budgets per app per tenant; every /api/ call counts per minute and per hour. */
+export interface EndpointRateLimits {
+	perMinute: number;
+	perHour: number;
+	/** POST /api/indicators/import, on top of the general budgets. */
+	importPerMinute: number;
+	/** GET /api/machineactions/{id}/GetPackageUri, on top of the general budgets. */
+	packageUriPerMinute: number;
+	packageUriPerHour: number;
+}
+
 export interface SimulatorSettings {
 	/** Added before every answer. Default 0. */
 	latencyMs: number;
@@ -164,11 +175,119 @@ export interface SimulatorSettings {
 	randomSeed: number | null;
 	/** Origin used in @odata.nextLink instead of the request's own (to test a client's same-origin check). Default null. */
 	nextLinkOrigin: string | null;
+	/**
+	 * Defender for Endpoint limits on /api/ (429 TooManyRequests + Retry-After in MDE's error shape). Default null
+	 * (off); a patch fills omitted budgets with Microsoft's documented ones (ENDPOINT_RATE_LIMITS).
+	 */
+	endpointRateLimits: EndpointRateLimits | null;
+	/** Indicators a tenant may hold; Microsoft's cap is 15,000 (the default). */
+	indicatorCapacity: number;
 }
 
-export type SettingsPatch = Partial<Omit<SimulatorSettings, 'faultRates'>> & {
+export type SettingsPatch = Partial<
+	Omit<SimulatorSettings, 'faultRates' | 'endpointRateLimits'>
+> & {
 	faultRates?: Partial<FaultRates>;
+	endpointRateLimits?: Partial<EndpointRateLimits> | null;
 };
+
+export type MachineActionType =
+	| 'RunAntiVirusScan'
+	| 'Offboard'
+	| 'LiveResponse'
+	| 'CollectInvestigationPackage'
+	| 'Isolate'
+	| 'Unisolate'
+	| 'StopAndQuarantineFile'
+	| 'RestrictCodeExecution'
+	| 'UnrestrictCodeExecution';
+export type MachineActionStatus =
+	| 'Pending'
+	| 'InProgress'
+	| 'Succeeded'
+	| 'Failed'
+	| 'TimeOut'
+	| 'Cancelled';
+
+/** A Defender for Endpoint machine as GET /api/machines returns it. */
+export interface Machine {
+	id: string;
+	computerDnsName: string;
+	firstSeen: string;
+	lastSeen: string;
+	osPlatform: string;
+	version: string | null;
+	osProcessor: string;
+	osBuild: number;
+	osArchitecture: string;
+	onboardingStatus: string;
+	lastIpAddress: string;
+	lastExternalIpAddress: string;
+	healthStatus: string;
+	defenderAvStatus: string;
+	rbacGroupName: string;
+	rbacGroupId: number;
+	riskScore: string;
+	exposureLevel: string;
+	deviceValue: string;
+	isAadJoined: boolean;
+	aadDeviceId: string | null;
+	machineTags: string[];
+	ipAddresses: Array<{
+		ipAddress: string;
+		macAddress: string;
+		type: string;
+		operationalStatus: string;
+	}>;
+}
+
+export interface MachineAction {
+	id: string;
+	type: MachineActionType;
+	title: string | null;
+	/** The app's client ID for app tokens, the user for delegated ones. */
+	requestor: string;
+	requestorComment: string;
+	status: MachineActionStatus;
+	machineId: string;
+	computerDnsName: string;
+	creationDateTimeUtc: string;
+	lastUpdateDateTimeUtc: string;
+	cancellationRequestor: string | null;
+	cancellationComment: string | null;
+	cancellationDateTimeUtc: string | null;
+	errorHResult: number;
+	/** IsolationType of an isolation, ScanType of a scan, else null. */
+	scope: string | null;
+	externalId: string | null;
+	requestSource: string;
+	relatedFileInfo: { fileIdentifier: string; fileIdentifierType: 'Sha1' } | null;
+	commands: unknown[];
+	troubleshootInfo: unknown;
+}
+
+export interface Indicator {
+	id: string;
+	indicatorValue: string;
+	indicatorType: string;
+	action: string;
+	title: string;
+	description: string;
+	severity: string;
+	generateAlert: boolean;
+	expirationTime: string | null;
+	createdBy: string;
+	creationTimeDateTimeUtc: string;
+	lastUpdateTime: string;
+	[field: string]: unknown;
+}
+
+export interface EndpointState {
+	machines: Machine[];
+	/** Creation order, oldest first, settled to the current time. */
+	machineActions: MachineAction[];
+	indicators: Indicator[];
+}
 
 export type FaultKind =
 	| '429'
@@ -190,6 +309,8 @@ export interface FaultScript {
 	 * A string matches the exact path (without or with its query); a RegExp is tested against both.
 	 * Without a path the fault matches Graph requests only (never the token endpoint), and the three
 	 * execute faults (504AfterExecute, dropBeforeExecute, dropAfterExecute) only POST executeResponseAction.
+	 * With a path under /api/ it hits the Defender for Endpoint API and answers in MDE's error shape; the
+	 * after-execute faults there apply once a machine action (POST /api/machines/{id}/{action}) was created.
 	 */
 	path?: string | RegExp;
 	fault: FaultKind;
@@ -207,7 +328,7 @@ export interface RequestLogEntry {
 	path: string;
 	/** 0 when the connection was dropped or the request hangs. */
 	status: number;
-	/** true once a valid bearer token was presented (Graph requests only). */
+	/** true once a valid bearer token was presented (Graph and /api/ requests). */
 	authorized: boolean;
 	/** ISO time the request arrived. */
 	at: string;
@@ -324,8 +445,17 @@ export interface Simulator {
 	revokeToken(token: string): boolean;
 	/** Another app registration (e.g. to show the rate limit is per app). */
 	registerApp(app: { clientId: string; clientSecret: string; displayName?: string }): void;
-	/** An access token without an HTTP round trip. */
+	/** An access token without an HTTP round trip; default audience is the simulator's URL (a custom Graph root). */
 	issueToken(options?: { clientId?: string; lifetimeSeconds?: number; scope?: string }): string;
+	/** An access token for the Defender for Endpoint API (scope ENDPOINT_SCOPE). */
+	issueEndpointToken(options?: { clientId?: string; lifetimeSeconds?: number }): string;
+	/** Every machine action created through /api/, oldest first, as it reads now. */
+	readonly machineActions: MachineAction[];
+	/** A copy of the Defender for Endpoint side. */
+	endpointState(): EndpointState;
+	getMachineAction(id: string): MachineAction | undefined;
+	/** A machine; omitted fields come from a seeded workstation (no tags, risk None). ID defaults to 40 random hex. */
+	addMachine(partial?: Partial<Machine>): Machine;
 	/** Empties `requests`, `executions` and `identityActions`. */
 	clearLog(): void;
 	state(): SimulatorState;
@@ -368,6 +498,21 @@ export const SIMULATOR_CLIENT_ID: string;
 export const SIMULATOR_CLIENT_SECRET: string;
 export const SIMULATOR_APP_NAME: string;
 export const FAULT_KINDS: readonly FaultKind[];
+/** Microsoft's documented Defender for Endpoint budgets, for `endpointRateLimits`. */
+export const ENDPOINT_RATE_LIMITS: Readonly<EndpointRateLimits>;
+/** https://api.securitycenter.microsoft.com/.default */
+export const ENDPOINT_SCOPE: string;
+/** Seeded Defender for Endpoint machines with a role in tests. */
+export const SEEDED_MACHINE_IDS: {
+	/** WS-FIN-042, the ransomware story's first device. */
+	readonly storyWorkstation: string;
+	/** SRV-SQL-07, a server in two alerts. */
+	readonly storyServer: string;
+	/** KIOSK-LOBBY-01: actions go Pending -> InProgress -> Failed. */
+	readonly failingActions: string;
+	/** LT-TRAVEL-077, offline: actions stay Pending, then TimeOut. */
+	readonly offline: string;
+};
 
 export const ACTION_TYPES: readonly IncidentTaskActionType[];
 export const EXECUTABLE_ACTION_TYPES: readonly ExecutableActionType[];
@@ -431,6 +576,8 @@ export const SEEDED_HUNTING_QUERIES: {
 };
 /** The story's people, machines, files and mail, by name. */
 export const STORY: {
+	/** DNS domain of the story's machines (computerDnsName = lower-case name + '.' + domain). */
+	readonly domain: string;
 	readonly users: Readonly<
 		Record<
 			string,
@@ -450,6 +597,7 @@ export const STORY: {
 			{
 				name: string;
 				deviceId: string;
+				aadDeviceId: string;
 				osPlatform: string;
 				osBuild: number;
 				ipAddress: string;

@@ -1,11 +1,14 @@
 // @ts-check
 'use strict';
 
-// The local Microsoft Defender XDR Graph simulator: `startSimulator()` and the handle tests drive it with.
+// The local Microsoft Defender XDR Graph and Defender for Endpoint API simulator: `startSimulator()` and the
+// handle tests drive it with.
 // Types: index.d.ts. Usage, seeded IDs and switches: README.md.
 
 const http = require('node:http');
 const { DefenderStore } = require('./store');
+const { EndpointStore, ENDPOINT_RATE_LIMITS, ENDPOINT_SCOPE } = require('./endpoint');
+const { SEEDED_MACHINE_IDS } = require('./endpointSeed');
 const { TokenService } = require('./token');
 const { FaultScript, RateLimiter, createRandom, FAULT_KINDS } = require('./faults');
 const { createRequestHandler } = require('./server');
@@ -20,7 +23,10 @@ const SIMULATOR_APP_NAME = 'n8n Defender XDR automation';
 /**
  * @typedef {import('./server').Settings} Settings
  * @typedef {import('./server').Core} Core
- * @typedef {Partial<Omit<Settings, 'faultRates'>> & { faultRates?: Partial<Settings['faultRates']> }} SettingsPatch
+ * @typedef {Partial<Omit<Settings, 'faultRates' | 'endpointRateLimits'>> & {
+ *   faultRates?: Partial<Settings['faultRates']>,
+ *   endpointRateLimits?: Partial<import('./endpoint').EndpointRateLimits> | null,
+ * }} SettingsPatch
  */
 
 /** @returns {Settings} */
@@ -35,6 +41,8 @@ const defaultSettings = () => ({
 	pageSize: null,
 	randomSeed: null,
 	nextLinkOrigin: null,
+	endpointRateLimits: null,
+	indicatorCapacity: 15_000,
 });
 
 class Simulator {
@@ -63,6 +71,11 @@ class Simulator {
 	/** executeResponseAction POSTs that really executed (including ones answered 504 or dropped afterwards). */
 	get executions() {
 		return this.core.executions;
+	}
+
+	/** Every machine action created through /api/, oldest first, as it reads now. */
+	get machineActions() {
+		return this.core.endpoint.snapshot().machineActions;
 	}
 
 	/** @param {SettingsPatch} patch */
@@ -108,6 +121,14 @@ class Simulator {
 	}
 
 	/**
+	 * An access token for the Defender for Endpoint API (audience https://api.securitycenter.microsoft.com).
+	 * @param {{ clientId?: string, lifetimeSeconds?: number }} [options]
+	 */
+	issueEndpointToken(options = {}) {
+		return this.issueToken({ ...options, scope: ENDPOINT_SCOPE });
+	}
+
+	/**
 	 * An access token for the default (or a registered) app, without an HTTP round trip.
 	 * @param {{ clientId?: string, lifetimeSeconds?: number, scope?: string }} [options]
 	 */
@@ -128,6 +149,21 @@ class Simulator {
 
 	state() {
 		return this.core.store.snapshot();
+	}
+
+	/** A deep copy of the Defender for Endpoint side: machines, machine actions (oldest first), indicators. */
+	endpointState() {
+		return this.core.endpoint.snapshot();
+	}
+
+	/** @param {string} id a machine action ID */
+	getMachineAction(id) {
+		return this.endpointState().machineActions.find((action) => action.id === id);
+	}
+
+	/** @param {Record<string, unknown>} [partial] a machine; missing fields come from a seeded workstation */
+	addMachine(partial) {
+		return this.core.endpoint.addMachine(partial);
 	}
 
 	/** @param {string} id */
@@ -204,6 +240,7 @@ class Simulator {
 	/** Back to the seed: data, scripted faults, rate-limit windows and the logs. Settings and issued tokens stay. */
 	reset() {
 		this.core.store.reset();
+		this.core.endpoint.reset();
 		this.core.faults.clear();
 		this.core.rateLimiter.clear();
 		this.clearLog();
@@ -226,10 +263,18 @@ class Simulator {
  * @returns {Settings}
  */
 function mergeSettings(current, patch) {
+	const endpointRateLimits =
+		patch.endpointRateLimits === undefined
+			? current.endpointRateLimits
+			: patch.endpointRateLimits && {
+					...ENDPOINT_RATE_LIMITS,
+					...defined(patch.endpointRateLimits),
+				};
 	const next = {
 		...current,
 		...defined(patch),
 		faultRates: { ...current.faultRates, ...defined(patch.faultRates ?? {}) },
+		endpointRateLimits,
 	};
 	/** @param {string} name @param {unknown} value */
 	const nonNegative = (name, value) => {
@@ -250,6 +295,13 @@ function mergeSettings(current, patch) {
 		if (!Number.isInteger(requests) || requests < 1 || !(windowSeconds > 0))
 			throw new Error('rateLimit needs { requests: integer >= 1, windowSeconds: > 0 } or null');
 	}
+	if (next.endpointRateLimits !== null) {
+		for (const [name, value] of Object.entries(next.endpointRateLimits))
+			if (!Number.isInteger(value) || value < 1)
+				throw new Error(`endpointRateLimits.${name} must be an integer >= 1`);
+	}
+	if (!Number.isInteger(next.indicatorCapacity) || next.indicatorCapacity < 0)
+		throw new Error('indicatorCapacity must be an integer >= 0');
 	if (next.pageSize !== null && (!Number.isInteger(next.pageSize) || next.pageSize < 1))
 		throw new Error('pageSize must be a positive integer or null');
 	if (next.randomSeed !== null && !Number.isInteger(next.randomSeed))
@@ -291,6 +343,7 @@ async function startSimulator(options = {}) {
 	const core = {
 		settings,
 		store: new DefenderStore(),
+		endpoint: new EndpointStore(),
 		tokens: new TokenService({ tokenLifetimeSeconds: () => core.settings.tokenLifetimeSeconds }),
 		faults: new FaultScript(),
 		rateLimiter: new RateLimiter(),
@@ -321,6 +374,9 @@ module.exports = {
 	SIMULATOR_CLIENT_SECRET,
 	SIMULATOR_APP_NAME,
 	FAULT_KINDS,
+	ENDPOINT_RATE_LIMITS,
+	ENDPOINT_SCOPE,
+	SEEDED_MACHINE_IDS,
 	...model,
 	...seed,
 	...require('./faultProxy'),

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-// How Graph and Entra shape their answers, errors included, in one place.
+// How Graph, Entra and the Defender for Endpoint API shape their answers, errors included, in one place.
 
 /**
  * What a handler answers; the server adds the request-id headers and writes it.
@@ -11,8 +11,30 @@
 const GRAPH_JSON =
 	'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
+const CONTENT_TYPES = {
+	graph: GRAPH_JSON,
+	endpoint: 'application/json; odata.metadata=minimal; odata.streaming=true; charset=utf-8',
+	login: 'application/json; charset=utf-8',
+};
+
 /** A Graph error; the server turns it into `{ error: { code, message, innerError } }`. */
 class GraphError extends Error {
+	/**
+	 * @param {number} status
+	 * @param {string} code
+	 * @param {string} message
+	 * @param {Record<string, string>} [headers]
+	 */
+	constructor(status, code, message, headers = {}) {
+		super(message);
+		this.status = status;
+		this.code = code;
+		this.headers = headers;
+	}
+}
+
+/** A Defender for Endpoint API error; the server turns it into `{ error: { code, message, target } }`. */
+class EndpointError extends Error {
 	/**
 	 * @param {number} status
 	 * @param {string} code
@@ -67,6 +89,21 @@ function graphErrorReply(error, ids) {
 }
 
 /**
+ * MDE's error body: no innerError, the correlation ID in `target`. Graph-side errors met on /api/ (a bad token,
+ * a body too large) are answered in this shape too.
+ * @param {EndpointError | GraphError} error
+ * @param {{ requestId: string }} ids
+ * @returns {Reply}
+ */
+function endpointErrorReply(error, ids) {
+	return {
+		status: error.status,
+		headers: error.headers,
+		body: { error: { code: error.code, message: error.message, target: ids.requestId } },
+	};
+}
+
+/**
  * @param {EntraError} error
  * @param {{ requestId: string, clientRequestId: string }} ids
  * @returns {Reply}
@@ -91,10 +128,11 @@ function entraErrorReply(error, ids) {
 }
 
 /**
- * Writes a reply; Graph replies get Graph's JSON content type, token replies plain JSON and no caching.
+ * Writes a reply; Graph replies get Graph's JSON content type, MDE's its OData JSON, token replies plain JSON and
+ * no caching.
  * @param {import('node:http').ServerResponse} res
  * @param {Reply} reply
- * @param {{ requestId: string, clientRequestId: string, surface: 'graph' | 'login' }} context
+ * @param {{ requestId: string, clientRequestId: string, surface: 'graph' | 'login' | 'endpoint' }} context
  */
 function writeReply(res, reply, context) {
 	if (res.destroyed || res.writableEnded) return;
@@ -102,7 +140,7 @@ function writeReply(res, reply, context) {
 	const headers = {
 		'request-id': context.requestId,
 		'client-request-id': context.clientRequestId,
-		...(context.surface === 'graph'
+		...(context.surface !== 'login'
 			? { 'OData-Version': '4.0' }
 			: {
 					'Cache-Control': 'no-store, no-cache',
@@ -117,11 +155,18 @@ function writeReply(res, reply, context) {
 		return;
 	}
 	const payload = JSON.stringify(reply.body);
-	headers['Content-Type'] =
-		context.surface === 'graph' ? GRAPH_JSON : 'application/json; charset=utf-8';
+	headers['Content-Type'] = CONTENT_TYPES[context.surface];
 	headers['Content-Length'] = String(Buffer.byteLength(payload));
 	res.writeHead(reply.status, headers);
 	res.end(payload);
 }
 
-module.exports = { GraphError, EntraError, graphErrorReply, entraErrorReply, writeReply };
+module.exports = {
+	GraphError,
+	EndpointError,
+	EntraError,
+	graphErrorReply,
+	endpointErrorReply,
+	entraErrorReply,
+	writeReply,
+};

@@ -87,13 +87,22 @@ const DEVICE_ROWS = [
 	['LT-SALES-022', 'Windows11', 22631, '10.60.1.22', 'grady.archie', 'Laptops'],
 ];
 
-/** @typedef {{ name: string, deviceId: string, osPlatform: string, osBuild: number, ipAddress: string, user: string, group: string }} StoryDevice */
+/** @typedef {{ name: string, deviceId: string, aadDeviceId: string, osPlatform: string, osBuild: number, ipAddress: string, user: string, group: string }} StoryDevice */
 
 /** @type {Record<string, StoryDevice>} by device name; the ID has the shape of a Defender for Endpoint device ID */
 const DEVICES = Object.fromEntries(
 	DEVICE_ROWS.map(([name, osPlatform, osBuild, ipAddress, user, group]) => [
 		name,
-		{ name, deviceId: sha1(`device:${name}`), osPlatform, osBuild, ipAddress, user, group },
+		{
+			name,
+			deviceId: sha1(`device:${name}`),
+			aadDeviceId: guid(`aad-device:${name}`),
+			osPlatform,
+			osBuild,
+			ipAddress,
+			user,
+			group,
+		},
 	]),
 );
 
@@ -1204,7 +1213,7 @@ function graphEvidence(ref, createdDateTime) {
 			verdict: 'malicious',
 			detailedRoles: ['Main device'],
 			mdeDeviceId: device.deviceId,
-			azureAdDeviceId: guid(`aad-device:${device.name}`),
+			azureAdDeviceId: device.aadDeviceId,
 			deviceDnsName: `${device.name.toLowerCase()}.${DOMAIN}`,
 			osPlatform: device.osPlatform,
 			osBuild: device.osBuild,
@@ -1905,5 +1914,5 @@ module.exports = {
 	SEEDED_INCIDENT_IDS,
 	SEEDED_ALERT_IDS,
 	SEEDED_HUNTING_QUERIES,
-	STORY: deepFreeze({ users: USERS, devices: DEVICES, files: FILES, mails: MAILS }),
+	STORY: deepFreeze({ domain: DOMAIN, users: USERS, devices: DEVICES, files: FILES, mails: MAILS }),
 };

@@ -1,18 +1,22 @@
 // @ts-check
 'use strict';
 
-// One request's path through the simulator: log -> latency -> (login | auth -> rate limit -> faults -> Graph) -> reply.
+// One request's path through the simulator: log -> latency -> (login | auth -> rate limit -> faults -> Graph or
+// Defender for Endpoint) -> reply.
 
 const { randomUUID } = require('node:crypto');
 const {
 	GraphError,
+	EndpointError,
 	EntraError,
 	graphErrorReply,
+	endpointErrorReply,
 	entraErrorReply,
 	writeReply,
 } = require('./responses');
 const { AFTER_FAULTS, retryAfterHeader } = require('./faults');
 const { handleGraph } = require('./graph');
+const { handleEndpoint, checkAudience, budgetsFor, ENDPOINT_PATH } = require('./endpoint');
 
 /**
  * @typedef {import('./responses').Reply} Reply
@@ -34,10 +38,13 @@ const { handleGraph } = require('./graph');
  *   pageSize: number | null,
  *   randomSeed: number | null,
  *   nextLinkOrigin: string | null,
+ *   endpointRateLimits: import('./endpoint').EndpointRateLimits | null,
+ *   indicatorCapacity: number,
  * }} Settings
  * @typedef {{
  *   settings: Settings,
  *   store: import('./store').DefenderStore,
+ *   endpoint: import('./endpoint').EndpointStore,
  *   tokens: import('./token').TokenService,
  *   faults: import('./faults').FaultScript,
  *   rateLimiter: import('./faults').RateLimiter,
@@ -52,6 +59,8 @@ const { handleGraph } = require('./graph');
 
 const LOGIN_PATH = /^\/([^/]+)\/oauth2\/v2\.0\/(token|authorize)$/i;
 const EXECUTE_PATH = /\/executeResponseAction$/i;
+/** The POSTs that start a machine action: the endpoint-side counterpart of executeResponseAction. */
+const MACHINE_ACTION_PATH = /^\/api(\/v1\.0)?\/machines\/[^/]+\/[a-z]+$/i;
 const HUNTING_PATH = /\/security\/(microsoft\.graph\.security\.)?runHuntingQuery$/i;
 const MAX_BODY_BYTES = 1024 * 1024;
 const REDACTED_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
@@ -96,7 +105,7 @@ async function handle(core, req, res) {
 	const url = new URL(pathWithQuery, 'http://simulator.invalid');
 	const origin = req.headers.host ? `http://${req.headers.host}` : core.fallbackOrigin();
 	const login = LOGIN_PATH.exec(url.pathname);
-	const surface = login ? 'login' : 'graph';
+	const surface = login ? 'login' : ENDPOINT_PATH.test(url.pathname) ? 'endpoint' : 'graph';
 
 	/** @type {RequestLogEntry} */
 	const entry = {
@@ -127,6 +136,8 @@ async function handle(core, req, res) {
 	};
 	/** @param {unknown} error */
 	const answerError = (error) => {
+		if (surface === 'endpoint' && (error instanceof GraphError || error instanceof EndpointError))
+			return answer(endpointErrorReply(error, ids));
 		if (error instanceof GraphError) return answer(graphErrorReply(error, ids));
 		if (error instanceof EntraError) return answer(entraErrorReply(error, ids));
 		throw error;
@@ -160,28 +171,33 @@ async function handle(core, req, res) {
 		const auth = core.tokens.authenticate(req.headers.authorization, origin);
 		entry.authorized = true;
 		entry.clientId = auth.clientId;
-		const retryAfter = core.rateLimiter.check(
-			`${auth.tenantId}/${auth.clientId}`,
-			core.settings.rateLimit,
-			Date.now(),
-		);
-		if (retryAfter !== null) {
-			entry.fault = 'rateLimit';
-			throw new GraphError(
-				429,
-				'TooManyRequests',
-				`Too many requests from application ${auth.clientId}. Retry after ${retryAfter} seconds.`,
-				{ 'Retry-After': String(retryAfter) },
-			);
+		const appKey = `${auth.tenantId}/${auth.clientId}`;
+		if (surface === 'endpoint') {
+			checkAudience(auth);
+			checkEndpointLimits(core, appKey, url.pathname, entry);
+		} else {
+			const retryAfter = core.rateLimiter.check(appKey, core.settings.rateLimit, Date.now());
+			if (retryAfter !== null) {
+				entry.fault = 'rateLimit';
+				throw new GraphError(
+					429,
+					'TooManyRequests',
+					`Too many requests from application ${auth.clientId}. Retry after ${retryAfter} seconds.`,
+					{ 'Retry-After': String(retryAfter) },
+				);
+			}
 		}
 
-		const isExecute = method === 'POST' && EXECUTE_PATH.test(url.pathname);
-		const scripted = core.faults.take({ ...shape, surface: 'graph', isExecute });
+		const isExecute =
+			method === 'POST' &&
+			(surface === 'endpoint' ? MACHINE_ACTION_PATH : EXECUTE_PATH).test(url.pathname);
+		const faultSurface = surface === 'endpoint' ? 'endpoint' : 'graph';
+		const scripted = core.faults.take({ ...shape, surface: faultSurface, isExecute });
 		if (scripted && !AFTER_FAULTS.includes(scripted.fault))
-			return applyFault(scripted, 'graph', entry, ids, answer, drop);
+			return applyFault(scripted, faultSurface, entry, ids, answer, drop);
 		const rates = core.settings.faultRates;
 		if (!scripted && rates.status503 > 0 && core.random() < rates.status503)
-			return applyFault({ fault: '503' }, 'graph', entry, ids, answer, drop);
+			return applyFault({ fault: '503' }, faultSurface, entry, ids, answer, drop);
 		if (
 			!scripted &&
 			isExecute &&
@@ -193,31 +209,47 @@ async function handle(core, req, res) {
 		/** @type {Reply} */
 		let reply;
 		try {
-			reply = handleGraph(core.store, {
-				method,
-				url,
-				body,
-				origin,
-				linkOrigin: core.settings.nextLinkOrigin ?? origin,
-				modifiedBy: auth.displayName,
-				pageSize: core.settings.pageSize,
-				actionDelayMs: core.settings.actionDelayMs,
-				actionStartLagMs: core.settings.actionStartLagMs,
-				preferences: {
-					includeUnknownEnumMembers: prefers(req.headers.prefer, 'include-unknown-enum-members'),
-				},
-				onExecuted: (task) =>
-					core.executions.push({
-						taskId: task.id,
-						actionType: task.actionType,
-						at: new Date().toISOString(),
-						requestId,
-						clientId: auth.clientId,
-					}),
-			});
+			reply =
+				surface === 'endpoint'
+					? handleEndpoint(core.endpoint, {
+							method,
+							url,
+							body,
+							origin,
+							requestor: auth.principal === 'app' ? auth.clientId : auth.displayName,
+							actionDelayMs: core.settings.actionDelayMs,
+							indicatorCapacity: core.settings.indicatorCapacity,
+						})
+					: handleGraph(core.store, {
+							method,
+							url,
+							body,
+							origin,
+							linkOrigin: core.settings.nextLinkOrigin ?? origin,
+							modifiedBy: auth.displayName,
+							pageSize: core.settings.pageSize,
+							actionDelayMs: core.settings.actionDelayMs,
+							actionStartLagMs: core.settings.actionStartLagMs,
+							preferences: {
+								includeUnknownEnumMembers: prefers(
+									req.headers.prefer,
+									'include-unknown-enum-members',
+								),
+							},
+							onExecuted: (task) =>
+								core.executions.push({
+									taskId: task.id,
+									actionType: task.actionType,
+									at: new Date().toISOString(),
+									requestId,
+									clientId: auth.clientId,
+								}),
+						});
 		} catch (error) {
-			if (!(error instanceof GraphError)) throw error;
-			reply = graphErrorReply(error, ids);
+			if (error instanceof EndpointError && surface === 'endpoint')
+				reply = endpointErrorReply(error, ids);
+			else if (error instanceof GraphError) reply = graphErrorReply(error, ids);
+			else throw error;
 		}
 
 		// A long query: the answer comes after huntingQueryMs, or never when the client has given up by then.
@@ -233,7 +265,8 @@ async function handle(core, req, res) {
 			else if (rates.dropAfterExecute > 0 && core.random() < rates.dropAfterExecute)
 				after = 'dropAfterExecute';
 		}
-		if (after) return applyFault(scripted ?? { fault: after }, 'graph', entry, ids, answer, drop);
+		if (after)
+			return applyFault(scripted ?? { fault: after }, faultSurface, entry, ids, answer, drop);
 		return answer(reply);
 	} catch (error) {
 		return answerError(error);
@@ -284,9 +317,37 @@ function handleLogin(core, req, url, body, entry, endpoint) {
 }
 
 /**
+ * Counts an /api/ call against the Defender for Endpoint budgets (when switched on); over one: 429 + Retry-After.
+ * @param {Core} core
+ * @param {string} appKey
+ * @param {string} pathname
+ * @param {RequestLogEntry} entry
+ */
+function checkEndpointLimits(core, appKey, pathname, entry) {
+	const limits = core.settings.endpointRateLimits;
+	if (!limits) return;
+	const now = Date.now();
+	for (const [budget, requests, windowSeconds] of budgetsFor(pathname, limits)) {
+		const retryAfter = core.rateLimiter.check(
+			`endpoint:${budget}:${appKey}`,
+			{ requests, windowSeconds },
+			now,
+		);
+		if (retryAfter === null) continue;
+		entry.fault = 'rateLimit';
+		throw new EndpointError(
+			429,
+			'TooManyRequests',
+			`Rate limit exceeded: this app may make ${requests} calls per ${windowSeconds === 60 ? 'minute' : 'hour'}${['minute', 'hour'].includes(budget) ? '' : ` to ${pathname}`}. Try again in ${retryAfter} seconds.`,
+			{ 'Retry-After': String(retryAfter) },
+		);
+	}
+}
+
+/**
  * Answers (or drops, or never answers) as the fault says.
  * @param {FaultSpec} fault
- * @param {'graph' | 'login'} surface
+ * @param {'graph' | 'login' | 'endpoint'} surface
  * @param {RequestLogEntry} entry
  * @param {{ requestId: string, clientRequestId: string }} ids
  * @param {(reply: Reply) => void} answer
@@ -306,6 +367,8 @@ function applyFault(fault, surface, entry, ids, answer, drop) {
 		return answer({ ...reply, headers });
 	}
 	const [status, code, message] = GRAPH_FAULTS[kind === '504AfterExecute' ? '504' : kind];
+	if (surface === 'endpoint')
+		return answer(endpointErrorReply(new EndpointError(status, code, message, headers), ids));
 	return answer(graphErrorReply(new GraphError(status, code, message, headers), ids));
 }
 
@@ -362,6 +425,11 @@ function describe(core, origin) {
 			`${origin}/v1.0/security/alerts_v2`,
 			`${origin}/v1.0/security/runHuntingQuery`,
 			`${origin}/v1.0/security/identities/identityAccounts`,
+		],
+		defenderForEndpoint: [
+			`${origin}/api/machines`,
+			`${origin}/api/machineactions`,
+			`${origin}/api/indicators`,
 		],
 		tasks: core.store.tasks.size,
 	};

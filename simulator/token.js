@@ -292,7 +292,7 @@ class TokenService {
 	) {
 		const now = Date.now();
 		const claims = {
-			aud: scope.split(' ')[0].replace(/\/\.default$/, ''),
+			aud: audienceOf(scope),
 			tid: tenantId,
 			appid: app.clientId,
 			iat: Math.floor(now / 1000),
@@ -345,6 +345,19 @@ class TokenService {
 	}
 }
 
+/** Scopes that ask for sign-in features rather than naming a resource. */
+const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+
+/**
+ * The resource a token is for: its first resource scope without `/.default` (as Entra sets `aud`).
+ * @param {string} scope
+ */
+const audienceOf = (scope) => {
+	const scopes = scope.trim().split(/\s+/);
+	const resource = scopes.find((item) => !OIDC_SCOPES.includes(item.toLowerCase())) ?? scopes[0];
+	return resource.replace(/\/\.default$/, '');
+};
+
 /** @param {string} name */
 const missingParameter = (name) =>
 	new EntraError(
@@ -386,4 +399,4 @@ function verifyPkce(grant, verifier) {
 	return verifier === grant.codeChallenge;
 }
 
-module.exports = { TokenService };
+module.exports = { TokenService, audienceOf };
