@@ -10,6 +10,8 @@ import { DefenderXdrError, redactSecrets, type Executed } from '../../shared/tra
 import { ApiSession } from '../../shared/transport/session';
 import * as advancedHunting from './advancedHunting';
 import * as alert from './alert';
+import * as device from './device';
+import * as deviceAction from './deviceAction';
 import * as incident from './incident';
 import * as incidentTask from './incidentTask';
 import { readRequestSettings, refuseWriteFromAgent, type Operation } from './operation';
@@ -26,6 +28,8 @@ export interface ResourceActions {
 export const RESOURCES: readonly ResourceActions[] = [
 	advancedHunting,
 	alert,
+	device,
+	deviceAction,
 	incident,
 	incidentTask,
 ];
@@ -90,7 +94,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		return {
 			output: ERROR,
 			json: [
-				{ ...operation.subject.call(this, itemIndex), outcome: 'failed', error: { ...details } },
+				{
+					...operation.subject.call(this, itemIndex),
+					...(error instanceof DefenderXdrError ? error.about : {}),
+					outcome: 'failed',
+					error: { ...details },
+				},
 			],
 		};
 	};
