@@ -463,7 +463,29 @@ describe('device actions as an AI agent tool', () => {
 });
 
 describe('Defender for Endpoint errors', () => {
-	it("reports MDE's error message and its target as the request ID", async () => {
+	it("reports MDE's error message, and its target as the request ID", async () => {
+		const run = await runDefender(
+			world.engine,
+			device('stopAndQuarantineFile', { sha1: 'a'.repeat(40) }),
+			[{ deviceId: 'b'.repeat(40) }],
+		);
+
+		const [refused] = apiRequests('POST');
+		expect(run.error[0]).toMatchObject({
+			deviceId: 'b'.repeat(40),
+			action: 'stopAndQuarantineFile',
+			outcome: 'failed',
+			error: {
+				statusCode: 404,
+				code: 'ResourceNotFound',
+				requestId: refused.requestId,
+				executed: 'no',
+			},
+		});
+		expect(run.error[0].error.message).toContain(`Machine ${'b'.repeat(40)} was not found`);
+	});
+
+	it('names the permission of the action when Defender refuses it (403)', async () => {
 		world.sim.injectFault({
 			method: 'POST',
 			path: `/api/machines/${WORKSTATION}/isolate`,
@@ -473,7 +495,220 @@ describe('Defender for Endpoint errors', () => {
 		const run = await runDefender(world.engine, device('isolate'), [{ deviceId: WORKSTATION }]);
 
 		expect(run.error[0].error).toMatchObject({ statusCode: 403, executed: 'no' });
-		expect(run.error[0].error.requestId).toEqual(expect.any(String));
-		expect(run.error[0].error.message).toContain('Machine.Isolate');
+		expect(run.error[0].error.message).toContain(
+			'WindowsDefenderATP application permission Machine.Isolate',
+		);
+	});
+
+	it('says to check the credential when its token is for Graph, not Defender for Endpoint', async () => {
+		const stored = world.engine.credentialsHelper.stored.microsoftDefenderEndpointOAuth2Api;
+		stored.oauthTokenData = { access_token: world.sim.issueToken(), token_type: 'Bearer' };
+		try {
+			const run = await runDefender(world.engine, device('runAntivirusScan'), [
+				{ deviceId: WORKSTATION },
+			]);
+
+			expect(run.error[0].error).toMatchObject({
+				statusCode: 403,
+				code: 'Forbidden',
+				executed: 'no',
+			});
+			expect(run.error[0].error.message).toContain('audience');
+			expect(run.error[0].error.message).toContain(
+				'Microsoft Defender for Endpoint credential asks for a token for the Defender for Endpoint API (not Graph)',
+			);
+			expect(run.error[0].error.message).toContain('Machine.Scan');
+			expect(world.sim.machineActions).toEqual([]);
+		} finally {
+			delete stored.oauthTokenData;
+		}
+	});
+});
+
+describe('devices: get many and find by IP', () => {
+	it('builds the OData filter from checked values and returns the matching devices', async () => {
+		const run = await runDefender(world.engine, {
+			resource: 'device',
+			operation: 'getMany',
+			returnAll: true,
+			filters: {
+				computerDnsName: 'ws-fin-',
+				healthStatus: 'Active',
+				machineTag: 'Finance',
+				lastSeenAfter: '2020-01-01T00:00:00Z',
+			},
+		});
+
+		expect(run.error).toEqual([]);
+		expect(run.success.length).toBeGreaterThan(0);
+		for (const machine of run.success) {
+			expect(machine.computerDnsName).toMatch(/^ws-fin-/);
+			expect(machine.machineTags).toContain('Finance');
+		}
+		expect(decodeURIComponent(apiRequests('GET')[0].path)).toBe(
+			"/api/machines?$top=10000&$filter=startswith(computerDnsName,'ws-fin-') and healthStatus eq 'Active' and lastSeen ge 2020-01-01T00:00:00.000Z and machineTags/any(tag: tag eq 'Finance')",
+		);
+	});
+
+	it('asks Defender for no more devices than Limit', async () => {
+		const run = await runDefender(world.engine, {
+			resource: 'device',
+			operation: 'getMany',
+			limit: 3,
+		});
+
+		expect(run.success).toHaveLength(3);
+		expect(decodeURIComponent(apiRequests('GET')[0].path)).toBe('/api/machines?$top=3');
+	});
+
+	it.each([
+		['a quote in the name prefix', { computerDnsName: "ws' or 1 eq 1" }],
+		['a health status outside the list', { healthStatus: 'Broken' }],
+		['a date that is not one', { lastSeenAfter: 'yesterday' }],
+		['an empty filter', { riskScore: '' }],
+	])('refuses %s with nothing sent', async (_case, filters) => {
+		const run = await runDefender(world.engine, {
+			resource: 'device',
+			operation: 'getMany',
+			filters,
+		});
+
+		expect(run.error[0].error).toMatchObject({ code: 'invalidFilter', executed: 'no' });
+		expect(apiRequests()).toEqual([]);
+	});
+
+	it('finds the device that had an IP address now, and refuses a range or a time beyond 30 days', async () => {
+		const run = await runDefender(
+			world.engine,
+			{
+				resource: 'device',
+				operation: 'findByIp',
+				ipAddress: '={{ $json.ip }}',
+				timestamp: '={{ $json.at }}',
+			},
+			[
+				{ ip: '10.20.4.42' },
+				{ ip: '10.20.4.0/24' },
+				{ ip: '10.20.4.42', at: '2020-01-01T00:00:00Z' },
+			],
+		);
+
+		expect(run.successPairs.every((pair) => pair === 0)).toBe(true);
+		expect(run.success.map((machine) => machine.id)).toContain(WORKSTATION);
+		expect(run.error.map((item) => item.error.code)).toEqual([
+			'invalidIpAddress',
+			'invalidTimestamp',
+		]);
+		expect(apiRequests()).toHaveLength(1);
+		expect(decodeURIComponent(apiRequests()[0].path)).toMatch(
+			/^\/api\/machines\/findbyip\(ip='10\.20\.4\.42',timestamp=\d{4}-\d{2}-\d{2}T[\d:.]+Z\)$/,
+		);
+	});
+});
+
+describe('device actions resource', () => {
+	const deviceAction = (operation: string, extra: Json = {}) => ({
+		resource: 'deviceAction',
+		operation,
+		deviceActionId: '={{ $json.deviceActionId }}',
+		...extra,
+	});
+
+	it('gets an action and lists the device actions by device, type and status', async () => {
+		const isolated = await runDefender(world.engine, device('isolate'), [
+			{ deviceId: WORKSTATION },
+		]);
+		await runDefender(world.engine, device('runAntivirusScan'), [{ deviceId: WORKSTATION }]);
+		const { deviceActionId } = isolated.success[0];
+		world.sim.clearLog();
+
+		const got = await runDefender(world.engine, deviceAction('get'), [{ deviceActionId }]);
+		const listed = await runDefender(world.engine, {
+			resource: 'deviceAction',
+			operation: 'getMany',
+			returnAll: true,
+			filters: { deviceId: WORKSTATION, type: 'Isolate', status: 'Pending' },
+		});
+
+		expect(got.success).toEqual([expect.objectContaining({ id: deviceActionId, type: 'Isolate' })]);
+		expect(listed.success.map((action) => action.id)).toEqual([deviceActionId]);
+		expect(decodeURIComponent(apiRequests('GET')[1].path)).toBe(
+			`/api/machineactions?$top=10000&$filter=machineId eq '${WORKSTATION}' and status eq 'Pending' and type eq 'Isolate'`,
+		);
+	});
+
+	it('refuses a device action ID that is not a GUID, with nothing sent', async () => {
+		const run = await runDefender(world.engine, deviceAction('get'), [
+			{ deviceActionId: '../machines' },
+		]);
+
+		expect(run.error).toEqual([
+			{
+				deviceActionId: '../machines',
+				outcome: 'failed',
+				error: expect.objectContaining({ code: 'invalidDeviceActionId', executed: 'no' }),
+			},
+		]);
+		expect(apiRequests()).toEqual([]);
+	});
+
+	it('cancels a pending action with the comment, and refuses an agent without the opt-in', async () => {
+		world.sim.configure({ actionDelayMs: 5000 });
+		const isolated = await runDefender(world.engine, device('isolate'), [
+			{ deviceId: WORKSTATION },
+		]);
+		const { deviceActionId } = isolated.success[0];
+
+		const refused = await world.engine
+			.callTool(agentTool(deviceAction('cancel', { deviceActionId })), {})
+			.catch((error: Error) => error.message);
+		const run = await runDefender(
+			world.engine,
+			deviceAction('cancel', { comment: 'Isolated by mistake' }),
+			[{ deviceActionId }],
+		);
+
+		expect(String(refused)).toContain('An AI agent may not cancel device actions');
+		expect(run.success).toEqual([
+			expect.objectContaining({
+				deviceActionId,
+				action: 'cancel',
+				outcome: 'executed',
+				status: 'Cancelled',
+			}),
+		]);
+		const [cancel] = apiRequests('POST').slice(-1);
+		expect(cancel.path).toBe(`/api/machineactions/${deviceActionId}/cancel`);
+		expect(bodyOf(cancel)).toEqual({ Comment: 'Isolated by mistake' });
+		expect(world.sim.getMachineAction(deviceActionId)?.status).toBe('Cancelled');
+	});
+
+	it('gets the investigation package link once collected, and says what to check before that', async () => {
+		const collected = await runDefender(
+			world.engine,
+			device('collectInvestigationPackage', {
+				options: { waitForCompletion: true, pollInterval: 0.1, waitTimeout: 10 },
+			}),
+			[{ deviceId: WORKSTATION }],
+		);
+		const pending = await runDefender(world.engine, device('runAntivirusScan'), [
+			{ deviceId: WORKSTATION },
+		]);
+
+		const run = await runDefender(world.engine, deviceAction('getInvestigationPackageUri'), [
+			{ deviceActionId: collected.success[0].deviceActionId },
+			{ deviceActionId: pending.success[0].deviceActionId },
+		]);
+
+		expect(run.success).toEqual([
+			{
+				deviceActionId: collected.success[0].deviceActionId,
+				packageUri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/investigation-packages\//),
+			},
+		]);
+		expect(run.error[0].error).toMatchObject({ statusCode: 404, executed: 'no' });
+		expect(run.error[0].error.message).toContain(
+			'Collect Investigation Package action that has succeeded',
+		);
 	});
 });
