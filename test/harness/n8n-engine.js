@@ -198,6 +198,48 @@ const BASE_NODES = {
 			return [yes, no];
 		},
 	},
+	// Turns the list in one field into one item per entry, as the real node does with Include: No Other Fields
+	// (an object entry becomes the item, anything else goes under the field's name); each keeps its pairedItem.
+	'n8n-nodes-base.splitOut': {
+		description: {
+			displayName: 'Split Out',
+			name: 'splitOut',
+			description: 'Turns a list inside an item into separate items',
+			group: ['transform'],
+			version: 1,
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [
+				{
+					displayName: 'Fields To Split Out',
+					name: 'fieldToSplitOut',
+					type: 'string',
+					default: '',
+				},
+				{ displayName: 'Include', name: 'include', type: 'string', default: 'noOtherFields' },
+			],
+		},
+		async execute() {
+			/** @type {INodeExecutionData[]} */
+			const split = [];
+			this.getInputData().forEach((item, itemIndex) => {
+				const field = String(this.getNodeParameter('fieldToSplitOut', itemIndex)).trim();
+				if (this.getNodeParameter('include', itemIndex) !== 'noOtherFields')
+					throw new Error('The stand-in Split Out only plays Include: No Other Fields');
+				const value = item.json[field];
+				const entries = value === undefined ? [] : Array.isArray(value) ? value : [value];
+				for (const entry of entries) {
+					const json =
+						typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+							? /** @type {IDataObject} */ ({ ...entry })
+							: { [field]: entry };
+					split.push({ json, pairedItem: { item: itemIndex } });
+				}
+			});
+			return [split];
+		},
+	},
 	'n8n-nodes-base.noOp': {
 		description: {
 			displayName: 'No Operation',
