@@ -8,6 +8,7 @@ import {
 import {
 	describeValue,
 	emptyFilterError,
+	hasControlCharacter,
 	isBlank,
 	parameterError,
 	toChoice,
@@ -44,22 +45,15 @@ interface DeviceFilter {
 	condition(value: unknown, label: string): string;
 }
 
-const choiceFilter = (
-	name: string,
-	displayName: string,
-	values: string[],
-	description: string,
-): DeviceFilter => ({
-	property: {
-		displayName,
-		name,
-		type: 'options',
-		options: choicesOf(values),
-		default: values[0],
-		description,
-	},
-	condition: (value, label) => `${name} eq '${toChoice(value, label, values, 'invalidFilter')}'`,
-});
+/** A filter whose value is one of the list Defender documents (the property's options), compared with `eq`. */
+function choiceFilter(property: INodeProperties): DeviceFilter {
+	const values = (property.options as Array<{ value: string }>).map((option) => option.value);
+	return {
+		property,
+		condition: (value, label) =>
+			`${property.name} eq '${toChoice(value, label, values, 'invalidFilter')}'`,
+	};
+}
 
 function text(value: unknown, label: string, pattern: RegExp, example: string): string {
 	const given = typeof value === 'string' ? value.trim() : value;
@@ -80,13 +74,22 @@ const DEVICE_FILTERS: DeviceFilter[] = [
 		condition: (value, label) =>
 			`startswith(computerDnsName,${odataString(text(value, label, NAME_PREFIX, 'the start of a computer DNS name such as ws-fin-'))})`,
 	},
-	choiceFilter(
-		'exposureLevel',
-		'Exposure Level',
-		EXPOSURE_LEVELS,
-		'Only devices with this exposure level',
-	),
-	choiceFilter('healthStatus', 'Health Status', HEALTH_STATUSES, 'Only devices in this state'),
+	choiceFilter({
+		displayName: 'Exposure Level',
+		name: 'exposureLevel',
+		type: 'options',
+		options: choicesOf(EXPOSURE_LEVELS),
+		default: 'High',
+		description: 'Only devices with this exposure level',
+	}),
+	choiceFilter({
+		displayName: 'Health Status',
+		name: 'healthStatus',
+		type: 'options',
+		options: choicesOf(HEALTH_STATUSES),
+		default: 'Active',
+		description: 'Only devices in this state',
+	}),
 	{
 		property: {
 			displayName: 'Last Seen After',
@@ -118,7 +121,7 @@ const DEVICE_FILTERS: DeviceFilter[] = [
 		},
 		condition: (value, label) => {
 			const tag = typeof value === 'string' ? value.trim() : value;
-			if (typeof tag !== 'string' || tag.length > TAG_MAX || /[\u0000-\u001f]/.test(tag))
+			if (typeof tag !== 'string' || tag.length > TAG_MAX || hasControlCharacter(tag))
 				throw parameterError(
 					'invalidFilter',
 					`${label}: ${describeValue(value)} is not a device tag (text of at most ${TAG_MAX} characters)`,
@@ -139,7 +142,14 @@ const DEVICE_FILTERS: DeviceFilter[] = [
 		condition: (value, label) =>
 			`osPlatform eq ${odataString(text(value, label, PLATFORM, 'a platform name such as Windows11'))}`,
 	},
-	choiceFilter('riskScore', 'Risk Score', RISK_SCORES, 'Only devices with this risk score'),
+	choiceFilter({
+		displayName: 'Risk Score',
+		name: 'riskScore',
+		type: 'options',
+		options: choicesOf(RISK_SCORES),
+		default: 'High',
+		description: 'Only devices with this risk score',
+	}),
 ];
 
 export const option = {

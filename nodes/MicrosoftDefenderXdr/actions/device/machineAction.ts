@@ -308,7 +308,7 @@ async function sendAction(
 		if (sent.ok) {
 			return {
 				outcome: 'executed',
-				action: sent.value.body,
+				action: withoutContext(sent.value.body),
 				requestId: sent.value.requestId,
 				...(lost
 					? {
@@ -474,7 +474,7 @@ async function waitForCompletion(
 				{ deviceActionId: action.id, status: action.status ?? null },
 			);
 		}
-		action = read.value.body;
+		action = withoutContext(read.value.body);
 	}
 	const status = action.status ?? 'unknown';
 	const failed = FINAL_STATUSES.get(status);
@@ -497,6 +497,13 @@ async function waitForCompletion(
 				},
 		{ deviceActionId: action.id, status },
 	);
+}
+
+/** The action as the item shows it: OData's metadata link says nothing about the action. */
+function withoutContext(action: MachineAction): MachineAction {
+	const fields = { ...action };
+	delete fields['@odata.context'];
+	return fields;
 }
 
 function deviceSummary(device: Machine): IDataObject {
