@@ -8,7 +8,8 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { RESOURCES, route } from './actions/router';
+import { RESOURCES } from './actions';
+import { route } from './actions/router';
 import { searchAlerts, searchIncidents, searchIncidentTasks } from './methods/listSearch';
 
 /** The Resource list's default; a node saved without `resource` is on it. */
@@ -97,6 +98,6 @@ export class MicrosoftDefenderXdr implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+		return await route.call(this, RESOURCES);
 	}
 }

@@ -11,6 +11,7 @@ import {
 
 import { DefenderXdrError, redactSecrets } from '../shared/transport/errors';
 import { ApiSession } from '../shared/transport/session';
+import { listed } from '../shared/cloud';
 import { TRIGGER_EVENTS } from './events';
 import { activate, catchUp, newestMatching, savedCursor } from './pollCursor';
 
@@ -25,8 +26,10 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["event"] }}',
-		description:
-			'Starts a workflow when Microsoft Defender XDR has a new incident task, incident or alert',
+		description: `Starts a workflow when Microsoft Defender XDR has a new ${listed(
+			TRIGGER_EVENTS.map((event) => event.resource.subject.name),
+			'or',
+		)}`,
 		defaults: { name: 'Microsoft Defender XDR Trigger' },
 		polling: true,
 		inputs: [],
@@ -55,7 +58,7 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 	 * run returns the newest matching entity and moves nothing.
 	 */
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const eventName = this.getNodeParameter('event', 'newIncidentTask') as string;
+		const eventName = this.getNodeParameter('event', TRIGGER_EVENTS[0].value) as string;
 		const event = TRIGGER_EVENTS.find((candidate) => candidate.value === eventName);
 		if (!event)
 			throw new NodeOperationError(this.getNode(), `The event "${eventName}" is not supported`);

@@ -18,7 +18,7 @@ export interface PollCursor {
 	seenIds: Record<string, string>;
 }
 
-/** Defender lists alerts and incidents minutes late (created 10:00, first listed 10:03); ten minutes covers that. */
+/** Defender lists some entities minutes late (created 10:00, first listed 10:03); ten minutes covers that. */
 export const LOOK_BACK_MINUTES = 10;
 
 /**

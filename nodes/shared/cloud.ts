@@ -42,11 +42,11 @@ export const RESOURCE_CLOUDS = {
 
 export type ResourceClouds = (typeof RESOURCE_CLOUDS)[keyof typeof RESOURCE_CLOUDS];
 
-/** "a", "a and b", "a, b and c". */
-export function listed(words: readonly string[]): string {
+/** "a", "a and b", "a, b and c" (or "a, b or c"). */
+export function listed(words: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
 	return words.length < 2
 		? words.join('')
-		: `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+		: `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
 }
 
 /** Whether Microsoft offers a resource in a cloud; custom roots are trusted to serve everything. */

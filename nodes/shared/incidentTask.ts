@@ -10,10 +10,10 @@ import type { IDataObject } from 'n8n-workflow';
  */
 
 /** Compiles only when the two unions hold exactly the same values. */
-type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [
-	never,
-	never,
-]
+export type SameValues<Ours, Microsofts> = [
+	Exclude<Ours, Microsofts>,
+	Exclude<Microsofts, Ours>,
+] extends [never, never]
 	? true
 	: never;
 

@@ -1,5 +1,6 @@
 import type { SecurityNamespace } from '@microsoft/microsoft-graph-types-beta';
 
+import type { SameValues } from './incidentTask';
 import type { RequestSubject } from './transport/errors';
 
 /**
@@ -9,12 +10,6 @@ import type { RequestSubject } from './transport/errors';
  */
 
 type Settable<Union> = Exclude<Union, 'unknownFutureValue'>;
-type SameValues<Ours, Microsofts> = [Exclude<Ours, Microsofts>, Exclude<Microsofts, Ours>] extends [
-	never,
-	never,
-]
-	? true
-	: never;
 
 export const SEVERITIES = ['high', 'medium', 'low', 'informational', 'unknown'] as const;
 export const INCIDENT_STATUSES = [

@@ -615,6 +615,7 @@ describe('device actions resource', () => {
 	});
 
 	it('gets an action and lists the device actions by device, type and status', async () => {
+		world.sim.configure({ actionDelayMs: 10_000 });
 		const isolated = await runDefender(world.engine, device('isolate'), [
 			{ deviceId: WORKSTATION },
 		]);

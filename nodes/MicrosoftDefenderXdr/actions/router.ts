@@ -8,12 +8,6 @@ import {
 import type { Resource } from '../../shared/resources/resource';
 import { DefenderXdrError, redactSecrets, type Executed } from '../../shared/transport/errors';
 import { ApiSession } from '../../shared/transport/session';
-import * as advancedHunting from './advancedHunting';
-import * as alert from './alert';
-import * as device from './device';
-import * as deviceAction from './deviceAction';
-import * as incident from './incident';
-import * as incidentTask from './incidentTask';
 import { readRequestSettings, refuseWriteFromAgent, type Operation } from './operation';
 
 /** A resource and its operations, by their parameter values. */
@@ -23,16 +17,6 @@ export interface ResourceActions {
 	/** The operation a new node starts with; saved workflows omit it, so it never changes. */
 	defaultOperation: string;
 }
-
-/** Every resource of the node, in the order the Resource list shows them. */
-export const RESOURCES: readonly ResourceActions[] = [
-	advancedHunting,
-	alert,
-	device,
-	deviceAction,
-	incident,
-	incidentTask,
-];
 
 const SUCCESS = 0;
 const ERROR = 1;
@@ -46,11 +30,14 @@ interface ItemOutcome {
  * Runs every input item through its operation, `concurrency` at a time, and puts each on exactly one
  * output, in input order, with `pairedItem`. Only a broken configuration throws; item failures go to Error.
  */
-export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function route(
+	this: IExecuteFunctions,
+	resources: readonly ResourceActions[],
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const actions = RESOURCES.find((candidate) => candidate.resource.value === resource);
+	const actions = resources.find((candidate) => candidate.resource.value === resource);
 	const operation =
 		actions && hasOwn(actions.operations, operationName)
 			? actions.operations[operationName]

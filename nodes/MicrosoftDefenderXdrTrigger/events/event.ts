@@ -25,6 +25,8 @@ export interface TriggerEvent {
 	value: string;
 	name: string;
 	description: string;
+	/** The resource whose new records it emits. */
+	resource: Resource;
 	/** Plural noun for messages, e.g. "incident tasks". */
 	entities: string;
 	properties: INodeProperties[];

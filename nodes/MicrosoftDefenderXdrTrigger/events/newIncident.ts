@@ -7,6 +7,7 @@ export const newIncident: TriggerEvent = {
 	value: 'newIncident',
 	name: 'New Incident',
 	description: 'Triggers when Microsoft Defender XDR creates an incident',
+	resource: INCIDENT,
 	entities: 'incidents',
 	properties: securityFilters('newIncident', INCIDENT_STATUSES),
 	listing: (ctx) => securityListing(ctx, INCIDENT, INCIDENT_STATUSES),

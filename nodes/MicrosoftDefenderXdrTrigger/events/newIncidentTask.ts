@@ -7,13 +7,16 @@ import {
 } from '../../shared/incidentTask';
 import { emptyFilterError, isBlank, toBoolean, toChoices } from '../../shared/parameters';
 import { INCIDENT_TASK } from '../../shared/resources/incidentTask';
+import { choices } from '../../shared/security';
 import type { EntityListing, TriggerEvent } from './event';
 
 const show = { event: ['newIncidentTask'] };
 
-const labelOf = (actionType: string): string =>
-	EXECUTABLE_ACTION_TYPES.find((type) => type.value === actionType)?.name ??
-	actionType.replace(/([A-Z])/g, ' $1').replace(/^./, (first) => first.toUpperCase());
+/** Every action type, the executable ones under the labels the node's Action Type list gives them. */
+const actionTypeChoices = choices(
+	ALL_ACTION_TYPES,
+	Object.fromEntries(EXECUTABLE_ACTION_TYPES.map((type) => [type.value, type.name])),
+);
 
 const properties: INodeProperties[] = [
 	{
@@ -29,9 +32,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Action Types',
 		name: 'actionTypes',
 		type: 'multiOptions',
-		options: ALL_ACTION_TYPES.map((value) => ({ name: labelOf(value), value })).sort((a, b) =>
-			a.name.localeCompare(b.name),
-		),
+		options: actionTypeChoices.sort((a, b) => a.name.localeCompare(b.name)),
 		default: [],
 		description: 'Trigger only on tasks with one of these action types; none selected means any',
 		displayOptions: { show },
@@ -72,6 +73,7 @@ export const newIncidentTask: TriggerEvent = {
 	value: 'newIncidentTask',
 	name: 'New Incident Task',
 	description: 'Triggers when Defender Experts for XDR add a response task to an incident',
+	resource: INCIDENT_TASK,
 	entities: 'incident tasks',
 	properties,
 	listing,

@@ -31,4 +31,23 @@ export const DEFENDER_ENDPOINT: Api = {
 		return this.errorOf(body).requestId ?? header('request-id') ?? undefined;
 	},
 	headers: { Accept: 'application/json' },
+	// Documented per app and tenant: most endpoints 100 calls a minute and 1,500 an hour; indicator imports 30 a
+	// minute; an investigation package's link 2 a minute and 120 an hour.
+	limits: [
+		{ max: 100, windowSeconds: 60, label: '100 calls a minute' },
+		{ max: 1500, windowSeconds: 3600, label: '1,500 calls an hour' },
+		{
+			max: 30,
+			windowSeconds: 60,
+			path: /\/indicators\/import$/i,
+			label: '30 indicator imports a minute',
+		},
+		{ max: 2, windowSeconds: 60, path: /\/GetPackageUri$/i, label: '2 package links a minute' },
+		{
+			max: 120,
+			windowSeconds: 3600,
+			path: /\/GetPackageUri$/i,
+			label: '120 package links an hour',
+		},
+	],
 };

@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import type { RateLimit } from './budget';
+
 /** Where one credential's requests go. */
 export interface ApiEndpoints {
 	/** The credential's cloud, as its `cloud` field names it. */
@@ -37,4 +39,6 @@ export interface Api {
 	requestIdOf(header: (name: string) => string | null, body: unknown): string | undefined;
 	/** Headers every request carries. */
 	headers: Record<string, string>;
+	/** The limits it documents per app and tenant, which a run keeps to before the API has to refuse. */
+	limits?: readonly RateLimit[];
 }

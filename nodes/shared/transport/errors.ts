@@ -6,7 +6,7 @@ import {
 	type ResourceClouds,
 } from '../cloud';
 
-/** Whether a response action ran: `no` is safe to retry, `unknown` needs a look at the task first. */
+/** Whether a change was made: `no` is safe to retry, `unknown` needs a look at the record first. */
 export type Executed = 'no' | 'unknown' | 'yes';
 
 /** The `error` object of an Error-output item. */
@@ -45,9 +45,9 @@ export class DefenderXdrError extends Error {
 
 /** What a request is about: it says what to check when the API refuses it, and where Microsoft offers it. */
 export interface RequestSubject {
-	/** e.g. "incident task", "incident", "alert", "hunting query", "device" */
+	/** What the messages call it. */
 	name: string;
-	/** What to check after a 400, e.g. "the incident ID and the values sent". */
+	/** What to check after a 400: the ID and the values sent, say. */
 	onBadRequest: string;
 	/** What to check after a 404. */
 	onNotFound: string;

@@ -3,6 +3,7 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { Api, ApiEndpoints } from './api';
+import { RequestBudget } from './budget';
 import { currentClock, pauseFor, type Clock } from './clock';
 import {
 	DefenderXdrError,
@@ -42,7 +43,7 @@ export interface ApiResponse<T> {
 export interface RequestOptions {
 	/** What the request is about, for messages that say what to check: every request names one. */
 	subject: RequestSubject;
-	/** Whether sending it twice is harmless (reads, PATCH of a status, a hunting query); a response action is not. */
+	/** Whether sending it twice is harmless (reads, a PATCH that sets values); an action is not. */
 	safeToRepeat?: boolean;
 }
 
@@ -63,6 +64,7 @@ interface HttpAnswer {
 export class ApiSession {
 	private readonly throttle: RunThrottle;
 	private readonly tokens: TokenKeeper;
+	private readonly budget: RequestBudget;
 
 	private constructor(
 		private readonly ctx: N8nContext,
@@ -72,6 +74,7 @@ export class ApiSession {
 		readonly clock: Clock,
 	) {
 		this.throttle = new RunThrottle(clock, async (seconds) => await this.pause(seconds));
+		this.budget = new RequestBudget(clock, api.limits ?? []);
 		this.tokens = new TokenKeeper(
 			ctx,
 			api,
@@ -251,6 +254,7 @@ export class ApiSession {
 		for (let attempt = 0; ; attempt++) {
 			if (this.tokens.failure) throw this.tokens.failure;
 			const { probe } = await this.throttle.turn();
+			await this.keepWithinLimits(url, probe);
 			const generation = this.tokens.current;
 			const sent = await settle(this.send(method, url, body, clientRequestId));
 			if (!sent.ok) {
@@ -327,6 +331,21 @@ export class ApiSession {
 				safeToRepeat: options.safeToRepeat === true,
 			});
 		}
+	}
+
+	/** Waits for room under the API's documented limits, or refuses a request that would have to wait too long. */
+	private async keepWithinLimits(url: string, probe: boolean): Promise<void> {
+		const decision = this.budget.take(pathOf(url), this.settings.maxRetryWaitSeconds);
+		if ('refused' in decision) {
+			this.throttle.unanswered(probe);
+			throw new DefenderXdrError({
+				code: 'rateLimitReached',
+				message: `${this.api.name} allows ${decision.refused.label} per app and tenant, and this run has used them: the next one is free in about ${decision.freeInSeconds} s, longer than Max Retry Wait (${this.settings.maxRetryWaitSeconds} s). Nothing was sent for this item; run it again later.`,
+				executed: 'no',
+				retryable: true,
+			});
+		}
+		if (decision.waitMs > 0) await this.pause(decision.waitMs / 1000);
 	}
 
 	/** The API's request ID: its response header, or, failing that, what its error body names. */

@@ -33,7 +33,7 @@ const alert: SecurityEntity = {
 		{
 			name: 'status',
 			displayName: 'Status',
-			graphProperty: 'status',
+			apiProperty: 'status',
 			kind: 'choice',
 			choices: statusChoices,
 			description: 'Only alerts with this status',
@@ -42,7 +42,7 @@ const alert: SecurityEntity = {
 		{
 			name: 'serviceSource',
 			displayName: 'Service Source',
-			graphProperty: 'serviceSource',
+			apiProperty: 'serviceSource',
 			kind: 'choice',
 			choices: choices(SERVICE_SOURCES, SERVICE_SOURCE_LABELS),
 			description: 'Only alerts raised by this Microsoft security product',

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { choices, CLASSIFICATIONS, DETERMINATIONS, SEVERITIES } from '../../../shared/security';
-import type { EntityFilter } from './entity';
+import type { ListFilter } from '../../../shared/filters';
 
 /** Fields incidents and alerts share, in Update and in Get Many's filters. */
 export const classificationField: INodeProperties = {
@@ -36,36 +36,36 @@ export const assignedToField: INodeProperties = {
 	description: 'The owner, as a user principal name; empty unassigns',
 };
 
-export const severityFilter: EntityFilter = {
+export const severityFilter: ListFilter = {
 	name: 'severity',
 	displayName: 'Severity',
-	graphProperty: 'severity',
+	apiProperty: 'severity',
 	kind: 'choice',
 	choices: choices(SEVERITIES),
 	description: 'Only this severity',
 };
 
-export const classificationFilter: EntityFilter = {
+export const classificationFilter: ListFilter = {
 	name: 'classification',
 	displayName: 'Classification',
-	graphProperty: 'classification',
+	apiProperty: 'classification',
 	kind: 'choice',
 	choices: classificationField.options as Array<{ name: string; value: string }>,
 	description: 'Only this classification',
 };
 
-export const assignedToFilter: EntityFilter = {
+export const assignedToFilter: ListFilter = {
 	name: 'assignedTo',
 	displayName: 'Assigned To',
-	graphProperty: 'assignedTo',
+	apiProperty: 'assignedTo',
 	kind: 'userPrincipalName',
 	description: 'Only those assigned to this user principal name',
 };
 
-export const createdAfterFilter: EntityFilter = {
+export const createdAfterFilter: ListFilter = {
 	name: 'createdAfter',
 	displayName: 'Created After',
-	graphProperty: 'createdDateTime',
+	apiProperty: 'createdDateTime',
 	kind: 'dateAfter',
 	description: 'Only those created at or after this time',
 };

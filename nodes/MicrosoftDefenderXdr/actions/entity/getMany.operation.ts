@@ -13,13 +13,14 @@ import {
 	readLimit,
 	type Operation,
 } from '../operation';
-import { entitySubject, filterCondition, filterProperties, type SecurityEntity } from './entity';
+import { filterProperties, readFilters } from '../../../shared/filters';
+import { entitySubject, type SecurityEntity } from './entity';
 
 /** Get Many: incidents or alerts, newest first, filtered by Graph, paged on the Graph root only. */
 export function getManyOperation(entity: SecurityEntity, description: string): Operation {
 	const properties: INodeProperties[] = [
 		...LISTING_PROPERTIES,
-		filterProperties(entity),
+		filterProperties(entity.filters),
 		optionsProperty(),
 	];
 	return {
@@ -34,14 +35,11 @@ export function getManyOperation(entity: SecurityEntity, description: string): O
 		async execute(this: IExecuteFunctions, session: ApiSession, itemIndex: number) {
 			const limit = readLimit(this, itemIndex);
 			const given = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-			// Every filter that was added counts, even one whose expression gave nothing: that one is refused.
-			const conditions = entity.filters
-				.filter((filter) => Object.prototype.hasOwnProperty.call(given, filter.name))
-				.map((filter) => filterCondition(filter, given[filter.name]));
+			const { $filter } = readFilters(entity.filters, given);
 			const query: Record<string, string> = {
 				$top: String(Math.min(limit, entity.resource.pageSize)),
 			};
-			if (conditions.length) query.$filter = conditions.join(' and ');
+			if ($filter) query.$filter = $filter;
 			return {
 				items: await collect(
 					session,

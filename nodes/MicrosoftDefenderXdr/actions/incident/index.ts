@@ -35,7 +35,7 @@ const incident: SecurityEntity = {
 		{
 			name: 'status',
 			displayName: 'Status',
-			graphProperty: 'status',
+			apiProperty: 'status',
 			kind: 'choice',
 			choices: statusChoices,
 			description: 'Only incidents with this status',
@@ -47,7 +47,7 @@ const incident: SecurityEntity = {
 		{
 			name: 'lastUpdatedAfter',
 			displayName: 'Last Updated After',
-			graphProperty: 'lastUpdateDateTime',
+			apiProperty: 'lastUpdateDateTime',
 			kind: 'dateAfter',
 			description: 'Only incidents updated at or after this time',
 		},

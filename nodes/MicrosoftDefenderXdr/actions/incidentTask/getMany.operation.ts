@@ -12,14 +12,7 @@ import {
 	TASK_STATUSES,
 	type IncidentTask,
 } from '../../../shared/incidentTask';
-import {
-	checkedIdentifier,
-	emptyFilterError,
-	isBlank,
-	parameterError,
-	toBoolean,
-	toChoice,
-} from '../../../shared/parameters';
+import { filterProperties, readFilters, type ListFilter } from '../../../shared/filters';
 import { INCIDENT_TASK } from '../../../shared/resources/incidentTask';
 import type { ApiSession } from '../../../shared/transport/session';
 import {
@@ -31,49 +24,47 @@ import {
 } from '../operation';
 import { taskSubject } from './common';
 
+/** Graph filters tasks with `eq` on status, action type and incident; Executable Only is applied to what it returns. */
+const TASK_FILTERS: ListFilter[] = [
+	{
+		name: 'actionType',
+		displayName: 'Action Type',
+		apiProperty: 'actionType',
+		kind: 'choice',
+		choices: ALL_ACTION_TYPES.map((value) => ({ name: value, value })),
+		default: 'isolateDevice',
+		description: 'Only tasks that prescribe this action type',
+	},
+	{
+		name: 'executableOnly',
+		displayName: 'Executable Only',
+		apiProperty: 'actionType',
+		kind: 'flag',
+		description:
+			'Whether to return only tasks whose action type can be run by Execute Response Action',
+	},
+	{
+		name: 'incidentId',
+		displayName: 'Incident ID',
+		apiProperty: 'incidentId',
+		kind: 'identifier',
+		placeholder: 'e.g. 2972395',
+		description: 'Only the tasks of this incident',
+	},
+	{
+		name: 'status',
+		displayName: 'Status',
+		apiProperty: 'status',
+		kind: 'choice',
+		choices: [...TASK_STATUSES],
+		default: 'open',
+		description: 'Only tasks with this status',
+	},
+];
+
 const properties: INodeProperties[] = [
 	...LISTING_PROPERTIES,
-	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'collection',
-		placeholder: 'Add Filter',
-		default: {},
-		options: [
-			{
-				displayName: 'Action Type',
-				name: 'actionType',
-				type: 'options',
-				options: ALL_ACTION_TYPES.map((value) => ({ name: value, value })),
-				default: 'isolateDevice',
-				description: 'Only tasks that prescribe this action type',
-			},
-			{
-				displayName: 'Executable Only',
-				name: 'executableOnly',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to return only tasks whose action type can be run by Execute Response Action',
-			},
-			{
-				displayName: 'Incident ID',
-				name: 'incidentId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 2972395',
-				description: 'Only the tasks of this incident',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				options: [...TASK_STATUSES],
-				default: 'open',
-				description: 'Only tasks with this status',
-			},
-		],
-	},
+	filterProperties(TASK_FILTERS),
 	optionsProperty(),
 ];
 
@@ -98,48 +89,17 @@ export async function execute(
 	itemIndex: number,
 ): Promise<OperationResult> {
 	const limit = readLimit(this, itemIndex);
-	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	// A filter that was added but gave nothing is refused: left out, it would list every task.
-	const labels: Record<string, string> = {
-		status: 'Status filter',
-		actionType: 'Action Type filter',
-		incidentId: 'Incident ID filter',
-		executableOnly: 'Executable Only filter',
-	};
-	for (const [name, label] of Object.entries(labels)) {
-		if (Object.prototype.hasOwnProperty.call(filters, name) && isBlank(filters[name]))
-			throw emptyFilterError(label);
-	}
-	// Filter values go into an OData string: only known values, so an expression cannot rewrite the query.
-	const conditions: string[] = [];
-	if (filters.status !== undefined) {
-		conditions.push(
-			`status eq '${toChoice(
-				filters.status,
-				'Status filter',
-				TASK_STATUSES.map((known) => known.value),
-				'invalidFilter',
-			)}'`,
-		);
-	}
-	if (filters.actionType !== undefined) {
-		conditions.push(
-			`actionType eq '${toChoice(filters.actionType, 'Action Type filter', ALL_ACTION_TYPES, 'invalidFilter')}'`,
-		);
-	}
-	if (filters.incidentId !== undefined) {
-		// Incident IDs are digits; one given as a number (5001) is read as its digits.
-		const incident = checkedIdentifier(filters.incidentId, 'Incident ID filter', true);
-		if ('problem' in incident) throw parameterError('invalidFilter', incident.problem);
-		conditions.push(`incidentId eq '${incident.id}'`);
-	}
-	const executableOnly = toBoolean(filters.executableOnly, 'Executable Only filter');
+	const { $filter, flags } = readFilters(
+		TASK_FILTERS,
+		this.getNodeParameter('filters', itemIndex, {}) as IDataObject,
+	);
+	const executableOnly = flags.executableOnly === true;
 	// A Limit keeps the most recently updated tasks, in the order Graph is asked for (it promises none otherwise).
 	const query: Record<string, string> = {
 		$top: String(Math.min(limit, INCIDENT_TASK.pageSize)),
 		$orderby: RECENTLY_UPDATED_FIRST,
 	};
-	if (conditions.length) query.$filter = conditions.join(' and ');
+	if ($filter) query.$filter = $filter;
 
 	const pages = session.pages<IncidentTask>(INCIDENT_TASK.path, query, {
 		subject: INCIDENT_TASK.subject,

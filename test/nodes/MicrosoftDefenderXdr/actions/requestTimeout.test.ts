@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MicrosoftDefenderXdr } from '../../../../nodes/MicrosoftDefenderXdr/MicrosoftDefenderXdr.node';
+import { RESOURCES } from '../../../../nodes/MicrosoftDefenderXdr/actions';
 import { route } from '../../../../nodes/MicrosoftDefenderXdr/actions/router';
 
 /** Just enough of n8n's execute context for one item; every request answers 200 with an empty result. */
@@ -51,13 +52,13 @@ const hunt = {
 describe('Request Timeout', () => {
 	it('is 200 s for Run Query when the user sets none, covering the 3 minutes Graph lets a query run', async () => {
 		const { ctx, sentTimeouts } = contextFor({ ...hunt, options: {} });
-		await route.call(ctx);
+		await route.call(ctx, RESOURCES);
 		expect(sentTimeouts()).toEqual([200_000]);
 	});
 
 	it('is what the user set, for Run Query too', async () => {
 		const { ctx, sentTimeouts } = contextFor({ ...hunt, options: { requestTimeout: 30 } });
-		await route.call(ctx);
+		await route.call(ctx, RESOURCES);
 		expect(sentTimeouts()).toEqual([30_000]);
 	});
 
@@ -68,7 +69,7 @@ describe('Request Timeout', () => {
 			incidentId: '1001',
 			options: {},
 		});
-		await route.call(ctx);
+		await route.call(ctx, RESOURCES);
 		expect(sentTimeouts()).toEqual([60_000]);
 	});
 
