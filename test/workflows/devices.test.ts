@@ -232,6 +232,9 @@ describe('device actions: dry run', () => {
 });
 
 describe('device actions: an action already pending', () => {
+	// Pending for long enough that a slow machine still finds it pending.
+	beforeEach(() => world.sim.configure({ actionDelayMs: 10_000 }));
+
 	it('puts the pending action on Success with outcome alreadyPending and creates none', async () => {
 		const first = await runDefender(world.engine, device('isolate'), [{ deviceId: WORKSTATION }]);
 		const pendingId = first.success[0].deviceActionId;
