@@ -333,6 +333,32 @@ describe('device actions: a lost answer', () => {
 		expect(apiRequests('POST')).toHaveLength(2);
 	}, 20_000);
 
+	it('fails with executed: unknown, and sends nothing again, when the check itself cannot be made', async () => {
+		world.sim.injectFault({
+			method: 'POST',
+			path: `/api/machines/${WORKSTATION}/isolate`,
+			fault: 'dropAfterExecute',
+		});
+		world.sim.injectFault({
+			method: 'GET',
+			path: /^\/api\/machineactions\?/,
+			fault: '403',
+		});
+
+		const run = await runDefender(world.engine, device('isolate'), [{ deviceId: WORKSTATION }]);
+
+		expect(run.error[0]).toMatchObject({
+			deviceId: WORKSTATION,
+			outcome: 'failed',
+			error: { code: 'connectionDropped', executed: 'unknown', retryable: false },
+		});
+		expect(run.error[0].error.message).toContain(
+			"Listing the device's actions to check failed too",
+		);
+		expect(apiRequests('POST')).toHaveLength(1);
+		expect(world.sim.machineActions).toHaveLength(1);
+	}, 20_000);
+
 	it('fails with executed: unknown and no check when If the Outcome Is Unknown is fail', async () => {
 		world.sim.injectFault({
 			method: 'POST',
@@ -452,6 +478,15 @@ describe('device actions as an AI agent tool', () => {
 		expect(String(answer)).toContain('An AI agent may not isolate devices');
 		expect(String(answer)).toContain('Allow as AI Tool');
 		expect(apiRequests()).toEqual([]);
+	});
+
+	it('lets an agent make a dry run without the opt-in', async () => {
+		const tool = agentTool(device('isolate', { deviceId: WORKSTATION, options: { dryRun: true } }));
+
+		const answer = JSON.parse((await world.engine.callTool(tool, {})) as string);
+
+		expect(answer[0]).toMatchObject({ deviceId: WORKSTATION, outcome: 'dryRun' });
+		expect(apiRequests('POST')).toEqual([]);
 	});
 
 	it('isolates when the node opts in', async () => {
