@@ -328,7 +328,7 @@ describe('device actions: a lost answer', () => {
 		expect(run.success[0]).toMatchObject({
 			outcome: 'executed',
 			deviceActionId: world.sim.machineActions[0].id,
-			note: expect.stringContaining('sent again once'),
+			note: expect.stringContaining('so it was sent again'),
 		});
 		expect(apiRequests('POST')).toHaveLength(2);
 	}, 20_000);

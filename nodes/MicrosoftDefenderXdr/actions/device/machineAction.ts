@@ -312,7 +312,7 @@ async function sendAction(
 				requestId: sent.value.requestId,
 				...(lost
 					? {
-							note: `Defender's first answer was lost (${lost.details.code}) and the device showed no ${type} action since, so it was sent again once.`,
+							note: `Defender's first answer was lost (${lost.details.code}) and the device showed no ${type} action since, so it was sent again.`,
 						}
 					: {}),
 			};
