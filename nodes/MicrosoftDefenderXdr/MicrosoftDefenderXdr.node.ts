@@ -10,7 +10,12 @@ import {
 
 import { RESOURCES } from './actions';
 import { route } from './actions/router';
-import { searchAlerts, searchIncidents, searchIncidentTasks } from './methods/listSearch';
+import {
+	searchAlerts,
+	searchIdentityAccounts,
+	searchIncidents,
+	searchIncidentTasks,
+} from './methods/listSearch';
 
 /** The Resource list's default; a node saved without `resource` is on it. */
 const DEFAULT_RESOURCE = 'incidentTask';
@@ -94,7 +99,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchIncidents, searchAlerts, searchIncidentTasks },
+		listSearch: { searchIncidents, searchAlerts, searchIncidentTasks, searchIdentityAccounts },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -38,6 +38,7 @@ export const RESOURCE_CLOUDS = {
 	incidents: { resource: 'incidents', clouds: ['global', 'usGovL4', 'usGovL5'] },
 	alerts: { resource: 'alerts', clouds: ['global', 'usGovL4', 'usGovL5'] },
 	advancedHunting: { resource: 'advanced hunting', clouds: ['global', 'usGovL4', 'usGovL5'] },
+	identityAccounts: { resource: 'identity accounts', clouds: ['global'] },
 } as const satisfies Record<string, { resource: string; clouds: readonly NationalCloud[] }>;
 
 export type ResourceClouds = (typeof RESOURCE_CLOUDS)[keyof typeof RESOURCE_CLOUDS];

@@ -4,6 +4,7 @@ import {
 	checkedIdentifier,
 	describeValue,
 	emptyFilterError,
+	hasControlCharacter,
 	impossibleDateReason,
 	isBlank,
 	parameterError,
@@ -22,16 +23,19 @@ export interface ListFilter {
 	/** The entity's property in the API's `$filter`; unused for a flag. */
 	apiProperty: string;
 	/**
-	 * `text` is compared with `eq`, `textPrefix` with `startswith()`, `tag` as one entry of a list property
-	 * (`prop/any(tag: tag eq '…')`); each takes only values its `pattern` allows.
+	 * Text kinds: `exactText` is compared with `eq`, `textPrefix` with `startswith()`, `tag` as one entry of a list
+	 * property (`prop/any(tag: tag eq '…')`); each takes what its `pattern` allows, or else short printable text.
 	 */
 	kind:
 		| 'choice'
 		| 'userPrincipalName'
 		| 'dateAfter'
 		| 'identifier'
+		| 'securityIdentifier'
+		| 'domainName'
+		| 'exactText'
+		| 'boolean'
 		| 'flag'
-		| 'text'
 		| 'textPrefix'
 		| 'tag';
 	choices?: Array<{ name: string; value: string }>;
@@ -46,8 +50,34 @@ export interface ListFilter {
 
 // A user principal name or e-mail address; nothing that could close the OData string it goes into.
 const USER_PRINCIPAL_NAME = /^[A-Za-z0-9._%+-]{1,128}@[A-Za-z0-9.-]{1,253}$/;
+// A Windows security identifier: S-1, the authority, then sub-authorities (on-premises S-1-5-21-…, cloud S-1-12-1-…).
+const SECURITY_IDENTIFIER = /^S-1-\d{1,14}(-\d{1,10}){1,15}$/i;
+// A DNS domain name as Active Directory writes it (contoso.com, CONTOSO).
+const DOMAIN_NAME = /^(?=.{1,255}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?){1,16}$/;
 // ISO 8601 date or date-time, with a zone when a time is given.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** What a text filter's value may be, and how a refusal describes it: the filter's own pattern, or its kind's rule. */
+function textRule(filter: ListFilter): { fits: (text: string) => boolean; expected: string } {
+	if (filter.pattern) {
+		const { pattern } = filter;
+		return { fits: (text) => pattern.test(text), expected: filter.example ?? 'an allowed value' };
+	}
+	if (filter.kind === 'securityIdentifier')
+		return {
+			fits: (text) => SECURITY_IDENTIFIER.test(text),
+			expected: 'a security identifier such as S-1-5-21-989687458-3461180213-172365591-281652',
+		};
+	if (filter.kind === 'domainName')
+		return {
+			fits: (text) => DOMAIN_NAME.test(text),
+			expected: 'a domain name such as contoso.com',
+		};
+	return {
+		fits: (text) => text.length <= 256 && !hasControlCharacter(text),
+		expected: 'text of at most 256 characters without control characters',
+	};
+}
 
 /** One `$filter` condition from a user's value, or a refusal that names the filter; undefined for a flag. */
 export function filterCondition(filter: ListFilter, value: unknown): string | undefined {
@@ -69,16 +99,21 @@ export function filterCondition(filter: ListFilter, value: unknown): string | un
 			if ('problem' in checked) throw parameterError('invalidFilter', checked.problem);
 			return `${filter.apiProperty} eq '${checked.id}'`;
 		}
-		case 'text':
+		case 'boolean':
+			return `${filter.apiProperty} eq ${String(toBoolean(value, label))}`;
+		case 'securityIdentifier':
+		case 'domainName':
+		case 'exactText':
 		case 'textPrefix':
 		case 'tag': {
 			const text = typeof value === 'string' ? value.trim() : value;
-			if (typeof text !== 'string' || !filter.pattern?.test(text))
+			const rule = textRule(filter);
+			if (typeof text !== 'string' || !rule.fits(text))
 				throw parameterError(
 					'invalidFilter',
-					`${label}: ${describeValue(value)} is not ${filter.example ?? 'an allowed value'}`,
+					`${label}: ${describeValue(value)} is not ${rule.expected}`,
 				);
-			// Quotes are doubled, as OData escapes them, even where the pattern already keeps them out.
+			// OData writes a quote inside a string as two quotes, so a value cannot close the string it goes into.
 			const literal = `'${text.replace(/'/g, "''")}'`;
 			if (filter.kind === 'textPrefix') return `startswith(${filter.apiProperty},${literal})`;
 			if (filter.kind === 'tag') return `${filter.apiProperty}/any(tag: tag eq ${literal})`;
@@ -156,7 +191,7 @@ export function filterProperties(filters: readonly ListFilter[]): INodePropertie
 					}
 				: filter.kind === 'dateAfter'
 					? { type: 'dateTime' as const, default: '' }
-					: filter.kind === 'flag'
+					: filter.kind === 'flag' || filter.kind === 'boolean'
 						? { type: 'boolean' as const, default: filter.default ?? false }
 						: {
 								type: 'string' as const,

@@ -64,7 +64,7 @@ describe("the credential's Cloud field", () => {
 
 	it('says which resources Microsoft offers in each cloud', () => {
 		expect(cloud?.hint).toBe(
-			'What Microsoft offers in each cloud. Global: incident tasks, incidents, alerts and advanced hunting. US Government L4: incidents, alerts and advanced hunting. US Government L5 (DoD): incidents, alerts and advanced hunting. China (21Vianet): none of the resources of this node. The node refuses the rest before sending anything.',
+			'What Microsoft offers in each cloud. Global: incident tasks, incidents, alerts, advanced hunting and identity accounts. US Government L4: incidents, alerts and advanced hunting. US Government L5 (DoD): incidents, alerts and advanced hunting. China (21Vianet): none of the resources of this node. The node refuses the rest before sending anything.',
 		);
 		const china = (cloud?.options as Array<{ value: string; description?: string }>).find(
 			(option) => option.value === 'china',

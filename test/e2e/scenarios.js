@@ -21,6 +21,7 @@ const {
 	SEED_HUNTING_TABLES,
 	SEEDED_ALERT_IDS,
 	SEEDED_HUNTING_QUERIES,
+	SEEDED_IDENTITY_ACCOUNT_IDS,
 	SEEDED_INCIDENT_IDS,
 	SEEDED_TASK_IDS,
 } = require('../../simulator');
@@ -121,6 +122,7 @@ const SUBJECT_FIELDS = {
 	advancedHunting: 'query',
 	device: 'deviceId',
 	deviceAction: 'deviceActionId',
+	identityAccount: 'identityAccountId',
 };
 
 /** @type {Scenario[]} */
@@ -451,6 +453,58 @@ const scenarios = [
 			);
 		},
 	},
+	{
+		workflow: 'identity-accounts.json',
+		title: 'identity accounts: find by SID, dry run, act, refuse what the account does not list',
+		verify({ run, sim, check }) {
+			const megan = SEEDED_IDENTITY_ACCOUNT_IDS.activeDirectoryAndEntra;
+			check('Get Many finds the identity behind the on-premises SID', () =>
+				assert.deepEqual(
+					itemsOf(run, 'Find by SID').map((i) => i.json.id),
+					[megan],
+				),
+			);
+			check('the dry run shows the request it would send, and sends none', () => {
+				const [dry] = itemsOf(run, 'Dry run disable');
+				assert.equal(dry?.json.outcome, 'dryRun');
+				assert.deepEqual(dry.json.request, {
+					method: 'POST',
+					path: `/v1.0/security/identities/identityAccounts/${megan}/invokeAction`,
+					body: {
+						accountId: dry.json.accountId,
+						action: 'disable',
+						identityProvider: 'activeDirectory',
+					},
+				});
+				assert.equal(sim.getIdentityAccount(megan)?.isEnabled, true);
+			});
+			check('Revoke sessions ran once in Entra ID, and the item carries its correlation ID', () => {
+				assert.deepEqual(
+					sim.identityActions.map((a) => [a.identityAccountId, a.action, a.identityProvider]),
+					[[megan, 'revokeAllSessions', 'entraID']],
+				);
+				const [revoked] = itemsOf(run, 'Revoke sessions');
+				assert.equal(revoked?.json.outcome, 'executed');
+				assert.equal(revoked.json.correlationId, sim.identityActions[0].correlationId);
+			});
+			check(
+				"an action the account's Entra ID entry does not list is refused with nothing sent",
+				() => {
+					const refused = itemsOf(run, 'Reset in Entra ID', 1);
+					assert.deepEqual(
+						refused.map((i) => [i.json.error.code, i.json.error.executed]),
+						[['actionNotSupported', 'no']],
+					);
+					assert.equal(itemsOf(run, 'Refused').length, 1);
+					assert.equal(
+						sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/invokeAction'))
+							.length,
+						1,
+					);
+				},
+			);
+		},
+	},
 ];
 
 /** Scenarios for the shipped examples; an example not named here gets only `checkEveryRun`. */
@@ -566,11 +620,14 @@ const alertIsolationScenario = {
 	title:
 		"example: new high-severity alert -> isolate its device -> comment the action's ID and status, activated in a running n8n",
 	async run({ sim, check, waitFor }) {
+		// Only the device: a user in the evidence would also set off the compromised-account example.
 		const story = SEED_ALERTS.find((alert) => alert.id === 'alert-1001-01');
 		const alert = sim.addAlert({
 			severity: 'high',
 			title: 'Ransomware behavior detected (end-to-end)',
-			evidence: story?.evidence ?? [],
+			evidence: (story?.evidence ?? []).filter(
+				(evidence) => evidence['@odata.type'] === '#microsoft.graph.security.deviceEvidence',
+			),
 		});
 		const commented = () => (sim.getAlert(alert.id)?.comments ?? []).length > 0;
 		const done = await waitFor(commented, 150_000);
@@ -592,8 +649,69 @@ const alertIsolationScenario = {
 	},
 };
 
+/**
+ * The compromised-account example, activated beside the others: a new high-severity alert that names a hybrid user
+ * leads to the identity's Entra ID sessions revoked and a comment on the alert's incident with the correlation ID.
+ * @type {TriggerScenario}
+ */
+const compromisedAccountScenario = {
+	workflow: 'compromised-account.json',
+	title:
+		'example: new alert naming a user -> find the identity -> revoke its sessions -> comment on the incident, activated in a running n8n',
+	async run({ sim, check, waitFor }) {
+		const identityAccountId = SEEDED_IDENTITY_ACCOUNT_IDS.activeDirectoryAndEntra;
+		const identity = sim.getIdentityAccount(identityAccountId);
+		const incidentId = SEEDED_INCIDENT_IDS.awaitingAction;
+		const commentsBefore = sim.getIncident(incidentId)?.comments.length ?? 0;
+		sim.addAlert({
+			incidentId,
+			severity: 'high',
+			title: 'Suspicious sign-in after a phishing click (end-to-end)',
+			serviceSource: 'microsoftDefenderForIdentity',
+			evidence: [
+				{
+					'@odata.type': '#microsoft.graph.security.userEvidence',
+					roles: ['compromised'],
+					detailedRoles: ['Compromised account'],
+					userAccount: {
+						accountName: identity?.displayName,
+						domainName: 'CONTOSO',
+						userSid: identity?.onPremisesSecurityIdentifier,
+						displayName: identity?.displayName,
+					},
+				},
+			],
+		});
+		const commented = () => (sim.getIncident(incidentId)?.comments.length ?? 0) > commentsBefore;
+		const done = await waitFor(commented, 150_000);
+		check(
+			"the identity's Entra ID sessions were revoked once and the incident's comment records the correlation ID",
+			() => {
+				assert.ok(done, `no new comment on incident ${incidentId} within 150 s`);
+				const revoked = sim.identityActions.filter(
+					(a) => a.identityAccountId === identityAccountId,
+				);
+				assert.deepEqual(
+					revoked.map((a) => [a.action, a.identityProvider]),
+					[['revokeAllSessions', 'entraID']],
+				);
+				const comments = sim.getIncident(incidentId)?.comments ?? [];
+				assert.match(
+					comments[comments.length - 1]?.comment ?? '',
+					new RegExp(`Correlation ID ${revoked[0].correlationId}`),
+				);
+			},
+		);
+	},
+};
+
 /** Every trigger example, in the order they run in one started n8n. */
-const triggerScenarios = [taskTriggerScenario, incidentLoopScenario, alertIsolationScenario];
+const triggerScenarios = [
+	taskTriggerScenario,
+	incidentLoopScenario,
+	compromisedAccountScenario,
+	alertIsolationScenario,
+];
 
 /**
  * What must hold for any workflow run in real n8n.

@@ -2,6 +2,7 @@ import * as advancedHunting from './advancedHunting';
 import * as alert from './alert';
 import * as device from './device';
 import * as deviceAction from './deviceAction';
+import * as identityAccount from './identityAccount';
 import * as incident from './incident';
 import * as incidentTask from './incidentTask';
 import type { ResourceActions } from './router';
@@ -12,6 +13,7 @@ export const RESOURCES: readonly ResourceActions[] = [
 	alert,
 	device,
 	deviceAction,
+	identityAccount,
 	incident,
 	incidentTask,
 ];

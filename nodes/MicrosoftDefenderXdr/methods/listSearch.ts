@@ -6,8 +6,14 @@ import {
 	type INodeListSearchResult,
 } from 'n8n-workflow';
 
+import {
+	identityAccountOf,
+	PROVIDER_NAMES,
+	identityProviderOf,
+} from '../../shared/identityAccount';
 import { RECENTLY_UPDATED_FIRST } from '../../shared/incidentTask';
 import { ALERT } from '../../shared/resources/alert';
+import { IDENTITY_ACCOUNT } from '../../shared/resources/identityAccount';
 import { INCIDENT } from '../../shared/resources/incident';
 import { INCIDENT_TASK } from '../../shared/resources/incidentTask';
 import type { Resource } from '../../shared/resources/resource';
@@ -110,4 +116,27 @@ export const searchIncidentTasks = listSearchOf({
 		[text(task.displayName) || text(task.id), text(task.actionType), text(task.status)]
 			.filter(Boolean)
 			.join(' · '),
+});
+
+/**
+ * Identity accounts, in Graph's order (it documents none, nor `$top`): "Megan Bowen (contoso.com) · Active Directory,
+ * Entra ID".
+ */
+export const searchIdentityAccounts = listSearchOf({
+	resource: IDENTITY_ACCOUNT,
+	query: {},
+	label: (record) => {
+		const account = identityAccountOf(record);
+		const domain = text(account.domain);
+		const providers = account.accounts
+			.map((entry) => {
+				const known = identityProviderOf(entry.identityProvider);
+				return known ? PROVIDER_NAMES[known] : text(entry.identityProvider);
+			})
+			.filter(Boolean)
+			.join(', ');
+		return [`${text(account.displayName) || 'Identity'}${domain ? ` (${domain})` : ''}`, providers]
+			.filter(Boolean)
+			.join(' · ');
+	},
 });
