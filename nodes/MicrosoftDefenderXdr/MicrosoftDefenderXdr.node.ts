@@ -58,7 +58,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Run Defender Experts response actions, manage incidents, alerts and incident tasks, and hunt, through Microsoft Graph',
+			'Isolate, scan and restrict devices through Defender for Endpoint, run Defender Experts response actions, manage incidents, alerts and incident tasks, and hunt, through Microsoft Graph',
 		defaults: { name: 'Microsoft Defender XDR' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
