@@ -27,7 +27,7 @@ const path = require('node:path');
 const cli = require('./n8n-cli');
 const { ensureN8n, N8N_LINES } = require('./n8n-install');
 const { startSimulator } = require('../simulator');
-const { simulatorCredential } = require('../simulator/credential');
+const { simulatorCredential, simulatorEndpointCredential } = require('../simulator/credential');
 const {
 	scenarios,
 	exampleScenarios,
@@ -37,14 +37,19 @@ const {
 	checkLoadedTypes,
 	isTokenRequest,
 	CREDENTIAL_TYPE,
+	ENDPOINT_CREDENTIAL_TYPE,
 } = require('../test/e2e/scenarios');
 
 const REPO = path.resolve(__dirname, '..');
 const PACKAGE_VERSION = require('../package.json').version;
 const E2E_DIR = path.join(REPO, 'test', 'e2e');
 const EXAMPLES_DIR = path.join(REPO, 'examples');
-/** How every workflow in the repo refers to the credential. */
+/** How every workflow in the repo refers to the credentials: Graph's, and Defender for Endpoint's for devices. */
 const CREDENTIAL_REF = { id: 'defender-xdr-simulator', name: 'Defender XDR (simulator)' };
+const ENDPOINT_CREDENTIAL_REF = {
+	id: 'defender-endpoint-simulator',
+	name: 'Defender for Endpoint (simulator)',
+};
 /** Nodes `n8n execute` cannot finish on its own (they wait for a person or a call). */
 const WAITING_NODE = /^n8n-nodes-base\.(wait|form|formTrigger|webhook)$|chatTrigger$/i;
 const VERBOSE = process.env.E2E_VERBOSE === '1';
@@ -278,6 +283,11 @@ async function setUpUserFolder({ install, folder, sim, workflows, report, printe
 					type: CREDENTIAL_TYPE,
 					data: simulatorCredential(sim),
 				},
+				{
+					...ENDPOINT_CREDENTIAL_REF,
+					type: ENDPOINT_CREDENTIAL_TYPE,
+					data: simulatorEndpointCredential(sim),
+				},
 			]);
 			printed.push({
 				where: 'n8n import:credentials',
@@ -289,8 +299,8 @@ async function setUpUserFolder({ install, folder, sim, workflows, report, printe
 				workflows.map((w) => w.workflow),
 			);
 			printed.push({ where: 'n8n import:workflow', text: imported.stdout + imported.stderr });
-			check(`n8n imported the credential and the ${workflows.length} workflows`, () => {
-				if (!/Successfully imported 1 credential/.test(credential.stdout + credential.stderr))
+			check(`n8n imported the two credentials and the ${workflows.length} workflows`, () => {
+				if (!/Successfully imported 2 credentials/.test(credential.stdout + credential.stderr))
 					throw new Error('credential import not confirmed');
 				const count = /Successfully imported (\d+) workflow/.exec(
 					imported.stdout + imported.stderr,

@@ -16,4 +16,21 @@ function simulatorCredential(sim) {
 	};
 }
 
-module.exports = { simulatorCredential };
+/**
+ * The Microsoft Defender for Endpoint credential that points n8n at the same simulator: the `custom` cloud with the
+ * API root and the login root on it. Its token is for the Defender for Endpoint audience, as the simulator checks.
+ * @param {{ url: string; tenantId: string; clientId: string; clientSecret: string }} sim
+ */
+function simulatorEndpointCredential(sim) {
+	return {
+		grantType: 'clientCredentials',
+		tenantId: sim.tenantId,
+		clientId: sim.clientId,
+		clientSecret: sim.clientSecret,
+		cloud: 'custom',
+		customApiUrl: sim.url,
+		customLoginUrl: sim.url,
+	};
+}
+
+module.exports = { simulatorCredential, simulatorEndpointCredential };

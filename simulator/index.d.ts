@@ -342,6 +342,8 @@ export interface RequestLogEntry {
 	scope?: string;
 	/** The fault applied, if any: a FaultKind or 'rateLimit'. */
 	fault?: string;
+	/** A Defender for Endpoint request's body, as sent (never a login body, which holds the client secret). */
+	body?: string;
 	durationMs?: number;
 }
 

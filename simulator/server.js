@@ -24,7 +24,7 @@ const { handleEndpoint, checkAudience, budgetsFor, ENDPOINT_PATH } = require('./
  * @typedef {{
  *   method: string, path: string, status: number, authorized: boolean, at: string, requestId: string,
  *   headers: Record<string, string | string[] | undefined>, clientId?: string, tenantId?: string,
- *   grantType?: string, scope?: string, fault?: string, durationMs?: number,
+ *   grantType?: string, scope?: string, fault?: string, durationMs?: number, body?: string,
  * }} RequestLogEntry
  * @typedef {{ taskId: string, actionType: string, at: string, requestId: string, clientId: string }} ExecutionRecord
  * @typedef {{
@@ -173,6 +173,8 @@ async function handle(core, req, res) {
 		entry.clientId = auth.clientId;
 		const appKey = `${auth.tenantId}/${auth.clientId}`;
 		if (surface === 'endpoint') {
+			// Defender for Endpoint bodies carry no secrets, and tests assert them exactly.
+			if (body) entry.body = body;
 			checkAudience(auth);
 			checkEndpointLimits(core, appKey, url.pathname, entry);
 		} else {

@@ -17,24 +17,30 @@ import {
 	searchIncidentTasks,
 } from './methods/listSearch';
 
+/** The Resource list's default; a node saved without `resource` is on it. */
+const DEFAULT_RESOURCE = 'incidentTask';
+
 /**
  * One credential per API the resources live in, each shown for its own resources: Graph's for incidents, alerts,
- * tasks and hunting, Defender for Endpoint's for devices and indicators.
+ * tasks and hunting, Defender for Endpoint's for devices and indicators. The default resource's credential is
+ * shown unless another API's resource is chosen, so a node whose parameters leave `resource` out (saved at its
+ * default, or as the editor asks for a pick list) still has its credential.
  */
 function credentialsByApi(): INodeCredentialDescription[] {
 	const apis = [...new Set(RESOURCES.map(({ resource }) => resource.api))];
+	const valuesOf = (matches: (api: (typeof apis)[number]) => boolean) =>
+		RESOURCES.filter(({ resource }) => matches(resource.api)).map(({ resource }) => resource.value);
+	const defaultApi = RESOURCES.find(({ resource }) => resource.value === DEFAULT_RESOURCE)?.resource
+		.api;
 	return apis.map((api) => ({
 		name: api.credentialType,
 		required: true,
 		...(apis.length > 1
 			? {
-					displayOptions: {
-						show: {
-							resource: RESOURCES.filter(({ resource }) => resource.api === api).map(
-								({ resource }) => resource.value,
-							),
-						},
-					},
+					displayOptions:
+						api === defaultApi
+							? { hide: { resource: valuesOf((other) => other !== api) } }
+							: { show: { resource: valuesOf((own) => own === api) } },
 				}
 			: {}),
 	}));
@@ -52,7 +58,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Run Defender Experts response actions, manage incidents, alerts and incident tasks, and hunt, through Microsoft Graph',
+			'Isolate, scan and restrict devices through Defender for Endpoint, run Defender Experts response actions, manage incidents, alerts and incident tasks, and hunt, through Microsoft Graph',
 		defaults: { name: 'Microsoft Defender XDR' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -69,7 +75,7 @@ export class MicrosoftDefenderXdr implements INodeType {
 					name: resource.displayName,
 					value: resource.value,
 				})),
-				default: 'incidentTask',
+				default: DEFAULT_RESOURCE,
 			},
 			// One Operation list per resource, from its operations' own labels, in alphabetical order as n8n lists them.
 			...RESOURCES.map(({ resource, operations, defaultOperation }): INodeProperties => {

@@ -22,6 +22,10 @@ export interface ListFilter {
 	displayName: string;
 	/** The entity's property in the API's `$filter`; unused for a flag. */
 	apiProperty: string;
+	/**
+	 * `text` is compared with `eq`, `textPrefix` with `startswith()`, `tag` as one entry of a list property
+	 * (`prop/any(tag: tag eq '…')`); each takes only values its `pattern` allows.
+	 */
 	kind:
 		| 'choice'
 		| 'userPrincipalName'
@@ -31,8 +35,14 @@ export interface ListFilter {
 		| 'domainName'
 		| 'exactText'
 		| 'boolean'
-		| 'flag';
+		| 'flag'
+		| 'text'
+		| 'textPrefix'
+		| 'tag';
 	choices?: Array<{ name: string; value: string }>;
+	/** What a text value may be; with `example`, how a refusal describes it ("a platform name such as Windows11"). */
+	pattern?: RegExp;
+	example?: string;
 	/** The value the editor starts with when the filter is added. */
 	default?: string | boolean;
 	placeholder?: string;
@@ -95,6 +105,21 @@ export function filterCondition(filter: ListFilter, value: unknown): string | un
 			}
 			// OData writes a quote inside a string as two quotes, so a value cannot close the string it goes into.
 			return `${filter.apiProperty} eq '${(text as string).replace(/'/g, "''")}'`;
+		}
+		case 'text':
+		case 'textPrefix':
+		case 'tag': {
+			const text = typeof value === 'string' ? value.trim() : value;
+			if (typeof text !== 'string' || !filter.pattern?.test(text))
+				throw parameterError(
+					'invalidFilter',
+					`${label}: ${describeValue(value)} is not ${filter.example ?? 'an allowed value'}`,
+				);
+			// Quotes are doubled, as OData escapes them, even where the pattern already keeps them out.
+			const literal = `'${text.replace(/'/g, "''")}'`;
+			if (filter.kind === 'textPrefix') return `startswith(${filter.apiProperty},${literal})`;
+			if (filter.kind === 'tag') return `${filter.apiProperty}/any(tag: tag eq ${literal})`;
+			return `${filter.apiProperty} eq ${literal}`;
 		}
 		case 'userPrincipalName':
 			if (typeof value === 'string' && USER_PRINCIPAL_NAME.test(value))

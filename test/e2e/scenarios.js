@@ -14,7 +14,10 @@
 const assert = require('node:assert/strict');
 
 const {
+	ENDPOINT_SCOPE,
 	EXECUTABLE_ACTION_TYPES,
+	SEED_ALERTS,
+	SEEDED_MACHINE_IDS,
 	SEED_HUNTING_TABLES,
 	SEEDED_ALERT_IDS,
 	SEEDED_HUNTING_QUERIES,
@@ -28,6 +31,7 @@ const DEFENDER_NODE = `${PACKAGE_NAME}.microsoftDefenderXdr`;
 const DEFENDER_TOOL = `${PACKAGE_NAME}.microsoftDefenderXdrTool`;
 const DEFENDER_TRIGGER = `${PACKAGE_NAME}.microsoftDefenderXdrTrigger`;
 const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
+const ENDPOINT_CREDENTIAL_TYPE = 'microsoftDefenderEndpointOAuth2Api';
 const TASKS_PATH = '/beta/security/incidentTasks/';
 
 /**
@@ -117,6 +121,8 @@ const SUBJECT_FIELDS = {
 	alert: 'alertId',
 	advancedHunting: 'query',
 	identityAccount: 'identityAccountId',
+	device: 'deviceId',
+	deviceAction: 'deviceActionId',
 };
 
 /** @type {Scenario[]} */
@@ -661,8 +667,48 @@ const compromisedAccountScenario = {
 	},
 };
 
+/**
+ * A new high-severity alert naming the finance workstation: the example isolates it through Defender for Endpoint.
+ * @type {TriggerScenario}
+ */
+const alertIsolationScenario = {
+	workflow: 'alert-device-isolation.json',
+	title:
+		"example: new high-severity alert -> isolate its device -> comment the action's ID and status, activated in a running n8n",
+	async run({ sim, check, waitFor }) {
+		const story = SEED_ALERTS.find((alert) => alert.id === 'alert-1001-01');
+		const alert = sim.addAlert({
+			severity: 'high',
+			title: 'Ransomware behavior detected (end-to-end)',
+			evidence: story?.evidence ?? [],
+		});
+		const commented = () => (sim.getAlert(alert.id)?.comments ?? []).length > 0;
+		const done = await waitFor(commented, 150_000);
+		check(
+			"the alert's device is isolated once, and the alert carries a comment with the device action's ID and status",
+			() => {
+				assert.ok(done, `no comment on alert ${alert.id} within 150 s`);
+				const isolations = sim.machineActions.filter(
+					(action) => action.type === 'Isolate' && action.requestorComment.includes(alert.id),
+				);
+				assert.deepEqual(
+					isolations.map((action) => action.machineId),
+					[SEEDED_MACHINE_IDS.storyWorkstation],
+				);
+				const comment = sim.getAlert(alert.id)?.comments?.[0]?.comment ?? '';
+				assert.match(comment, new RegExp(`Device action ${isolations[0].id}: Succeeded`));
+			},
+		);
+	},
+};
+
 /** Every trigger example, in the order they run in one started n8n. */
-const triggerScenarios = [taskTriggerScenario, incidentLoopScenario, compromisedAccountScenario];
+const triggerScenarios = [
+	taskTriggerScenario,
+	incidentLoopScenario,
+	compromisedAccountScenario,
+	alertIsolationScenario,
+];
 
 /**
  * What must hold for any workflow run in real n8n.
@@ -771,7 +817,11 @@ function checkTokenRequests(sim, tokenRequests, check) {
 				assert.equal(r.method, 'POST');
 				assert.equal(r.path, `/${sim.tenantId}/oauth2/v2.0/token`);
 				assert.equal(r.grantType, 'client_credentials');
-				assert.equal(r.scope, `${sim.url}/.default`);
+				// Graph's credential asks for the custom Graph root, Defender for Endpoint's for its own audience.
+				assert.ok(
+					[`${sim.url}/.default`, ENDPOINT_SCOPE].includes(String(r.scope)),
+					`scope ${r.scope}`,
+				);
 				assert.equal(r.clientId, sim.clientId);
 				assert.equal(
 					r.headers.authorization,
@@ -805,7 +855,7 @@ function checkLoadedTypes(types, workflows, check) {
 		assert.deepEqual(type.outputNames, ['Success', 'Error']);
 		assert.deepEqual(
 			type.credentials?.map((/** @type {any} */ c) => c.name),
-			[CREDENTIAL_TYPE],
+			[CREDENTIAL_TYPE, ENDPOINT_CREDENTIAL_TYPE],
 		);
 	});
 	check('its AI-tool variant exists (microsoftDefenderXdrTool, an ai_tool output)', () => {
@@ -859,4 +909,5 @@ module.exports = {
 	taskIdOf,
 	DEFENDER_NODE,
 	CREDENTIAL_TYPE,
+	ENDPOINT_CREDENTIAL_TYPE,
 };

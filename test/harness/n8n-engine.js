@@ -45,7 +45,7 @@ const {
 	Workflow,
 } = require('n8n-workflow');
 
-const { simulatorCredential } = require('../../simulator/credential');
+const { simulatorCredential, simulatorEndpointCredential } = require('../../simulator/credential');
 
 /**
  * @typedef {import('n8n-workflow').ICredentialDataDecryptedObject} ICredentialDataDecryptedObject
@@ -82,6 +82,13 @@ const PACKAGE_JSON = require('../../package.json');
 const PACKAGE_DIR = path.resolve(__dirname, '../..');
 const PACKAGE_NAME = PACKAGE_JSON.name;
 const CREDENTIAL_TYPE = 'microsoftDefenderXdrOAuth2Api';
+const ENDPOINT_CREDENTIAL_TYPE = 'microsoftDefenderEndpointOAuth2Api';
+
+/** Both credentials as a workflow's node names them; n8n hands a node the one its resource needs. */
+const NODE_CREDENTIALS = {
+	[CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' },
+	[ENDPOINT_CREDENTIAL_TYPE]: { id: 'cred-2', name: 'Defender for Endpoint (simulator)' },
+};
 
 /**
  * The parent credential every OAuth2 credential extends in n8n (from n8n-nodes-base), reduced to its fields.
@@ -189,6 +196,48 @@ const BASE_NODES = {
 				(pass ? yes : no).push({ ...item, pairedItem: { item: itemIndex } });
 			});
 			return [yes, no];
+		},
+	},
+	// Turns the list in one field into one item per entry, as the real node does with Include: No Other Fields
+	// (an object entry becomes the item, anything else goes under the field's name); each keeps its pairedItem.
+	'n8n-nodes-base.splitOut': {
+		description: {
+			displayName: 'Split Out',
+			name: 'splitOut',
+			description: 'Turns a list inside an item into separate items',
+			group: ['transform'],
+			version: 1,
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [
+				{
+					displayName: 'Fields To Split Out',
+					name: 'fieldToSplitOut',
+					type: 'string',
+					default: '',
+				},
+				{ displayName: 'Include', name: 'include', type: 'string', default: 'noOtherFields' },
+			],
+		},
+		async execute() {
+			/** @type {INodeExecutionData[]} */
+			const split = [];
+			this.getInputData().forEach((item, itemIndex) => {
+				const field = String(this.getNodeParameter('fieldToSplitOut', itemIndex)).trim();
+				if (this.getNodeParameter('include', itemIndex) !== 'noOtherFields')
+					throw new Error('The stand-in Split Out only plays Include: No Other Fields');
+				const value = item.json[field];
+				const entries = value === undefined ? [] : Array.isArray(value) ? value : [value];
+				for (const entry of entries) {
+					const json =
+						typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+							? /** @type {IDataObject} */ ({ ...entry })
+							: { [field]: entry };
+					split.push({ json, pairedItem: { item: itemIndex } });
+				}
+			});
+			return [split];
 		},
 	},
 	'n8n-nodes-base.noOp': {
@@ -425,7 +474,8 @@ function createLogger() {
 const NODE_LOGGER = Logger;
 
 /**
- * @param {{ credential?: ICredentialDataDecryptedObject; extraNodeTypes?: Record<string, INodeType> }} [options]
+ * `credential` is the Graph credential's data, `endpointCredential` the Defender for Endpoint one's.
+ * @param {{ credential?: ICredentialDataDecryptedObject; endpointCredential?: ICredentialDataDecryptedObject; extraNodeTypes?: Record<string, INodeType> }} [options]
  */
 function createEngine(options = {}) {
 	const { nodeTypes: packageNodes, credentialTypes } = loadPackage();
@@ -436,6 +486,8 @@ function createEngine(options = {}) {
 	});
 	const credentialsHelper = new CredentialsHelper(credentialTypes, nodeTypes);
 	if (options.credential) credentialsHelper.stored[CREDENTIAL_TYPE] = { ...options.credential };
+	if (options.endpointCredential)
+		credentialsHelper.stored[ENDPOINT_CREDENTIAL_TYPE] = { ...options.endpointCredential };
 	const { logs, logger } = createLogger();
 	// Nodes log through `this.logger`, which n8n-core takes from its DI container; the engine logs through LoggerProxy.
 	Container.set(NODE_LOGGER, logger);
@@ -682,7 +734,7 @@ function createEngine(options = {}) {
 			typeVersion: 1,
 			position: [0, 0],
 			parameters,
-			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
+			credentials: structuredClone(NODE_CREDENTIALS),
 		};
 		const workflow = new Workflow({
 			id: 'editor',
@@ -762,7 +814,7 @@ function defenderWorkflow(parameters, nodeType = `${PACKAGE_NAME}.microsoftDefen
 				typeVersion: 1,
 				position: [200, 0],
 				parameters,
-				credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Defender XDR (simulator)' } },
+				credentials: structuredClone(NODE_CREDENTIALS),
 			},
 			{
 				id: 'n3',
@@ -814,7 +866,9 @@ function describeRun(run) {
 module.exports = {
 	createEngine,
 	simulatorCredential,
+	simulatorEndpointCredential,
 	defenderWorkflow,
 	PACKAGE_NAME,
 	CREDENTIAL_TYPE,
+	ENDPOINT_CREDENTIAL_TYPE,
 };

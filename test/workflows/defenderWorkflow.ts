@@ -9,6 +9,7 @@ import {
 	defenderWorkflow,
 	PACKAGE_NAME,
 	simulatorCredential,
+	simulatorEndpointCredential,
 } from '../harness/n8n-engine';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator';
 
@@ -28,15 +29,22 @@ export function agentTool(parameters: INodeParameters): INode {
 		parameters,
 		credentials: {
 			microsoftDefenderXdrOAuth2Api: { id: 'cred-1', name: 'Defender XDR (simulator)' },
+			microsoftDefenderEndpointOAuth2Api: {
+				id: 'cred-2',
+				name: 'Defender for Endpoint (simulator)',
+			},
 		},
 	};
 }
 
-export { defenderWorkflow, simulatorCredential };
+export { defenderWorkflow, simulatorCredential, simulatorEndpointCredential };
 
 export async function startWorld(options: SimulatorOptions = {}) {
 	const sim = await startSimulator({ actionDelayMs: 50, ...options });
-	const engine = createEngine({ credential: simulatorCredential(sim) });
+	const engine = createEngine({
+		credential: simulatorCredential(sim),
+		endpointCredential: simulatorEndpointCredential(sim),
+	});
 	return { sim, engine };
 }
 
@@ -61,6 +69,7 @@ export function useWorld(options: SimulatorOptions = {}) {
 			huntingQueryMs: 0,
 			actionDelayMs: options.actionDelayMs ?? 50,
 			actionStartLagMs: 0,
+			endpointRateLimits: null,
 		});
 	});
 	return world;

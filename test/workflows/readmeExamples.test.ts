@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { useWorld } from './defenderWorkflow';
+import { SEEDED_MACHINE_IDS as MACHINES } from '../../simulator';
+import { runDefender, useWorld } from './defenderWorkflow';
 
 const world = useWorld();
 
@@ -17,6 +18,8 @@ const VOLATILE: Record<string, RegExp> = {
 	requestId: UUID,
 	clientRequestId: UUID,
 	executedAt: ISO_TIME,
+	deviceActionId: UUID,
+	id: UUID,
 };
 
 function readmeExamples(): Record<string, Record<string, unknown>> {
@@ -44,7 +47,12 @@ function comparable(item: Record<string, unknown>): Record<string, unknown> {
 
 it('shows in the README exactly the Success and Error items a real run produces', async () => {
 	const examples = readmeExamples();
-	expect(Object.keys(examples).sort()).toEqual(['executed', 'forbidden']);
+	expect(Object.keys(examples).sort()).toEqual([
+		'deviceActionFailed',
+		'deviceIsolated',
+		'executed',
+		'forbidden',
+	]);
 
 	// As in `npm run demo`: one task the app may not touch, so the Error output shows.
 	world.sim.injectFault({
@@ -66,4 +74,39 @@ it('shows in the README exactly the Success and Error items a real run produces'
 	expect(forbidden && comparable(forbidden)).toEqual(comparable(examples.forbidden));
 	// Key order too: the README shows the item as n8n shows it.
 	expect(Object.keys(executed ?? {})).toEqual(Object.keys(examples.executed));
+});
+
+it('shows in the README the device action items a real run produces', async () => {
+	const { deviceIsolated, deviceActionFailed } = readmeExamples();
+	const run = await runDefender(
+		world.engine,
+		{
+			resource: 'device',
+			operation: 'isolate',
+			deviceId: '={{ $json.deviceId }}',
+			comment: 'Ransomware on the finance floor',
+			options: { waitForCompletion: true, pollInterval: 0.1 },
+		},
+		[{ deviceId: MACHINES.storyWorkstation }, { deviceId: MACHINES.failingActions }],
+	);
+
+	// The README shortens the device action to the fields that tell the story; each must be as the run has it.
+	const { deviceAction: shownAction, ...shown } = deviceIsolated as Record<string, any>;
+	const { deviceAction: realAction, ...real } = run.success[0];
+	expect(comparable(real)).toEqual(comparable(shown));
+	expect(Object.keys(run.success[0])).toEqual(Object.keys(deviceIsolated));
+	expect(comparable(realAction)).toMatchObject(comparable(shownAction));
+	expect(comparable(run.error[0])).toEqual(
+		comparable({
+			...deviceActionFailed,
+			error: {
+				...(deviceActionFailed.error as object),
+				message: `Defender reports the Isolate action ${run.error[0].deviceActionId} failed. Check that the device is onboarded, online and healthy in the Defender portal, and the action's details in its action center.`,
+			},
+		}),
+	);
+	expect((deviceActionFailed.error as any).message).toContain(
+		String(deviceActionFailed.deviceActionId),
+	);
+	expect(Object.keys(run.error[0])).toEqual(Object.keys(deviceActionFailed));
 });

@@ -1,5 +1,7 @@
 import * as advancedHunting from './advancedHunting';
 import * as alert from './alert';
+import * as device from './device';
+import * as deviceAction from './deviceAction';
 import * as identityAccount from './identityAccount';
 import * as incident from './incident';
 import * as incidentTask from './incidentTask';
@@ -9,6 +11,8 @@ import type { ResourceActions } from './router';
 export const RESOURCES: readonly ResourceActions[] = [
 	advancedHunting,
 	alert,
+	device,
+	deviceAction,
 	identityAccount,
 	incident,
 	incidentTask,

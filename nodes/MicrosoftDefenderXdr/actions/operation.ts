@@ -49,7 +49,7 @@ const requestOptions = (requestTimeoutSeconds: number): INodeProperties[] => [
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 		default: DEFAULT_CONCURRENCY,
-		description: `How many items are sent to Graph at the same time (1 to ${MAX_CONCURRENCY})`,
+		description: `How many items are sent to Microsoft at the same time (1 to ${MAX_CONCURRENCY})`,
 	},
 	{
 		displayName: 'Max Retries',
@@ -75,7 +75,8 @@ const requestOptions = (requestTimeoutSeconds: number): INodeProperties[] => [
 		type: 'number',
 		typeOptions: { minValue: 1 },
 		default: requestTimeoutSeconds,
-		description: 'How long to wait for one answer from Graph, or for an access token',
+		description:
+			'How long to wait for one answer from Microsoft (Graph or Defender for Endpoint), or for an access token',
 	},
 ];
 

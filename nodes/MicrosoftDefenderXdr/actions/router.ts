@@ -81,7 +81,12 @@ export async function route(
 		return {
 			output: ERROR,
 			json: [
-				{ ...operation.subject.call(this, itemIndex), outcome: 'failed', error: { ...details } },
+				{
+					...operation.subject.call(this, itemIndex),
+					...(error instanceof DefenderXdrError ? error.about : {}),
+					outcome: 'failed',
+					error: { ...details },
+				},
 			],
 		};
 	};

@@ -22,9 +22,15 @@ export interface ItemErrorDetails {
 /** A failure of one item, already phrased for the user. Everything the node reports goes through this type. */
 export class DefenderXdrError extends Error {
 	readonly details: ItemErrorDetails;
+	/** What the failing step had learned about the item's subject (e.g. the device action it created). */
+	readonly about: Record<string, string | null>;
 
-	constructor(details: Partial<ItemErrorDetails> & { message: string; code: string }) {
+	constructor(
+		details: Partial<ItemErrorDetails> & { message: string; code: string },
+		about: Record<string, string | null> = {},
+	) {
 		super(redactSecrets(details.message));
+		this.about = about;
 		this.details = {
 			message: this.message,
 			code: details.code,
