@@ -150,6 +150,8 @@ class EndpointStore {
 		this.actions = new Map();
 		/** @type {Map<string, Entity>} */
 		this.indicators = new Map();
+		/** @type {Map<string, string>} indicator ID by type and value, so a 15,000-indicator import is not quadratic */
+		this.indicatorIdsByKey = new Map();
 		this.nextIndicatorId = 1;
 		this.added = 0;
 		this.reset();
@@ -159,6 +161,12 @@ class EndpointStore {
 		this.machines = new Map(seedMachines(Date.now()).map((machine) => [machine.id, machine]));
 		this.actions = new Map();
 		this.indicators = new Map(seedIndicators().map((indicator) => [indicator.id, indicator]));
+		this.indicatorIdsByKey = new Map(
+			[...this.indicators.values()].map((indicator) => [
+				indicatorKey(indicator.indicatorType, indicator.indicatorValue),
+				indicator.id,
+			]),
+		);
 		this.nextIndicatorId = 6001;
 		this.added = 0;
 	}
@@ -303,9 +311,9 @@ class EndpointStore {
 	 */
 	upsertIndicator(fields, requestor, capacity) {
 		const key = indicatorKey(fields.indicatorType, fields.indicatorValue);
-		const existing = [...this.indicators.values()].find(
-			(indicator) => indicatorKey(indicator.indicatorType, indicator.indicatorValue) === key,
-		);
+		// A deleted indicator leaves its key behind; the ID then finds nothing.
+		const knownId = this.indicatorIdsByKey.get(key);
+		const existing = knownId === undefined ? undefined : this.indicators.get(knownId);
 		const now = iso(Date.now());
 		if (existing) {
 			Object.assign(existing, fields, { lastUpdateTime: now, lastUpdatedBy: requestor });
@@ -344,6 +352,7 @@ class EndpointStore {
 			...fields,
 		};
 		this.indicators.set(indicator.id, indicator);
+		this.indicatorIdsByKey.set(key, indicator.id);
 		return indicator;
 	}
 

@@ -5,6 +5,7 @@ import * as deviceAction from './deviceAction';
 import * as identityAccount from './identityAccount';
 import * as incident from './incident';
 import * as incidentTask from './incidentTask';
+import * as indicator from './indicator';
 import type { ResourceActions } from './router';
 
 /** Every resource of the node, in the order the Resource list shows them: adding one is one line here. */
@@ -16,4 +17,5 @@ export const RESOURCES: readonly ResourceActions[] = [
 	identityAccount,
 	incident,
 	incidentTask,
+	indicator,
 ];
