@@ -14,7 +14,7 @@
  * Wall times, requests, requests in flight and duplicate POSTs are read from the simulator's request log;
  * CPU time and memory are read from /proc for the running n8n, so n8n's start is never counted.
  *
- *   npm run bench                          every scenario, full size (6 to 10 minutes)
+ *   npm run bench                          every scenario, full size (9 to 13 minutes)
  *   npm run bench -- --scale 0.1           every scenario at a tenth of the tasks (a quick look; writes no results)
  *   npm run bench -- --only latency,overhead
  *   npm run bench -- --only isolations         300 device isolations at Defender for Endpoint's 100 calls a minute
