@@ -1,18 +1,24 @@
 // @ts-check
 /**
  * `npm run demo`: runs examples/execute-pending-tasks.json in the real n8n engine (in-process) against the
- * local Defender XDR simulator, and prints what left each output of "Execute response action".
+ * local Defender XDR simulator, and prints what left each output of "Execute response action"; then
+ * examples/alert-device-isolation.json isolates the device of a new alert through Defender for Endpoint.
  * No tenant, no n8n server, nothing outside loopback.
  */
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
-const { startSimulator } = require('../simulator');
-const { createEngine, simulatorCredential } = require('../test/harness/n8n-engine');
+const { SEED_ALERTS, startSimulator } = require('../simulator');
+const {
+	createEngine,
+	simulatorCredential,
+	simulatorEndpointCredential,
+} = require('../test/harness/n8n-engine');
 
 /** @typedef {import('n8n-workflow').IDataObject} IDataObject @typedef {import('n8n-workflow').INodeExecutionData} INodeExecutionData */
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'execute-pending-tasks.json');
+const DEVICE_EXAMPLE = path.join(__dirname, '..', 'examples', 'alert-device-isolation.json');
 const EXECUTE_NODE = 'Execute response action';
 // One task the app may not touch, so the demo shows the Error branch as a tenant would (403 on the POST).
 const FORBIDDEN_TASK = 'task-ioc-open-001';
@@ -29,7 +35,10 @@ async function main() {
 		`Defender XDR simulator on ${sim.url} (tenant ${sim.tenantId}); ${FORBIDDEN_TASK} will answer 403 to show the Error output`,
 	);
 
-	const engine = createEngine({ credential: simulatorCredential(sim) });
+	const engine = createEngine({
+		credential: simulatorCredential(sim),
+		endpointCredential: simulatorEndpointCredential(sim),
+	});
 	try {
 		const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8'));
 		log(`running "${workflow.name}" in the n8n engine`);
@@ -61,10 +70,44 @@ async function main() {
 		);
 		if (success.length === 0 || error.length === 0 || rows.length !== listed.length)
 			process.exitCode = 1;
+		if (!(await isolateFromAlert(sim, engine))) process.exitCode = 1;
 	} finally {
 		engine.shutdown();
 		await sim.stop();
 	}
+}
+
+/**
+ * A new high-severity alert names the finance workstation; the example isolates it through Defender for Endpoint,
+ * waits for the outcome and comments on the alert. Returns whether the alert got its comment.
+ * @param {import('../simulator').Simulator} sim @param {ReturnType<typeof createEngine>} engine
+ */
+async function isolateFromAlert(sim, engine) {
+	const story = SEED_ALERTS.find((alert) => alert.id === 'alert-1001-01');
+	const alert = sim.addAlert({
+		severity: 'high',
+		title: 'Ransomware behavior detected',
+		evidence: (story?.evidence ?? []).filter(
+			(evidence) => evidence['@odata.type'] === '#microsoft.graph.security.deviceEvidence',
+		),
+	});
+	const workflow = JSON.parse(readFileSync(DEVICE_EXAMPLE, 'utf8'));
+	// The example polls every 15 s while Defender works; the simulator finishes in 200 ms.
+	for (const node of workflow.nodes)
+		if (node.parameters?.options?.pollInterval) node.parameters.options.pollInterval = 0.2;
+	console.log('');
+	log(`new high-severity alert ${alert.id}; running "${workflow.name}"`);
+	const result = await engine.runWorkflow(workflow);
+	if (result.error) throw new Error(`the workflow failed: ${result.error.message}`);
+	for (const { json } of result.outputs['Isolate device']?.[0] ?? []) {
+		const device = isDataObject(json.deviceAction) ? json.deviceAction.computerDnsName : undefined;
+		log(
+			`device ${String(device ?? json.deviceId)} isolated: device action ${String(json.deviceActionId)} ${String(json.status)} (${String(json.outcome)})`,
+		);
+	}
+	const comments = sim.getAlert(alert.id)?.comments ?? [];
+	for (const { comment } of comments) log(`comment on alert ${alert.id}: "${comment}"`);
+	return comments.length > 0;
 }
 
 /**

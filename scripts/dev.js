@@ -33,13 +33,19 @@ const cli = require('./n8n-cli');
 const { keepTenantAlive } = require('./dev-tenant');
 const { ensureN8n, cacheRoot, N8N_LINES } = require('./n8n-install');
 const { startSimulator } = require('../simulator');
-const { simulatorCredential } = require('../simulator/credential');
+const { simulatorCredential, simulatorEndpointCredential } = require('../simulator/credential');
 
 const REPO = path.resolve(__dirname, '..');
 const CREDENTIAL = Object.freeze({
 	id: 'defender-xdr-simulator',
 	name: 'Defender XDR (simulator)',
 	type: 'microsoftDefenderXdrOAuth2Api',
+});
+/** The Defender for Endpoint credential the device example uses, on the same simulator. */
+const ENDPOINT_CREDENTIAL = Object.freeze({
+	id: 'defender-endpoint-simulator',
+	name: 'Defender for Endpoint (simulator)',
+	type: 'microsoftDefenderEndpointOAuth2Api',
 });
 
 /**
@@ -139,10 +145,11 @@ async function startDev(options = {}) {
 	};
 	try {
 		say(
-			`simulator on ${sim.url}; importing the credential "${CREDENTIAL.name}" and the example workflows`,
+			`simulator on ${sim.url}; importing the credentials "${CREDENTIAL.name}" and "${ENDPOINT_CREDENTIAL.name}" and the example workflows`,
 		);
 		await cli.importCredentials(install, folder, [
 			{ ...CREDENTIAL, data: simulatorCredential(sim) },
+			{ ...ENDPOINT_CREDENTIAL, data: simulatorEndpointCredential(sim) },
 		]);
 		const examples = cli.readWorkflows(path.join(REPO, 'examples'), 'example');
 		if (examples.length)

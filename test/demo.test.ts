@@ -39,6 +39,13 @@ describe('npm run demo', () => {
 		expect(continuation.length).toBeGreaterThan(0);
 		expect(printedMessage).not.toContain('…');
 		expect(printedMessage).toMatch(/^Permission denied \(403\): .*\bcheck\b.*\.$/i);
+		// Then a new alert's device is isolated through Defender for Endpoint, and the alert says so.
+		expect(stdout).toMatch(
+			/demo: device ws-fin-042\.contoso\.com isolated: device action [0-9a-f-]{36} Succeeded \(completed\)/,
+		);
+		expect(stdout).toMatch(
+			/demo: comment on alert alert-added-\d+: "n8n isolated device ws-fin-042\.contoso\.com \(898a8dd7048b63db9dfaad873c17f940f63de760\)\. Device action [0-9a-f-]{36}: Succeeded\."/,
+		);
 		expect(stderr).toBe('');
 	});
 });

@@ -23,8 +23,8 @@ export interface ListFilter {
 	/** The entity's property in the API's `$filter`; unused for a flag. */
 	apiProperty: string;
 	/**
-	 * `text` is compared with `eq`, `textPrefix` with `startswith()`, `tag` as one entry of a list property
-	 * (`prop/any(tag: tag eq '…')`); each takes only values its `pattern` allows.
+	 * Text kinds: `exactText` is compared with `eq`, `textPrefix` with `startswith()`, `tag` as one entry of a list
+	 * property (`prop/any(tag: tag eq '…')`); each takes what its `pattern` allows, or else short printable text.
 	 */
 	kind:
 		| 'choice'
@@ -36,7 +36,6 @@ export interface ListFilter {
 		| 'exactText'
 		| 'boolean'
 		| 'flag'
-		| 'text'
 		| 'textPrefix'
 		| 'tag';
 	choices?: Array<{ name: string; value: string }>;
@@ -57,6 +56,28 @@ const SECURITY_IDENTIFIER = /^S-1-\d{1,14}(-\d{1,10}){1,15}$/i;
 const DOMAIN_NAME = /^(?=.{1,255}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.?){1,16}$/;
 // ISO 8601 date or date-time, with a zone when a time is given.
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** What a text filter's value may be, and how a refusal describes it: the filter's own pattern, or its kind's rule. */
+function textRule(filter: ListFilter): { fits: (text: string) => boolean; expected: string } {
+	if (filter.pattern) {
+		const { pattern } = filter;
+		return { fits: (text) => pattern.test(text), expected: filter.example ?? 'an allowed value' };
+	}
+	if (filter.kind === 'securityIdentifier')
+		return {
+			fits: (text) => SECURITY_IDENTIFIER.test(text),
+			expected: 'a security identifier such as S-1-5-21-989687458-3461180213-172365591-281652',
+		};
+	if (filter.kind === 'domainName')
+		return {
+			fits: (text) => DOMAIN_NAME.test(text),
+			expected: 'a domain name such as contoso.com',
+		};
+	return {
+		fits: (text) => text.length <= 256 && !hasControlCharacter(text),
+		expected: 'text of at most 256 characters without control characters',
+	};
+}
 
 /** One `$filter` condition from a user's value, or a refusal that names the filter; undefined for a flag. */
 export function filterCondition(filter: ListFilter, value: unknown): string | undefined {
@@ -82,40 +103,17 @@ export function filterCondition(filter: ListFilter, value: unknown): string | un
 			return `${filter.apiProperty} eq ${String(toBoolean(value, label))}`;
 		case 'securityIdentifier':
 		case 'domainName':
-		case 'exactText': {
-			const text = typeof value === 'string' ? value.trim() : value;
-			const fits =
-				typeof text === 'string' &&
-				(filter.kind === 'securityIdentifier'
-					? SECURITY_IDENTIFIER.test(text)
-					: filter.kind === 'domainName'
-						? DOMAIN_NAME.test(text)
-						: text.length <= 256 && !hasControlCharacter(text));
-			if (!fits) {
-				const expected =
-					filter.kind === 'securityIdentifier'
-						? 'a security identifier such as S-1-5-21-989687458-3461180213-172365591-281652'
-						: filter.kind === 'domainName'
-							? 'a domain name such as contoso.com'
-							: 'text of at most 256 characters without control characters';
-				throw parameterError(
-					'invalidFilter',
-					`${label}: ${describeValue(value)} is not ${expected}`,
-				);
-			}
-			// OData writes a quote inside a string as two quotes, so a value cannot close the string it goes into.
-			return `${filter.apiProperty} eq '${(text as string).replace(/'/g, "''")}'`;
-		}
-		case 'text':
+		case 'exactText':
 		case 'textPrefix':
 		case 'tag': {
 			const text = typeof value === 'string' ? value.trim() : value;
-			if (typeof text !== 'string' || !filter.pattern?.test(text))
+			const rule = textRule(filter);
+			if (typeof text !== 'string' || !rule.fits(text))
 				throw parameterError(
 					'invalidFilter',
-					`${label}: ${describeValue(value)} is not ${filter.example ?? 'an allowed value'}`,
+					`${label}: ${describeValue(value)} is not ${rule.expected}`,
 				);
-			// Quotes are doubled, as OData escapes them, even where the pattern already keeps them out.
+			// OData writes a quote inside a string as two quotes, so a value cannot close the string it goes into.
 			const literal = `'${text.replace(/'/g, "''")}'`;
 			if (filter.kind === 'textPrefix') return `startswith(${filter.apiProperty},${literal})`;
 			if (filter.kind === 'tag') return `${filter.apiProperty}/any(tag: tag eq ${literal})`;

@@ -120,9 +120,9 @@ const SUBJECT_FIELDS = {
 	incident: 'incidentId',
 	alert: 'alertId',
 	advancedHunting: 'query',
-	identityAccount: 'identityAccountId',
 	device: 'deviceId',
 	deviceAction: 'deviceActionId',
+	identityAccount: 'identityAccountId',
 };
 
 /** @type {Scenario[]} */
@@ -612,6 +612,44 @@ const incidentLoopScenario = {
 };
 
 /**
+ * A new high-severity alert naming the finance workstation: the example isolates it through Defender for Endpoint.
+ * @type {TriggerScenario}
+ */
+const alertIsolationScenario = {
+	workflow: 'alert-device-isolation.json',
+	title:
+		"example: new high-severity alert -> isolate its device -> comment the action's ID and status, activated in a running n8n",
+	async run({ sim, check, waitFor }) {
+		// Only the device: a user in the evidence would also set off the compromised-account example.
+		const story = SEED_ALERTS.find((alert) => alert.id === 'alert-1001-01');
+		const alert = sim.addAlert({
+			severity: 'high',
+			title: 'Ransomware behavior detected (end-to-end)',
+			evidence: (story?.evidence ?? []).filter(
+				(evidence) => evidence['@odata.type'] === '#microsoft.graph.security.deviceEvidence',
+			),
+		});
+		const commented = () => (sim.getAlert(alert.id)?.comments ?? []).length > 0;
+		const done = await waitFor(commented, 150_000);
+		check(
+			"the alert's device is isolated once, and the alert carries a comment with the device action's ID and status",
+			() => {
+				assert.ok(done, `no comment on alert ${alert.id} within 150 s`);
+				const isolations = sim.machineActions.filter(
+					(action) => action.type === 'Isolate' && action.requestorComment.includes(alert.id),
+				);
+				assert.deepEqual(
+					isolations.map((action) => action.machineId),
+					[SEEDED_MACHINE_IDS.storyWorkstation],
+				);
+				const comment = sim.getAlert(alert.id)?.comments?.[0]?.comment ?? '';
+				assert.match(comment, new RegExp(`Device action ${isolations[0].id}: Succeeded`));
+			},
+		);
+	},
+};
+
+/**
  * The compromised-account example, activated beside the others: a new high-severity alert that names a hybrid user
  * leads to the identity's Entra ID sessions revoked and a comment on the alert's incident with the correlation ID.
  * @type {TriggerScenario}
@@ -662,41 +700,6 @@ const compromisedAccountScenario = {
 					comments[comments.length - 1]?.comment ?? '',
 					new RegExp(`Correlation ID ${revoked[0].correlationId}`),
 				);
-			},
-		);
-	},
-};
-
-/**
- * A new high-severity alert naming the finance workstation: the example isolates it through Defender for Endpoint.
- * @type {TriggerScenario}
- */
-const alertIsolationScenario = {
-	workflow: 'alert-device-isolation.json',
-	title:
-		"example: new high-severity alert -> isolate its device -> comment the action's ID and status, activated in a running n8n",
-	async run({ sim, check, waitFor }) {
-		const story = SEED_ALERTS.find((alert) => alert.id === 'alert-1001-01');
-		const alert = sim.addAlert({
-			severity: 'high',
-			title: 'Ransomware behavior detected (end-to-end)',
-			evidence: story?.evidence ?? [],
-		});
-		const commented = () => (sim.getAlert(alert.id)?.comments ?? []).length > 0;
-		const done = await waitFor(commented, 150_000);
-		check(
-			"the alert's device is isolated once, and the alert carries a comment with the device action's ID and status",
-			() => {
-				assert.ok(done, `no comment on alert ${alert.id} within 150 s`);
-				const isolations = sim.machineActions.filter(
-					(action) => action.type === 'Isolate' && action.requestorComment.includes(alert.id),
-				);
-				assert.deepEqual(
-					isolations.map((action) => action.machineId),
-					[SEEDED_MACHINE_IDS.storyWorkstation],
-				);
-				const comment = sim.getAlert(alert.id)?.comments?.[0]?.comment ?? '';
-				assert.match(comment, new RegExp(`Device action ${isolations[0].id}: Succeeded`));
 			},
 		);
 	},

@@ -538,6 +538,22 @@ describe('Defender for Endpoint errors', () => {
 		);
 	});
 
+	it('names the read permission when the read that resolves a computer name is refused', async () => {
+		world.sim.injectFault({
+			method: 'GET',
+			path: `/api/machines/${WORKSTATION_NAME}`,
+			fault: '403',
+		});
+
+		const run = await runDefender(world.engine, device('isolate'), [
+			{ deviceId: WORKSTATION_NAME },
+		]);
+
+		expect(run.error[0].error).toMatchObject({ statusCode: 403, executed: 'no' });
+		expect(run.error[0].error.message).toContain('application permission Machine.Read.All');
+		expect(apiRequests('POST')).toEqual([]);
+	});
+
 	it('says to check the credential when its token is for Graph, not Defender for Endpoint', async () => {
 		const stored = world.engine.credentialsHelper.stored.microsoftDefenderEndpointOAuth2Api;
 		stored.oauthTokenData = { access_token: world.sim.issueToken(), token_type: 'Bearer' };

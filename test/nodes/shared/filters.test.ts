@@ -42,3 +42,34 @@ describe('identity-account filters: SIDs, domains, exact text and booleans go in
 		expect(rendered('boolean', 'maybe')).toMatch(/^refused: .*not true or false/);
 	});
 });
+
+describe('device filters: a name prefix, a tag in a list, and text of a given shape', () => {
+	const read = (extra: Partial<ListFilter>, value: unknown) => {
+		try {
+			return readFilters([{ ...filter('exactText'), ...extra }], { value } as IDataObject).$filter;
+		} catch (error) {
+			return `refused: ${(error as Error).message}`;
+		}
+	};
+
+	it('renders a prefix with startswith() and a tag with any(), quotes doubled', () => {
+		expect(read({ kind: 'textPrefix', apiProperty: 'computerDnsName' }, ' ws-fin- ')).toBe(
+			"startswith(computerDnsName,'ws-fin-')",
+		);
+		expect(read({ kind: 'tag', apiProperty: 'machineTags' }, "O'Brien's laptops")).toBe(
+			"machineTags/any(tag: tag eq 'O''Brien''s laptops')",
+		);
+		expect(read({ kind: 'tag' }, 'line\nbreak')).toMatch(/^refused: .*without control characters/);
+	});
+
+	it("takes only what a filter's own pattern allows, and says what that is", () => {
+		const deviceId = { pattern: /^[0-9a-f]{40}$/, example: 'a Defender device ID' };
+		expect(read(deviceId, 'a'.repeat(40))).toBe(`value eq '${'a'.repeat(40)}'`);
+		expect(read(deviceId, "x' or 1 eq 1")).toBe(
+			`refused: value filter: "x' or 1 eq 1" is not a Defender device ID. No request was sent.`,
+		);
+		expect(read({ ...deviceId, kind: 'textPrefix' }, 'ws-fin-')).toMatch(
+			/^refused: .*a Defender device ID/,
+		);
+	});
+});

@@ -64,9 +64,6 @@ const DEVICE_FILTERS: ListFilter[] = [
 		displayName: 'Machine Tag',
 		apiProperty: 'machineTags',
 		kind: 'tag',
-		// Tags are free text: letters, digits, punctuation, symbols and spaces, quotes doubled on the way in.
-		pattern: /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]{1,200}$/u,
-		example: 'a device tag (text of at most 200 characters)',
 		placeholder: 'e.g. Finance',
 		description: 'Only devices that carry this tag',
 	},
@@ -74,7 +71,7 @@ const DEVICE_FILTERS: ListFilter[] = [
 		name: 'osPlatform',
 		displayName: 'OS Platform',
 		apiProperty: 'osPlatform',
-		kind: 'text',
+		kind: 'exactText',
 		pattern: /^[A-Za-z0-9._ -]{1,64}$/,
 		example: 'a platform name such as Windows11',
 		placeholder: 'e.g. Windows11',

@@ -226,12 +226,10 @@ async function runMachineAction(
 	options: ActionOptions,
 ): Promise<OperationResult> {
 	const definition = MACHINE_ACTIONS[name];
-	const subject = machineActionSubject(name);
-	// A name costs one read; a dry run reads the device anyway, to show what the action would hit.
+	// A name costs one read; a dry run reads the device anyway, to show what the action would hit. Reading takes
+	// the read permission, so its 403 names that one.
 	const device =
-		'name' in reference || options.dryRun
-			? await readDevice(session, reference, subject)
-			: undefined;
+		'name' in reference || options.dryRun ? await readDevice(session, reference) : undefined;
 	const deviceId = device?.id ?? ('id' in reference ? reference.id : '');
 	const path = recordPath(DEVICE, deviceId, `/${definition.endpoint}`);
 	const item = (outcome: string, fields: IDataObject): IDataObject => ({

@@ -35,7 +35,7 @@ const ACTION_FILTERS: ListFilter[] = [
 		name: 'deviceId',
 		displayName: 'Device ID',
 		apiProperty: 'machineId',
-		kind: 'text',
+		kind: 'exactText',
 		pattern: /^[0-9a-fA-F]{40}$/,
 		example:
 			'a Defender device ID (40 hexadecimal characters); read the device first to turn a name into its ID',
