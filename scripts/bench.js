@@ -14,9 +14,11 @@
  * Wall times, requests, requests in flight and duplicate POSTs are read from the simulator's request log;
  * CPU time and memory are read from /proc for the running n8n, so n8n's start is never counted.
  *
- *   npm run bench                          every scenario, full size (6 to 10 minutes)
+ *   npm run bench                          every scenario, full size (9 to 13 minutes)
  *   npm run bench -- --scale 0.1           every scenario at a tenth of the tasks (a quick look; writes no results)
  *   npm run bench -- --only latency,overhead
+ *   npm run bench -- --only isolations         300 device isolations at Defender for Endpoint's 100 calls a minute
+ *   npm run bench -- --only indicators         15,000 indicators imported, 500 per request, 30 imports a minute
  *   npm run bench -- --cpu-prof-dir /tmp/prof   also writes V8 CPU profiles of the n8n server (writes no results)
  *   npm run bench -- --n8n-env N8N_EXPRESSION_ENGINE=legacy   runs n8n with a setting changed (writes no results)
  *
@@ -35,7 +37,7 @@ const { execFileSync } = require('node:child_process');
 const cli = require('./n8n-cli');
 const { ensureN8n } = require('./n8n-install');
 const { startSimulator, EXECUTABLE_ACTION_TYPES } = require('../simulator');
-const { simulatorCredential } = require('../simulator/credential');
+const { simulatorCredential, simulatorEndpointCredential } = require('../simulator/credential');
 
 const REPO = path.resolve(__dirname, '..');
 const RESULTS_FILE = path.join(REPO, 'bench', 'results.json');
@@ -45,10 +47,15 @@ const PACKAGE = 'n8n-nodes-microsoft-defender-xdr';
 /** Graph's largest incident-task page: one listing read verifies up to this many tasks. */
 const LISTING_PAGE = 500;
 const DEFAULT_CONCURRENCY = 4;
-const SCENARIOS = ['latency', 'throttled', 'scaling', 'overhead'];
+const SCENARIOS = ['latency', 'throttled', 'scaling', 'overhead', 'isolations', 'indicators'];
+/** The scenarios on Graph's incident tasks: only they need the warm-up runs. */
+const GRAPH_SCENARIOS = ['latency', 'throttled', 'scaling', 'overhead'];
+/** Defender for Endpoint's import: at most this many indicators in one request. */
+const IMPORT_BATCH = 500;
 
 const DEFENDER_CREDENTIAL = { id: 'benchDefenderXdr', name: 'Defender XDR (simulator)' };
 const HEADER_CREDENTIAL = { id: 'benchHeaderAuth01', name: 'Simulator bearer token' };
+const ENDPOINT_CREDENTIAL = { id: 'benchDefenderMde01', name: 'Defender for Endpoint (simulator)' };
 
 /** The workflows under test, each behind its own webhook. */
 const RUNNERS = {
@@ -59,7 +66,12 @@ const RUNNERS = {
 	defender16: { title: 'Defender XDR node, concurrency 16', options: { concurrency: 16 } },
 	httpRequest: { title: 'HTTP Request node' },
 	noOp: { title: 'No Operation node (baseline)' },
+	isolate: { title: 'Defender XDR node, Device > Isolate' },
+	indicatorImport: { title: 'Defender XDR node, Indicator > Import' },
 };
+
+/** The runners on Graph's incident tasks; the others act on Defender for Endpoint. */
+const GRAPH_RUNNERS = /** @type {const} */ (['defender', 'defender16', 'httpRequest', 'noOp']);
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
@@ -200,11 +212,44 @@ const httpRequestNode = (/** @type {string} */ simUrl) => ({
 
 const noOpNode = () => ({ type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} });
 
+/** Isolate with each device's ID mapped from the item, the options at their defaults. */
+const isolateNode = () => ({
+	type: `${PACKAGE}.microsoftDefenderXdr`,
+	typeVersion: 1,
+	parameters: {
+		resource: 'device',
+		operation: 'isolate',
+		deviceId: '={{ $json.deviceId }}',
+		isolationType: 'full',
+		options: {},
+	},
+	credentials: { microsoftDefenderEndpointOAuth2Api: ENDPOINT_CREDENTIAL },
+});
+
+/** Import of a feed of file hashes: the value from the item, the rest fixed, as a threat-feed workflow sets it. */
+const indicatorImportNode = () => ({
+	type: `${PACKAGE}.microsoftDefenderXdr`,
+	typeVersion: 1,
+	parameters: {
+		resource: 'indicator',
+		operation: 'import',
+		indicatorType: 'FileSha256',
+		indicatorValue: '={{ $json.indicatorValue }}',
+		action: 'Block',
+		title: 'Threat feed',
+		description: 'Imported by the bench',
+		options: {},
+	},
+	credentials: { microsoftDefenderEndpointOAuth2Api: ENDPOINT_CREDENTIAL },
+});
+
 const NODE_UNDER_TEST = {
 	defender: defenderNode(RUNNERS.defender.options),
 	defender16: defenderNode(RUNNERS.defender16.options),
 	httpRequest: httpRequestNode,
 	noOp: noOpNode,
+	isolate: isolateNode,
+	indicatorImport: indicatorImportNode,
 };
 
 // ── measuring n8n from outside ───────────────────────────────────────────────────────────────────────
@@ -358,7 +403,7 @@ function readLog(sim) {
 	}
 	return {
 		seconds: requests.length ? (endMs - startMs) / 1000 : 0,
-		graphRequests: graph.length,
+		apiRequests: graph.length,
 		byKind: {
 			posts: posts.length,
 			reads: graph.filter((r) => r.method === 'GET' && taskIdOf(r.path) !== undefined).length,
@@ -370,6 +415,57 @@ function readLog(sim) {
 		executedTasks: new Set(sim.executions.map((e) => e.taskId)).size,
 		duplicatePosts,
 		maxInFlight: maxOverlap(posts),
+	};
+}
+
+const MACHINE_ACTION_PATH = /^\/api\/machines\/[^/]+\/[a-z]+$/i;
+const IMPORT_PATH = /^\/api\/indicators\/import$/i;
+
+/**
+ * What the simulator saw of a Defender for Endpoint run: the span of its /api/ requests, what they were, and the
+ * duplicates that matter there: a device with a second action, an indicator in a second import.
+ * @param {import('../simulator').Simulator} sim
+ */
+function readEndpointLog(sim) {
+	const requests = sim.requests.slice();
+	const api = requests.filter((r) => r.path.startsWith('/api/'));
+	const bare = (/** @type {{ path: string }} */ r) => r.path.split('?')[0];
+	const startMs = Math.min(...api.map((r) => Date.parse(r.at)));
+	const endMs = Math.max(...api.map((r) => Date.parse(r.at) + (r.durationMs ?? 0)));
+	const actionPosts = api.filter((r) => r.method === 'POST' && MACHINE_ACTION_PATH.test(bare(r)));
+	const imports = api.filter((r) => r.method === 'POST' && IMPORT_PATH.test(bare(r)));
+	const changes = actionPosts.length ? actionPosts : imports;
+	// Only the requests the simulator took in (not refused with a 429) did any work.
+	const handled = changes.filter((r) => r.status !== 429 && r.status !== 0);
+	const actionsPerMachine = Object.values(countBy(sim.machineActions.map((a) => a.machineId)));
+	/** @type {Map<string, number>} */
+	const imported = new Map();
+	for (const request of imports.filter((r) => r.status === 200)) {
+		const body = typeof request.body === 'string' ? JSON.parse(request.body) : request.body;
+		for (const indicator of body?.Indicators ?? []) {
+			const key = String(indicator.indicatorValue).toLowerCase();
+			imported.set(key, (imported.get(key) ?? 0) + 1);
+		}
+	}
+	const beyondOne = (/** @type {Iterable<number>} */ counts) =>
+		sum([...counts].map((count) => Math.max(0, count - 1)));
+	return {
+		seconds: api.length ? (endMs - startMs) / 1000 : 0,
+		apiRequests: api.length,
+		byKind: {
+			actionPosts: actionPosts.length,
+			imports: imports.length,
+			reads: api.filter((r) => r.method === 'GET').length,
+			throttled: api.filter((r) => r.status === 429).length,
+			logins: requests.length - api.length,
+		},
+		/** What the simulator spent answering the requests that changed something, one after another. */
+		serviceSeconds: sum(handled.map((r) => r.durationMs ?? 0)) / 1000,
+		executedTasks: actionPosts.length ? sim.machineActions.length : imported.size,
+		duplicatePosts: actionPosts.length
+			? beyondOne(actionsPerMachine)
+			: beyondOne(imported.values()),
+		maxInFlight: maxOverlap(changes),
 	};
 }
 
@@ -398,20 +494,80 @@ function maxOverlap(requests) {
  */
 
 /**
- * Seeds `count` fresh open tasks, posts them to the runner's webhook and measures the run; with an inspector,
- * also the live heap (see connectInspector).
+ * @typedef {{
+ *   seed: (sim: import('../simulator').Simulator, count: number, prefix: string) => Promise<Array<Record<string, string>>>,
+ *   keyOf: (input: Record<string, string>) => string,
+ *   keyOfOutput: (item: any) => unknown,
+ *   read: (sim: import('../simulator').Simulator) => ReturnType<typeof readLog> | ReturnType<typeof readEndpointLog>,
+ * }} Workload
+ */
+
+/** What each runner is fed and how its run is read: incident tasks on Graph, devices or indicators on Defender for Endpoint. */
+const WORKLOADS = /** @type {Record<'tasks' | 'devices' | 'indicators', Workload>} */ ({
+	tasks: {
+		async seed(sim, count, prefix) {
+			const tasks = Array.from({ length: count }, (_, i) => ({
+				id: `${prefix}-${i}`,
+				actionType: EXECUTABLE_ACTION_TYPES[i % EXECUTABLE_ACTION_TYPES.length],
+			}));
+			for (const task of tasks) sim.addTask(task);
+			return tasks;
+		},
+		keyOf: (task) => task.id,
+		keyOfOutput: (item) => item?.incidentTaskId ?? item?.id,
+		read: readLog,
+	},
+	devices: {
+		async seed(sim, count, prefix) {
+			return Array.from({ length: count }, (_, i) => ({
+				deviceId: sim.addMachine({ computerDnsName: `${prefix}-${i}.bench.contoso.com` }).id,
+			}));
+		},
+		keyOf: (device) => device.deviceId,
+		keyOfOutput: (item) => item?.deviceId,
+		read: readEndpointLog,
+	},
+	indicators: {
+		async seed(sim, count, prefix) {
+			// The tenant holds at most 15,000 indicators: the seeded ones go, so the run's own can fill it.
+			const token = sim.issueEndpointToken();
+			for (const indicator of sim.endpointState().indicators) {
+				const answer = await fetch(`${sim.url}/api/indicators/${indicator.id}`, {
+					method: 'DELETE',
+					headers: { authorization: `Bearer ${token}` },
+				});
+				if (answer.status !== 204)
+					throw new Error(`deleting seeded indicator ${indicator.id}: HTTP ${answer.status}`);
+			}
+			const stem = crypto.createHash('sha256').update(prefix).digest('hex').slice(0, 56);
+			return Array.from({ length: count }, (_, i) => ({
+				indicatorValue: `${stem}${i.toString(16).padStart(8, '0')}`,
+			}));
+		},
+		keyOf: (indicator) => indicator.indicatorValue,
+		keyOfOutput: (item) => item?.indicatorValue,
+		read: readEndpointLog,
+	},
+});
+
+/** @param {keyof typeof RUNNERS} runner */
+const workloadOf = (runner) =>
+	WORKLOADS[
+		runner === 'isolate' ? 'devices' : runner === 'indicatorImport' ? 'indicators' : 'tasks'
+	];
+
+/**
+ * Seeds `count` fresh inputs (open tasks, devices or indicators), posts them to the runner's webhook and measures
+ * the run; with an inspector, also the live heap (see connectInspector).
  * @param {{ sim: import('../simulator').Simulator, server: Server }} env @param {RunSpec} spec
  * @param {Awaited<ReturnType<typeof connectInspector>>} [inspector]
  */
 async function run({ sim, server }, spec, inspector) {
+	const workload = workloadOf(spec.runner);
 	sim.reset();
-	sim.configure({ latencyMs: 0, rateLimit: null, ...spec.simulator });
 	const prefix = `${spec.runner}-${spec.count}-${Date.now().toString(36)}`;
-	const tasks = Array.from({ length: spec.count }, (_, i) => ({
-		id: `${prefix}-${i}`,
-		actionType: EXECUTABLE_ACTION_TYPES[i % EXECUTABLE_ACTION_TYPES.length],
-	}));
-	for (const task of tasks) sim.addTask(task);
+	const tasks = await workload.seed(sim, spec.count, prefix);
+	sim.configure({ latencyMs: 0, rateLimit: null, endpointRateLimits: null, ...spec.simulator });
 	sim.clearLog();
 
 	const pid = /** @type {number} */ (server.process.pid);
@@ -457,7 +613,7 @@ async function run({ sim, server }, spec, inspector) {
 	const items = answer.status === 200 && Array.isArray(answer.body) ? answer.body : [];
 	const seen = new Map();
 	for (const item of items) {
-		const id = item?.incidentTaskId ?? item?.id;
+		const id = workload.keyOfOutput(item);
 		seen.set(id, (seen.get(id) ?? 0) + 1);
 	}
 	return {
@@ -474,7 +630,7 @@ async function run({ sim, server }, spec, inspector) {
 		error: items.filter((i) => i?.outcome === 'failed').length,
 		errorCodes: countBy(items.filter((i) => i?.outcome === 'failed').map((i) => i.error?.code)),
 		// An input item on neither output (only meaningful for nodes that echo the task ID).
-		lost: tasks.filter((t) => !seen.has(t.id)).length,
+		lost: tasks.filter((t) => !seen.has(workload.keyOf(t))).length,
 		roundTripSeconds,
 		cpuSeconds,
 		simulatorCpuSeconds: (simulatorCpu.user + simulatorCpu.system) / 1e6,
@@ -484,7 +640,8 @@ async function run({ sim, server }, spec, inspector) {
 		liveHeapGrowthMb: liveHeapBefore === undefined ? undefined : liveHeapPeak - liveHeapBefore,
 		loadBefore,
 		loadAfter: os.loadavg()[0],
-		...readLog(sim),
+		serviceSeconds: 0,
+		...workload.read(sim),
 	};
 }
 
@@ -520,13 +677,15 @@ const boundMs = (expectedSeconds) =>
 /**
  * Runs, records and prints one row. Our node must always answer; the HTTP Request node may fail its execution.
  * @param {Bench} bench @param {string} scenario @param {RunSpec} spec
- * @param {{ idealSeconds?: number, notes?: (r: RunResult) => string, inspect?: boolean }} [row]
+ * @param {{ idealSeconds?: number | ((r: RunResult) => number), notes?: (r: RunResult) => string, inspect?: boolean }} [row]
  */
 async function measured(bench, scenario, spec, row = {}) {
 	const inspector = row.inspect ? await connectInspector(bench.inspectorPort) : undefined;
 	const result = await run(bench, spec, inspector).finally(() => inspector?.close());
+	const idealSeconds =
+		typeof row.idealSeconds === 'function' ? row.idealSeconds(result) : row.idealSeconds;
 	/** @type {Row} */
-	const entry = { scenario, result, idealSeconds: row.idealSeconds, notes: row.notes?.(result) };
+	const entry = { scenario, result, idealSeconds, notes: row.notes?.(result) };
 	bench.rows.push(entry);
 	console.log(
 		`  ${formatRow(entry).join('  ')}  [n8n RSS ${result.rssBeforeMb.toFixed(0)} MB +${result.rssGrowthMb.toFixed(0)}, load ${result.loadBefore.toFixed(1)}]`,
@@ -600,7 +759,7 @@ async function throttledScenario(bench) {
 	);
 	return {
 		ratioToIdeal: round(ours.seconds / idealSeconds, 2),
-		requestsPerTask: round(ours.graphRequests / count, 3),
+		requestsPerTask: round(ours.apiRequests / count, 3),
 		lost: ours.lost,
 		duplicatePosts: ours.duplicatePosts,
 		httpRequestNode: {
@@ -683,6 +842,88 @@ async function scalingAndOverhead(bench, withScaling, withOverhead) {
 	};
 }
 
+/**
+ * 300 device isolations with Defender for Endpoint's limit of 100 calls a minute. Bursts are allowed: the ideal sends
+ * 100 at once, the next 100 a minute later and so on, so its time is the minutes of waiting plus the simulator's own
+ * time for the POSTs at the node's concurrency.
+ * @param {Bench} bench
+ */
+async function isolationsScenario(bench) {
+	const count = size(bench, 300);
+	const perMinute = 100;
+	const waitSeconds = Math.floor((count - 1) / perMinute) * 60;
+	const ideal = (/** @type {RunResult} */ r) =>
+		waitSeconds + r.serviceSeconds / DEFAULT_CONCURRENCY;
+	const result = await measured(
+		bench,
+		'isolations',
+		{
+			runner: 'isolate',
+			count,
+			simulator: { endpointRateLimits: { perMinute } },
+			timeoutMs: 3 * waitSeconds * 1000 + 120_000,
+		},
+		{
+			idealSeconds: ideal,
+			notes: (r) =>
+				`${r.byKind.actionPosts} POSTs, ${r.byKind.throttled} answered 429, ${r.executedTasks} actions for ${r.count} devices; limit ${perMinute}/min`,
+		},
+	);
+	const failed = result.error;
+	return {
+		seconds: round(result.seconds, 2),
+		webhookSeconds: round(result.roundTripSeconds, 2),
+		idealSeconds: round(ideal(result), 2),
+		ratioToIdeal: round(result.seconds / ideal(result), 3),
+		requestsPerAction: round(result.apiRequests / count, 3),
+		throttled: result.byKind.throttled,
+		duplicateActions: result.duplicatePosts,
+		lost: result.lost,
+		failed,
+	};
+}
+
+/**
+ * 15,000 indicators (the tenant's cap) imported, 500 per request: 30 requests, with Defender for Endpoint's limits
+ * (30 imports a minute). Thirty requests fit in one minute's budget, so the ideal waits for nothing: it is the
+ * simulator's own time for the imports, sent one after another.
+ * @param {Bench} bench
+ */
+async function indicatorsScenario(bench) {
+	const count = size(bench, 15_000);
+	const requests = Math.ceil(count / IMPORT_BATCH);
+	const perMinute = 30;
+	const waitSeconds = Math.floor((requests - 1) / perMinute) * 60;
+	const ideal = (/** @type {RunResult} */ r) => waitSeconds + r.serviceSeconds;
+	const result = await measured(
+		bench,
+		'indicators',
+		{
+			runner: 'indicatorImport',
+			count,
+			simulator: { endpointRateLimits: {} },
+			timeoutMs: 3 * waitSeconds * 1000 + 300_000,
+		},
+		{
+			idealSeconds: ideal,
+			notes: (r) =>
+				`${r.byKind.imports} import requests (ideal ${requests}), ${r.byKind.throttled} answered 429, ${r.executedTasks} indicators saved; limit ${perMinute} imports/min`,
+		},
+	);
+	return {
+		seconds: round(result.seconds, 2),
+		idealSeconds: round(ideal(result), 2),
+		ratioToIdeal: round(result.seconds / ideal(result), 3),
+		webhookSeconds: round(result.roundTripSeconds, 2),
+		importRequests: result.byKind.imports,
+		throttled: result.byKind.throttled,
+		indicatorsSentTwice: result.duplicatePosts,
+		saved: result.executedTasks,
+		lost: result.lost,
+		failed: result.error,
+	};
+}
+
 /** @param {number[]} values */
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 /** @param {number} value @param {number} digits */
@@ -704,7 +945,7 @@ const COLUMNS = [
 	'CPU ms/item',
 	'notes',
 ];
-const WIDTHS = [9, 42, 6, 8, 8, 6, 8, 9, 5, 9, 11, 0];
+const WIDTHS = [10, 42, 6, 8, 8, 6, 8, 9, 5, 9, 11, 0];
 
 /** @param {Row} row */
 function formatRow({ scenario, result: r, idealSeconds, notes }) {
@@ -715,7 +956,7 @@ function formatRow({ scenario, result: r, idealSeconds, notes }) {
 		r.seconds.toFixed(2),
 		idealSeconds === undefined ? '-' : idealSeconds.toFixed(2),
 		idealSeconds === undefined ? '-' : (r.seconds / idealSeconds).toFixed(2),
-		(r.graphRequests / r.count).toFixed(2),
+		(r.apiRequests / r.count).toFixed(r.apiRequests / r.count < 0.1 ? 4 : 2),
 		String(r.maxInFlight),
 		r.runner === 'httpRequest' ? '-' : String(r.lost),
 		String(r.duplicatePosts),
@@ -765,6 +1006,11 @@ async function main() {
 				data: simulatorCredential(sim),
 			},
 			{
+				...ENDPOINT_CREDENTIAL,
+				type: 'microsoftDefenderEndpointOAuth2Api',
+				data: simulatorEndpointCredential(sim),
+			},
+			{
 				...HEADER_CREDENTIAL,
 				type: 'httpHeaderAuth',
 				data: {
@@ -793,8 +1039,15 @@ async function main() {
 
 		/** @type {Bench} */
 		const bench = { sim, server, inspectorPort, scale: args.scale, rows: [] };
+		const graphScenarios = args.only.some((scenario) => GRAPH_SCENARIOS.includes(scenario));
+		/** @type {Array<keyof typeof RUNNERS>} */
+		const needed = [
+			...(graphScenarios ? GRAPH_RUNNERS : []),
+			...(args.only.includes('isolations') ? /** @type {const} */ (['isolate']) : []),
+			...(args.only.includes('indicators') ? /** @type {const} */ (['indicatorImport']) : []),
+		];
 		// n8n registers the webhooks shortly after it is ready.
-		for (const runner of keys) {
+		for (const runner of needed) {
 			const deadline = Date.now() + 60_000;
 			let first = await run(bench, { runner, count: 20, simulator: {}, timeoutMs: 120_000 });
 			while (!first.ok && /HTTP 404/.test(first.answer) && Date.now() < deadline) {
@@ -808,12 +1061,9 @@ async function main() {
 		}
 		// Warm-up, not reported: a running n8n has its code compiled and its heap grown; the first thousand items would
 		// otherwise pay for that (twice the CPU per item in a first run here).
-		for (const runner of /** @type {const} */ ([
-			'defender',
-			'defender',
-			'defender16',
-			'httpRequest',
-		])) {
+		for (const runner of graphScenarios
+			? /** @type {const} */ (['defender', 'defender', 'defender16', 'httpRequest'])
+			: []) {
 			const warm = await run(bench, {
 				runner,
 				count: size(bench, 1000),
@@ -836,6 +1086,10 @@ async function main() {
 			);
 			Object.assign(results, scaling ? { scaling } : {}, overhead ? { overhead } : {});
 		}
+		if (args.only.includes('isolations'))
+			Object.assign(results, { isolations: await isolationsScenario(bench) });
+		if (args.only.includes('indicators'))
+			Object.assign(results, { indicators: await indicatorsScenario(bench) });
 		printTable(bench.rows);
 		console.log(`\n${JSON.stringify(results, null, 2)}`);
 		const loadAtEnd = os.loadavg();

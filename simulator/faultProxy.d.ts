@@ -35,6 +35,18 @@ export type ProxyRoute =
 	| 'updateAlert'
 	| 'alertComments'
 	| 'runHuntingQuery'
+	| 'listMachines'
+	| 'getMachine'
+	| 'findMachinesByIp'
+	| 'machineAction'
+	| 'listMachineActions'
+	| 'getMachineAction'
+	| 'cancelMachineAction'
+	| 'getPackageUri'
+	| 'listIndicators'
+	| 'submitIndicator'
+	| 'importIndicators'
+	| 'deleteIndicator'
 	| 'other';
 
 /** What a fault rule (and `when`) sees of a request. */
@@ -44,14 +56,18 @@ export interface ProxyRequestInfo {
 	path: string;
 	pathname: string;
 	route: ProxyRoute;
+	/** Which API the request went to: the login endpoints, Graph, or Defender for Endpoint (`/api/`). */
+	api: 'login' | 'graph' | 'endpoint';
 	/** The decoded incident task ID of task routes. */
 	taskId?: string;
+	/** The decoded machine ID (or name) of `getMachine` and `machineAction`, as the client wrote it. */
+	machineId?: string;
 	/** Arrival time, ms since the epoch. */
 	at: number;
 }
 
 export interface ProxyFaultSpec {
-	/** Without it: every Graph call, never the login endpoints (token-only faults: the token endpoint). '*': every request. */
+	/** Without it: every Graph and Defender for Endpoint call, never the login endpoints (token-only faults: the token endpoint). '*': every request. */
 	route?: ProxyRoute | '*' | Array<ProxyRoute | '*'>;
 	method?: string;
 	/** Compared with the path with and without its query (a RegExp is tested against both). */
@@ -141,4 +157,7 @@ export interface FaultProxyOptions {
 export function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy>;
 export const PROXY_FAULT_KINDS: readonly ProxyFaultKind[];
 export const PROXY_ROUTES: readonly ProxyRoute[];
-export function routeOf(method: string, pathname: string): { route: ProxyRoute; taskId?: string };
+export function routeOf(
+	method: string,
+	pathname: string,
+): { route: ProxyRoute; taskId?: string; machineId?: string };

@@ -9,8 +9,10 @@ const http = require('node:http');
 const { randomUUID } = require('node:crypto');
 const {
 	GraphError,
+	EndpointError,
 	EntraError,
 	graphErrorReply,
+	endpointErrorReply,
 	entraErrorReply,
 	writeReply,
 } = require('./responses');
@@ -71,8 +73,23 @@ const ROUTES = Object.freeze([
 	'updateAlert',
 	'alertComments',
 	'runHuntingQuery',
+	'listMachines',
+	'getMachine',
+	'findMachinesByIp',
+	'machineAction',
+	'listMachineActions',
+	'getMachineAction',
+	'cancelMachineAction',
+	'getPackageUri',
+	'listIndicators',
+	'submitIndicator',
+	'importIndicators',
+	'deleteIndicator',
 	'other',
 ]);
+
+/** The Defender for Endpoint API's paths, as the simulator serves them (`/api/v1.0/...` is the same). */
+const ENDPOINT_PATH = /^\/api(?:\/v1\.0)?(?:\/(.*))?$/i;
 
 /**
  * @typedef {{
@@ -82,7 +99,10 @@ const ROUTES = Object.freeze([
  * }} ProxyFaultSpec
  * @typedef {ProxyFaultSpec & { times?: number }} ScriptedProxyFault
  * @typedef {ProxyFaultSpec & { rate: number }} RandomProxyFault
- * @typedef {{ method: string, path: string, pathname: string, route: string, taskId?: string, at: number }} ProxyRequestInfo
+ * @typedef {{
+ *   method: string, path: string, pathname: string, route: string, api: 'login' | 'graph' | 'endpoint', taskId?: string,
+ *   machineId?: string, at: number,
+ * }} ProxyRequestInfo
  * @typedef {ProxyRequestInfo & {
  *   fault?: string, forwarded: boolean, status: number, simulatorStatus?: number, clientGone: boolean, durationMs?: number,
  *   retryAfter?: string,
@@ -90,13 +110,16 @@ const ROUTES = Object.freeze([
  */
 
 /**
- * Names the Graph or login call a request makes, so faults can be aimed at one kind of call.
+ * Names the Graph, Defender for Endpoint or login call a request makes, so faults can be aimed at one kind of call.
  * @param {string} method
  * @param {string} pathname
+ * @returns {{ route: string, taskId?: string, machineId?: string }}
  */
 function routeOf(method, pathname) {
 	if (/^\/[^/]+\/oauth2\/v2\.0\/token$/i.test(pathname)) return { route: 'token' };
 	if (/^\/[^/]+\/oauth2\/v2\.0\/authorize$/i.test(pathname)) return { route: 'authorize' };
+	const endpoint = ENDPOINT_PATH.exec(pathname);
+	if (endpoint) return endpointRouteOf(method, endpoint[1] ?? '');
 	const match = /^\/(?:beta|v1\.0)\/security\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?\/?$/i.exec(
 		pathname,
 	);
@@ -131,6 +154,48 @@ function routeOf(method, pathname) {
 	return { route: 'other' };
 }
 
+/**
+ * Defender for Endpoint routes. A machine-action POST (`/api/machines/{id}/isolate`, ...) is the API's change that
+ * cannot be repeated blindly, as executeResponseAction is Graph's; an import changes up to 500 indicators at once.
+ * @param {string} method
+ * @param {string} rest the path after `/api/`
+ * @returns {{ route: string, machineId?: string }}
+ */
+function endpointRouteOf(method, rest) {
+	const [collection = '', id, verb, ...more] = rest.split('/').filter(Boolean);
+	if (more.length > 0) return { route: 'other' };
+	const name = collection.toLowerCase();
+	const decodedId = id === undefined ? undefined : safeDecode(id);
+	if (name === 'machines') {
+		if (id === undefined) return { route: method === 'GET' ? 'listMachines' : 'other' };
+		if (verb === undefined) {
+			if (method !== 'GET') return { route: 'other' };
+			if (/^findbyip\(/i.test(decodedId ?? '')) return { route: 'findMachinesByIp' };
+			return { route: 'getMachine', machineId: decodedId };
+		}
+		return { route: method === 'POST' ? 'machineAction' : 'other', machineId: decodedId };
+	}
+	if (name === 'machineactions') {
+		if (id === undefined) return { route: method === 'GET' ? 'listMachineActions' : 'other' };
+		const nav = verb?.toLowerCase();
+		if (nav === undefined) return { route: method === 'GET' ? 'getMachineAction' : 'other' };
+		if (nav === 'cancel' && method === 'POST') return { route: 'cancelMachineAction' };
+		if (nav === 'getpackageuri' && method === 'GET') return { route: 'getPackageUri' };
+		return { route: 'other' };
+	}
+	if (name === 'indicators' && verb === undefined) {
+		if (id === undefined)
+			return {
+				route:
+					method === 'GET' ? 'listIndicators' : method === 'POST' ? 'submitIndicator' : 'other',
+			};
+		if (id.toLowerCase() === 'import')
+			return { route: method === 'POST' ? 'importIndicators' : 'other' };
+		return { route: method === 'DELETE' ? 'deleteIndicator' : 'other' };
+	}
+	return { route: 'other' };
+}
+
 /** @param {string} segment */
 function safeDecode(segment) {
 	try {
@@ -156,8 +221,8 @@ function checkSpec(spec) {
 }
 
 /**
- * Whether a fault rule applies to a request. Without `route`, a rule hits every Graph call but never the login
- * endpoints (the token-only faults: only the token endpoint); `'*'` hits every request.
+ * Whether a fault rule applies to a request. Without `route`, a rule hits every Graph and Defender for Endpoint call
+ * but never the login endpoints (the token-only faults: only the token endpoint); `'*'` hits every request.
  * @param {ProxyFaultSpec} spec
  * @param {ProxyRequestInfo} request
  */
@@ -330,19 +395,28 @@ class FaultProxy {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const path = req.url ?? '/';
 		const pathname = new URL(path, 'http://proxy.invalid').pathname;
-		const { route, taskId } = routeOf(method, pathname);
+		const { route, taskId, machineId } = routeOf(method, pathname);
+		/** @type {'login' | 'graph' | 'endpoint'} */
+		const surface =
+			route === 'token' || route === 'authorize'
+				? 'login'
+				: ENDPOINT_PATH.test(pathname)
+					? 'endpoint'
+					: 'graph';
 		/** @type {ProxyLogEntry} */
 		const entry = {
 			method,
 			path,
 			pathname,
 			route,
+			api: surface,
 			at: started,
 			forwarded: false,
 			status: 0,
 			clientGone: false,
 		};
 		if (taskId !== undefined) entry.taskId = taskId;
+		if (machineId !== undefined) entry.machineId = machineId;
 		this.requests.push(entry);
 		res.on('close', () => {
 			if (!res.writableFinished) entry.clientGone = true;
@@ -350,7 +424,6 @@ class FaultProxy {
 		const body = await readBody(req);
 		const spec = this.pickFault(entry);
 		if (spec) entry.fault = spec.fault;
-		const surface = route === 'token' || route === 'authorize' ? 'login' : 'graph';
 		const clientRequestHeader = req.headers['client-request-id'];
 		const ids = {
 			requestId: randomUUID(),
@@ -433,10 +506,7 @@ class FaultProxy {
 						kind === '429' ? 1 : undefined,
 					);
 					if (retryAfter !== undefined) entry.retryAfter = retryAfter;
-					const reply =
-						surface === 'login'
-							? loginError(Number(kind), ids)
-							: graphErrorReply(graphFault(Number(kind)), ids);
+					const reply = serverError(Number(kind), surface, ids);
 					return answer({
 						...reply,
 						headers: {
@@ -470,12 +540,11 @@ class FaultProxy {
 			entry.status = 502;
 			if (!res.headersSent && !res.destroyed)
 				answer(
-					graphErrorReply(
-						new GraphError(
-							502,
-							'BadGateway',
-							`The fault proxy could not reach the simulator: ${error instanceof Error ? error.message : String(error)}`,
-						),
+					apiErrorReply(
+						502,
+						'BadGateway',
+						`The fault proxy could not reach the simulator: ${error instanceof Error ? error.message : String(error)}`,
+						surface,
 						ids,
 					),
 				);
@@ -582,18 +651,30 @@ class FaultProxy {
 	}
 }
 
-/** @param {number} status */
-function graphFault(status) {
-	const [code, message] = {
-		429: [
-			'TooManyRequests',
-			'Too many requests. Retry after the interval in the Retry-After header.',
-		],
-		500: ['InternalServerError', 'An internal server error occurred.'],
-		503: ['ServiceUnavailable', 'The service is temporarily unavailable. Retry the request later.'],
-		504: ['GatewayTimeout', 'The request timed out while waiting for the Defender XDR service.'],
-	}[/** @type {429 | 500 | 503 | 504} */ (status)];
-	return new GraphError(status, code, message);
+/** What Graph and Defender for Endpoint say with each status the proxy makes up. */
+const SERVER_FAULTS = {
+	429: [
+		'TooManyRequests',
+		'Too many requests. Retry after the interval in the Retry-After header.',
+	],
+	500: ['InternalServerError', 'An internal server error occurred.'],
+	503: ['ServiceUnavailable', 'The service is temporarily unavailable. Retry the request later.'],
+	504: ['GatewayTimeout', 'The request timed out while waiting for the Defender XDR service.'],
+};
+
+/**
+ * An API error in the shape of the API the request went to: Graph's, or Defender for Endpoint's
+ * `{ error: { code, message, target } }`.
+ * @param {number} status
+ * @param {string} code
+ * @param {string} message
+ * @param {'graph' | 'endpoint' | 'login'} surface
+ * @param {{ requestId: string, clientRequestId: string }} ids
+ */
+function apiErrorReply(status, code, message, surface, ids) {
+	return surface === 'endpoint'
+		? endpointErrorReply(new EndpointError(status, code, message), ids)
+		: graphErrorReply(new GraphError(status, code, message), ids);
 }
 
 /**
@@ -616,11 +697,13 @@ function loginError(status, ids) {
 
 /**
  * @param {number} status
- * @param {'graph' | 'login'} surface
+ * @param {'graph' | 'endpoint' | 'login'} surface
  * @param {{ requestId: string, clientRequestId: string }} ids
  */
 function serverError(status, surface, ids) {
-	return surface === 'login' ? loginError(status, ids) : graphErrorReply(graphFault(status), ids);
+	if (surface === 'login') return loginError(status, ids);
+	const [code, message] = SERVER_FAULTS[/** @type {429 | 500 | 503 | 504} */ (status)];
+	return apiErrorReply(status, code, message, surface, ids);
 }
 
 /**

@@ -82,6 +82,7 @@ async function main() {
 	require('./checks/tokenFaults')(suite, world);
 	require('./checks/triggerPolls')(suite, world);
 	require('./checks/hostileInputs')(suite, world);
+	require('./checks/deviceActions')(suite, world);
 	// Last: it reads everything the checks before it collected.
 	require('./checks/secretScan')(suite, world);
 

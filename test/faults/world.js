@@ -11,10 +11,13 @@ const {
 	createEngine,
 	defenderWorkflow,
 	CREDENTIAL_TYPE,
+	ENDPOINT_CREDENTIAL_TYPE,
 	PACKAGE_NAME,
 } = require('../harness/n8n-engine');
 
 const EXECUTE_PATH = /^\/beta\/security\/incidentTasks\/([^/?]+)\/executeResponseAction/i;
+/** A POST that creates a machine action on Defender for Endpoint. */
+const MACHINE_ACTION_PATH = /^\/api(?:\/v1\.0)?\/machines\/([^/?]+)\/[a-z]+(?:\?|$)/i;
 const TRIGGER_TYPE = `${PACKAGE_NAME}.microsoftDefenderXdrTrigger`;
 
 /** @param {number} ms */
@@ -71,8 +74,24 @@ async function startFaultWorld() {
 		credentialReads,
 		timedLogs,
 
-		/** The credential on the proxy, with a fresh token state (the next run fetches a token). */
-		useCredential(/** @type {Record<string, unknown>} */ overrides = {}) {
+		/**
+		 * Both credentials on the proxy, with a fresh token state (the next run fetches a token). `overrides` change the
+		 * Graph one, `endpointOverrides` the Defender for Endpoint one.
+		 */
+		useCredential(
+			/** @type {Record<string, unknown>} */ overrides = {},
+			/** @type {Record<string, unknown>} */ endpointOverrides = {},
+		) {
+			engine.credentialsHelper.stored[ENDPOINT_CREDENTIAL_TYPE] = {
+				grantType: 'clientCredentials',
+				tenantId: sim.tenantId,
+				clientId: sim.clientId,
+				clientSecret: sim.clientSecret,
+				cloud: 'custom',
+				customApiUrl: proxy.url,
+				customLoginUrl: proxy.url,
+				...endpointOverrides,
+			};
 			engine.credentialsHelper.stored[CREDENTIAL_TYPE] = {
 				grantType: 'clientCredentials',
 				tenantId: sim.tenantId,
@@ -99,6 +118,7 @@ async function startFaultWorld() {
 				pageSize: null,
 				nextLinkOrigin: null,
 				actionDelayMs: 100,
+				endpointRateLimits: null,
 			});
 		},
 
@@ -214,7 +234,32 @@ async function startFaultWorld() {
 			return perTask;
 		},
 
-		/** Graph requests the proxy received (token endpoint excluded). */
+		/** Machine-action POSTs that reached the simulator, per machine ID (lower case), from request `since` on. */
+		machineActionPostsReachingSimulator(since = 0) {
+			/** @type {Map<string, number>} */
+			const perMachine = new Map();
+			for (const request of sim.requests.slice(since)) {
+				const match = request.method === 'POST' ? MACHINE_ACTION_PATH.exec(request.path) : null;
+				if (match) {
+					const machineId = decodeURIComponent(match[1]).toLowerCase();
+					perMachine.set(machineId, (perMachine.get(machineId) ?? 0) + 1);
+				}
+			}
+			return perMachine;
+		},
+
+		/** Machine actions the simulator really created, per machine ID, optionally only those created since `since`. */
+		machineActionsPerMachine(/** @type {string | undefined} */ since = undefined) {
+			/** @type {Map<string, Array<Record<string, any>>>} */
+			const perMachine = new Map();
+			for (const action of sim.machineActions) {
+				if (since && Date.parse(action.creationDateTimeUtc) < Date.parse(since)) continue;
+				perMachine.set(action.machineId, [...(perMachine.get(action.machineId) ?? []), action]);
+			}
+			return perMachine;
+		},
+
+		/** Graph and Defender for Endpoint requests the proxy received (token endpoint excluded). */
 		graphRequestsAtProxy() {
 			return proxy.requests.filter(
 				(request) => request.route !== 'token' && request.route !== 'authorize',

@@ -1,5 +1,7 @@
 import {
+	ENDPOINT_SCOPE,
 	routeOf,
+	SEEDED_MACHINE_IDS,
 	startFaultProxy,
 	startSimulator,
 	type FaultProxy,
@@ -261,5 +263,94 @@ describe('fault proxy in front of the simulator', () => {
 			/between 0 and 1/,
 		);
 		expect(() => proxy.inject({ fault: 'nope' as never })).toThrow(/Unknown proxy fault/);
+	});
+
+	describe('Defender for Endpoint', () => {
+		async function endpoint(path: string, method = 'GET', body?: unknown) {
+			const form = tokenForm();
+			form.set('scope', ENDPOINT_SCOPE);
+			const issued = await fetch(`${proxy.url}/${sim.tenantId}/oauth2/v2.0/token`, {
+				method: 'POST',
+				body: form,
+			});
+			const { access_token: accessToken } = (await issued.json()) as { access_token: string };
+			return await fetch(`${proxy.url}${path}`, {
+				method,
+				headers: {
+					authorization: `Bearer ${accessToken}`,
+					...(body === undefined ? {} : { 'content-type': 'application/json' }),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+		}
+		const machine = SEEDED_MACHINE_IDS.storyWorkstation;
+
+		test('names its routes, with the machine a machine action is for', () => {
+			expect(routeOf('POST', `/api/machines/${machine}/isolate`)).toEqual({
+				route: 'machineAction',
+				machineId: machine,
+			});
+			expect(routeOf('POST', `/api/v1.0/machines/${machine}/StopAndQuarantineFile`)).toEqual({
+				route: 'machineAction',
+				machineId: machine,
+			});
+			expect(routeOf('GET', '/api/machines')).toEqual({ route: 'listMachines' });
+			expect(routeOf('GET', '/api/machines/ws-fin-042.contoso.com')).toEqual({
+				route: 'getMachine',
+				machineId: 'ws-fin-042.contoso.com',
+			});
+			expect(
+				routeOf('GET', "/api/machines/findbyip(ip='10.0.0.1',timestamp=2026-12-01T10:00:00Z)"),
+			).toEqual({ route: 'findMachinesByIp' });
+			expect(routeOf('GET', '/api/machineactions')).toEqual({ route: 'listMachineActions' });
+			expect(routeOf('GET', '/api/machineactions/a1')).toEqual({ route: 'getMachineAction' });
+			expect(routeOf('POST', '/api/machineactions/a1/cancel')).toEqual({
+				route: 'cancelMachineAction',
+			});
+			expect(routeOf('GET', '/api/machineactions/a1/GetPackageUri')).toEqual({
+				route: 'getPackageUri',
+			});
+			expect(routeOf('GET', '/api/indicators')).toEqual({ route: 'listIndicators' });
+			expect(routeOf('POST', '/api/indicators')).toEqual({ route: 'submitIndicator' });
+			expect(routeOf('POST', '/api/indicators/import')).toEqual({ route: 'importIndicators' });
+			expect(routeOf('DELETE', '/api/indicators/5001')).toEqual({ route: 'deleteIndicator' });
+			expect(routeOf('PUT', '/api/indicators/5001')).toEqual({ route: 'other' });
+		});
+
+		test("a 504 after forwarding creates the machine action and answers in Defender for Endpoint's error shape", async () => {
+			proxy.inject({ route: 'machineAction', fault: '504AfterForward' });
+			const answer = await endpoint(`/api/machines/${machine}/isolate`, 'POST', {
+				Comment: 'fault proxy test',
+			});
+			expect(answer.status).toBe(504);
+			const { error } = (await answer.json()) as { error: Record<string, unknown> };
+			expect(error).toEqual({
+				code: 'GatewayTimeout',
+				message: expect.any(String),
+				target: answer.headers.get('request-id'),
+			});
+			expect(sim.machineActions.map((action) => [action.machineId, action.type])).toEqual([
+				[machine, 'Isolate'],
+			]);
+			expect(proxy.requests.find((entry) => entry.route === 'machineAction')).toMatchObject({
+				api: 'endpoint',
+				machineId: machine,
+				fault: '504AfterForward',
+				forwarded: true,
+				simulatorStatus: 201,
+				status: 504,
+			});
+		});
+
+		test('a rule without a route hits Defender for Endpoint calls too; a 429 there reaches nothing', async () => {
+			proxy.inject({ fault: '429', retryAfterSeconds: 3 });
+			const answer = await endpoint('/api/indicators/import', 'POST', { Indicators: [] });
+			expect(answer.status).toBe(429);
+			expect(answer.headers.get('retry-after')).toBe('3');
+			expect(((await answer.json()) as { error: { target?: string } }).error.target).toEqual(
+				expect.any(String),
+			);
+			expect(sim.requests.filter((request) => request.path.startsWith('/api/'))).toHaveLength(0);
+		});
 	});
 });

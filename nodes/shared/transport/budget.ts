@@ -46,6 +46,25 @@ export class RequestBudget {
 		return { waitMs: sendAt - now };
 	}
 
+	/**
+	 * What became of a request whose slot was taken for `at`. Answered at `answeredAt`: the API counted it on arrival, at
+	 * the latest then, so its slot is kept until a window after the answer (never sooner than the API frees it, though
+	 * the slot was taken before n8n fetched a token or opened a connection). Refused with a 429: the API did not take
+	 * it, so the slot is given back for the retry.
+	 */
+	settle(path: string, at: number, answeredAt: number | 'refused'): void {
+		for (const limit of this.limits.filter((each) => !each.path || each.path.test(path))) {
+			const times = this.sent.get(limit);
+			const index = times?.indexOf(at) ?? -1;
+			if (!times || index < 0) continue;
+			if (answeredAt === 'refused') times.splice(index, 1);
+			else {
+				times[index] = Math.max(at, answeredAt);
+				times.sort((one, other) => one - other);
+			}
+		}
+	}
+
 	private recent(limit: RateLimit, now: number): number[] {
 		const kept = (this.sent.get(limit) ?? []).filter((at) => at > now - limit.windowSeconds * 1000);
 		this.sent.set(limit, kept);

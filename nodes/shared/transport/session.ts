@@ -254,9 +254,14 @@ export class ApiSession {
 		for (let attempt = 0; ; attempt++) {
 			if (this.tokens.failure) throw this.tokens.failure;
 			const { probe } = await this.throttle.turn();
-			await this.keepWithinLimits(url, probe);
+			const slot = await this.keepWithinLimits(url, probe);
 			const generation = this.tokens.current;
 			const sent = await settle(this.send(method, url, body, clientRequestId));
+			this.budget.settle(
+				pathOf(url),
+				slot,
+				sent.ok && sent.value.statusCode === 429 ? 'refused' : this.clock.now(),
+			);
 			if (!sent.ok) {
 				this.throttle.unanswered(probe);
 				const failure = await this.classifyThrown(sent.error, method, attempt, options);
@@ -333,8 +338,12 @@ export class ApiSession {
 		}
 	}
 
-	/** Waits for room under the API's documented limits, or refuses a request that would have to wait too long. */
-	private async keepWithinLimits(url: string, probe: boolean): Promise<void> {
+	/**
+	 * Waits for room under the API's documented limits, or refuses a request that would have to wait too long. Returns
+	 * the time its slot was taken for, to settle it once the request is answered.
+	 */
+	private async keepWithinLimits(url: string, probe: boolean): Promise<number> {
+		const takenAt = this.clock.now();
 		const decision = this.budget.take(pathOf(url), this.settings.maxRetryWaitSeconds);
 		if ('refused' in decision) {
 			this.throttle.unanswered(probe);
@@ -346,6 +355,7 @@ export class ApiSession {
 			});
 		}
 		if (decision.waitMs > 0) await this.pause(decision.waitMs / 1000);
+		return takenAt + decision.waitMs;
 	}
 
 	/** The API's request ID: its response header, or, failing that, what its error body names. */

@@ -67,4 +67,31 @@ describe('the request budget of a run', () => {
 		for (let sent = 0; sent < 5000; sent++)
 			expect(budget.take('/v1.0/security/alerts_v2', 1)).toEqual({ waitMs: 0 });
 	});
+
+	it("keeps an answered request's slot until a window after its answer, so the API's window is never ahead of it", () => {
+		const { clock, advance } = manualClock();
+		const start = clock.now();
+		const budget = new RequestBudget(clock, [perMinute]);
+		// The first request's slot is taken, then n8n fetches a token: the API sees it, and answers, 0.4 s later.
+		expect(budget.take('/api/machines', 120)).toEqual({ waitMs: 0 });
+		advance(0.4);
+		budget.settle('/api/machines', start, clock.now());
+		for (let sent = 1; sent < 100; sent++)
+			expect(budget.take('/api/machines', 120)).toEqual({ waitMs: 0 });
+		// The 101st waits for the first one's answer to leave the minute, not for when its slot was taken.
+		expect(budget.take('/api/machines', 120)).toEqual({ waitMs: 60_000 });
+	});
+
+	it('gives back the slot of a request the API refused with a 429, for its retry', () => {
+		const { clock } = manualClock();
+		const budget = new RequestBudget(clock, [perMinute, imports]);
+		for (let sent = 0; sent < 30; sent++)
+			expect(budget.take('/api/indicators/import', 120)).toEqual({ waitMs: 0 });
+		budget.settle('/api/indicators/import', clock.now(), 'refused');
+		expect(budget.take('/api/indicators/import', 120)).toEqual({ waitMs: 0 });
+		expect(budget.take('/api/indicators/import', 120)).toEqual({ waitMs: 60_000 });
+		// A slot that is not there (taken for another time) changes nothing.
+		budget.settle('/api/indicators/import', clock.now() - 1, 'refused');
+		expect(budget.take('/api/indicators/import', 120)).toEqual({ waitMs: 60_000 });
+	});
 });
