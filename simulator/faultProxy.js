@@ -266,7 +266,9 @@ class FaultProxy {
 		this.stopped = false;
 		/** @type {http.Server | undefined} */
 		this.server = undefined;
-		this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+		// Idle sockets are closed after 4 s, before the simulator's server closes them (after 5 s): a socket reused just as
+		// the server closed it would fail the request with a reset that no fault asked for.
+		this.agent = new http.Agent({ keepAlive: true, maxSockets: 64, timeout: 4000 });
 	}
 
 	/**

@@ -166,11 +166,13 @@ function expectHonestRun(check, world, run, items, before) {
 		'success by outcome',
 		tally(run.success, (item) => `${item.outcome}${item.note ? ' (with note)' : ''}`),
 	);
-	if (run.error.length)
+	if (run.error.length) {
 		check.figure(
 			'error by code/executed',
 			tally(run.error, (item) => `${item.error?.code}/${item.error?.executed}`),
 		);
+		check.figure('first error', String(run.error[0].error?.message ?? '').slice(0, 400));
+	}
 	return truth;
 }
 
