@@ -333,6 +333,33 @@ describe('device actions: a lost answer', () => {
 		expect(apiRequests('POST')).toHaveLength(2);
 	}, 20_000);
 
+	it("does not take another run's earlier action of the same type and comment for its own", async () => {
+		const first = await runDefender(world.engine, device('runAntivirusScan'), [
+			{ deviceId: WORKSTATION },
+		]);
+		expect(first.success[0]).toMatchObject({ outcome: 'executed' });
+		// Five seconds later the same scan, with the same default comment, loses its POST before Defender.
+		await world.clock.sleep(5000);
+		world.sim.injectFault({
+			method: 'POST',
+			path: `/api/machines/${WORKSTATION}/runAntiVirusScan`,
+			fault: 'dropBeforeExecute',
+		});
+
+		const second = await runDefender(world.engine, device('runAntivirusScan'), [
+			{ deviceId: WORKSTATION },
+		]);
+
+		expect(second.error).toEqual([]);
+		expect(world.sim.machineActions).toHaveLength(2);
+		expect(second.success[0]).toMatchObject({
+			outcome: 'executed',
+			deviceActionId: world.sim.machineActions[1].id,
+			note: expect.stringContaining('so it was sent again'),
+		});
+		expect(second.success[0].deviceActionId).not.toBe(first.success[0].deviceActionId);
+	}, 20_000);
+
 	it('fails with executed: unknown, and sends nothing again, when the check itself cannot be made', async () => {
 		world.sim.injectFault({
 			method: 'POST',

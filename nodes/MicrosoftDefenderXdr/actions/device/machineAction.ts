@@ -279,8 +279,12 @@ interface SentAction {
 
 /** How long Defender may take to list an action it created just as the answer was lost. */
 const SETTLE_SECONDS = 5;
-/** How far Defender's clock may be behind ours when the node looks for an action it created. */
-const CLOCK_SKEW_MS = 60_000;
+/**
+ * How far Defender's clock may be behind ours when the node looks for an action it created. Kept small: an action of
+ * the same type and comment created earlier than this (another run's, say) must not pass for this request's. A
+ * larger skew makes the node miss its own action and send again, which Defender refuses while that one is pending.
+ */
+const CLOCK_SKEW_MS = 2_000;
 
 /**
  * Sends the action and never creates it twice. An answer that leaves the outcome open (5xx, timeout, dropped
