@@ -505,6 +505,87 @@ const scenarios = [
 			);
 		},
 	},
+	{
+		workflow: 'devices-indicators.json',
+		title:
+			'devices and indicators: dry run, isolate by name and wait, a failed scan, a refused value, an indicator submitted, found and deleted',
+		verify({ run, sim, check }) {
+			const server = SEEDED_MACHINE_IDS.storyServer;
+			const failing = SEEDED_MACHINE_IDS.failingActions;
+			const posts = (/** @type {RegExp} */ path) =>
+				sim.requests.filter((r) => r.method === 'POST' && path.test(r.path));
+			check('the dry run names the device and the request, and creates no action', () => {
+				const [dry] = itemsOf(run, 'Dry run isolate');
+				assert.equal(dry?.json.outcome, 'dryRun');
+				assert.equal(dry.json.deviceId, server);
+				assert.equal(
+					sim.machineActions.filter((a) => a.machineId === server).length,
+					1,
+					'only the real isolation created an action on the server',
+				);
+			});
+			check(
+				'the isolation went out by ID with the body Defender expects, and was waited for',
+				() => {
+					const sent = posts(new RegExp(`^/api/machines/${server}/isolate$`, 'i'));
+					assert.equal(sent.length, 1);
+					assert.deepEqual(JSON.parse(String(sent[0].body)), {
+						Comment: 'Requested by an n8n workflow (Microsoft Defender XDR node)',
+						IsolationType: 'Selective',
+					});
+					const [isolated] = itemsOf(run, 'Isolate and wait');
+					assert.equal(isolated?.json.outcome, 'completed');
+					assert.equal(isolated.json.status, 'Succeeded');
+					assert.equal(
+						isolated.json.deviceActionId,
+						sim.machineActions.find((a) => a.machineId === server)?.id,
+					);
+				},
+			);
+			check(
+				'a scan that fails on the device goes to Error with actionFailed and executed: yes',
+				() => {
+					assert.deepEqual(itemsOf(run, 'Scan the failing device'), []);
+					const failed = itemsOf(run, 'Scan the failing device', 1);
+					assert.deepEqual(
+						failed.map((i) => [i.json.error.code, i.json.error.executed]),
+						[['actionFailed', 'yes']],
+					);
+					assert.equal(itemsOf(run, 'Scan failed').length, 1);
+					assert.equal(
+						posts(new RegExp(`^/api/machines/${failing}/runAntiVirusScan$`, 'i')).length,
+						1,
+					);
+				},
+			);
+			check('a malformed SHA-1 is refused with nothing sent', () => {
+				const refused = itemsOf(run, 'Bad SHA-1', 1);
+				assert.deepEqual(
+					refused.map((i) => i.json.error.executed),
+					['no'],
+				);
+				assert.equal(itemsOf(run, 'Refused before sending').length, 1);
+				assert.equal(posts(/stopandquarantinefile$/i).length, 0);
+			});
+			check('the indicator was submitted, found by its value and deleted', () => {
+				const [submitted] = itemsOf(run, 'Block a hash');
+				const value = submitted?.json.indicatorValue;
+				assert.match(String(value), /^[0-9a-f]{64}$/);
+				const found = itemsOf(run, 'Find the indicator');
+				assert.deepEqual(
+					found.map((i) => i.json.indicatorValue),
+					[value],
+				);
+				const [deleted] = itemsOf(run, 'Delete the indicator');
+				assert.ok(deleted, 'the delete put its item on Success');
+				assert.equal(String(deleted.json.indicatorId), String(found[0].json.id));
+				assert.equal(
+					sim.endpointState().indicators.some((i) => i.indicatorValue === value),
+					false,
+				);
+			});
+		},
+	},
 ];
 
 /** Scenarios for the shipped examples; an example not named here gets only `checkEveryRun`. */
