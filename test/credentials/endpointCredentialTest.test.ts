@@ -1,4 +1,9 @@
-import { Workflow } from 'n8n-workflow';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type INode,
+	type INodeType,
+} from 'n8n-workflow';
 
 import { MicrosoftDefenderEndpointOAuth2Api } from '../../credentials/MicrosoftDefenderEndpointOAuth2Api.credentials';
 import {
@@ -6,6 +11,9 @@ import {
 	ENDPOINT_REGIONS,
 	resolveEndpointApiEndpoints,
 } from '../../nodes/shared/apis/endpointCloud';
+import { ENDPOINT_SCOPE, startSimulator, type Simulator } from '../../simulator';
+import { simulatorEndpointCredential } from '../../simulator/credential';
+import { createEngine } from '../harness/n8n-engine';
 
 const credentialType = new MicrosoftDefenderEndpointOAuth2Api();
 const { request, rules } = credentialType.test;
@@ -129,5 +137,96 @@ describe("the Defender for Endpoint credential's Cloud and Region fields", () =>
 		for (const name of ['customApiUrl', 'customLoginUrl']) {
 			expect(field(name)?.displayOptions).toEqual({ show: { cloud: ['custom'] } });
 		}
+	});
+});
+
+/**
+ * A declarative node whose one property sends the credential's test request, as n8n's credential tester builds it,
+ * run by n8n-core's routing engine with n8n's OAuth2 client-credentials flow.
+ */
+const credentialTestNode: INodeType = {
+	description: {
+		displayName: 'Credential test',
+		name: 'credentialTest',
+		description: 'The request of the credential test',
+		group: ['transform'],
+		version: 1,
+		defaults: {},
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: credentialType.name, required: true }],
+		properties: [
+			{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request } },
+		],
+	},
+};
+
+const testNodes: INode[] = [
+	{
+		id: '1',
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	},
+	{
+		id: '2',
+		name: 'Test',
+		type: 'credentialTest',
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: {},
+		credentials: { [credentialType.name]: { id: '1', name: 'Defender for Endpoint' } },
+	},
+];
+
+describe('the Defender for Endpoint credential test, against the simulator through n8n-core', () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulator();
+	});
+	afterAll(async () => {
+		await sim.stop();
+	});
+	beforeEach(() => sim.reset());
+
+	async function runTest(endpointCredential: ICredentialDataDecryptedObject) {
+		const engine = createEngine({
+			endpointCredential,
+			extraNodeTypes: { credentialTest: credentialTestNode },
+		});
+		try {
+			return await engine.runWorkflow({
+				nodes: testNodes,
+				connections: { Start: { main: [[{ node: 'Test', type: 'main' as const, index: 0 }]] } },
+			});
+		} finally {
+			engine.shutdown();
+		}
+	}
+
+	it("lists one device with a token for the API's own audience", async () => {
+		const run = await runTest(simulatorEndpointCredential(sim));
+
+		expect(run.status).toBe('success');
+		expect(run.outputs.Test[0][0].json.value).toHaveLength(1);
+		expect(sim.requests.find((r) => r.path.startsWith('/api/machines'))).toMatchObject({
+			method: 'GET',
+			path: '/api/machines?%24top=1',
+			status: 200,
+			authorized: true,
+		});
+		const signIns = sim.requests.filter((r) => r.grantType === 'client_credentials');
+		expect(signIns.map((r) => r.scope)).toEqual([ENDPOINT_SCOPE]);
+	});
+
+	it("stops at Defender's 403 when the app lacks the permission", async () => {
+		sim.injectFault({ method: 'GET', path: /^\/api\/machines$/, fault: '403' });
+
+		const run = await runTest(simulatorEndpointCredential(sim));
+
+		expect(run.status).toBe('error');
+		expect(JSON.stringify(run.error)).toContain('403');
 	});
 });
