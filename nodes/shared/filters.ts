@@ -79,6 +79,11 @@ function textRule(filter: ListFilter): { fits: (text: string) => boolean; expect
 	};
 }
 
+/** An OData string literal: OData writes a quote inside as two, so a value cannot close the string it goes into. */
+export function odataString(value: string): string {
+	return `'${value.replace(/'/g, "''")}'`;
+}
+
 /** One `$filter` condition from a user's value, or a refusal that names the filter; undefined for a flag. */
 export function filterCondition(filter: ListFilter, value: unknown): string | undefined {
 	const label = `${filter.displayName} filter`;
@@ -113,8 +118,7 @@ export function filterCondition(filter: ListFilter, value: unknown): string | un
 					'invalidFilter',
 					`${label}: ${describeValue(value)} is not ${rule.expected}`,
 				);
-			// OData writes a quote inside a string as two quotes, so a value cannot close the string it goes into.
-			const literal = `'${text.replace(/'/g, "''")}'`;
+			const literal = odataString(text);
 			if (filter.kind === 'textPrefix') return `startswith(${filter.apiProperty},${literal})`;
 			if (filter.kind === 'tag') return `${filter.apiProperty}/any(tag: tag eq ${literal})`;
 			return `${filter.apiProperty} eq ${literal}`;

@@ -21,6 +21,17 @@ export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
 	requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_SECONDS,
 };
 
+/** How long an API needs, after it answered, to show what a request changed: a read sooner may miss it. */
+export const SETTLE_SECONDS = 5;
+
+/**
+ * The wait before reading state back after a change's answer was lost. A request that timed out may still be on its
+ * way, so it gets a full request timeout more; an answered or dropped one is not travelling any more.
+ */
+export function settleSeconds(failureCode: string, requestTimeoutSeconds: number): number {
+	return failureCode === 'timeout' ? requestTimeoutSeconds + SETTLE_SECONDS : SETTLE_SECONDS;
+}
+
 /** `Retry-After` as seconds (delta-seconds or an HTTP date), or undefined when absent or unreadable. */
 export function parseRetryAfter(value: unknown, nowMs: number): number | undefined {
 	if (Array.isArray(value)) value = value[0];

@@ -135,8 +135,3 @@ export async function listEntities<T extends IDataObject>(
 		if (page.length < top || kept.length >= limit) return kept;
 	}
 }
-
-/** An OData string literal: quotes doubled, as OData escapes them. */
-export function odataString(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
-}

@@ -5,6 +5,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { odataString } from '../../../shared/filters';
+import { settleSeconds } from '../../../shared/transport/retryPolicy';
 import { toBoolean, toChoice, toNumber } from '../../../shared/parameters';
 import {
 	DEVICE,
@@ -27,7 +29,6 @@ import {
 	commentProperty,
 	deviceIdProperty,
 	deviceSubject,
-	odataString,
 	readComment,
 	readDevice,
 	readDeviceReference,
@@ -277,8 +278,6 @@ interface SentAction {
 	note?: string;
 }
 
-/** How long Defender may take to list an action it created just as the answer was lost. */
-const SETTLE_SECONDS = 5;
 /**
  * How far Defender's clock may be behind ours when the node looks for an action it created. Kept small: an action of
  * the same type and comment created earlier than this (another run's, say) must not pass for this request's. A
@@ -357,11 +356,7 @@ async function sendAction(
 				message: `${failure.details.message} The node did not check or re-send it ("If the Outcome Is Unknown" is set to fail the item).`,
 			});
 		}
-		// A request that timed out may still be on its way to Defender: it gets a full request timeout more.
-		const waitSeconds =
-			failure.details.code === 'timeout'
-				? session.settings.requestTimeoutSeconds + SETTLE_SECONDS
-				: SETTLE_SECONDS;
+		const waitSeconds = settleSeconds(failure.details.code, session.settings.requestTimeoutSeconds);
 		session.log(
 			`The outcome of POST ${path} is unknown (${failure.details.code}); listing the device's ${type} actions in ${waitSeconds} s`,
 		);

@@ -5,6 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { SETTLE_SECONDS, settleSeconds } from '../../../shared/transport/retryPolicy';
 import {
 	alreadyStartedReason,
 	EXECUTABLE_ACTION_TYPES,
@@ -329,17 +330,6 @@ async function readTask(session: ApiSession, path: string): Promise<IncidentTask
 		subject: INCIDENT_TASK.subject,
 	});
 	return body;
-}
-
-/** How long Graph needs to show a started action on the task after it answered. */
-const SETTLE_SECONDS = 5;
-
-/**
- * The settle window before the task is read after an unknown outcome. A request that timed out may still be on
- * its way to Graph, so it gets a full request timeout more; an answered or dropped one is not travelling any more.
- */
-function settleSeconds(failureCode: string, requestTimeoutSeconds: number): number {
-	return failureCode === 'timeout' ? requestTimeoutSeconds + SETTLE_SECONDS : SETTLE_SECONDS;
 }
 
 const retriesSettled = new WeakMap<ApiSession, Promise<void>>();

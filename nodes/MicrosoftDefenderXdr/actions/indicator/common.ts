@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { odataString } from '../../../shared/filters';
 import {
 	checkedIndicator,
 	INDICATOR_ACTIONS,
@@ -206,11 +207,6 @@ export function indicatorSubject(ctx: IExecuteFunctions, itemIndex: number): IDa
 	};
 }
 
-/** An OData string literal: a quote inside is doubled, so a value cannot end the literal early. */
-export function odataString(value: string): string {
-	return `'${value.replace(/'/g, "''")}'`;
-}
-
 /** The active indicators with this type and value: Defender's answer to "was it saved?". */
 export async function findIndicators(
 	session: ApiSession,
@@ -246,15 +242,4 @@ export async function* indicatorPages(
 		yield { items, nextLinkRefused: false };
 		if (items.length < pageSize) return;
 	}
-}
-
-/** How long Defender needs to show a saved indicator in its list after it answered. */
-const SETTLE_SECONDS = 5;
-
-/**
- * The wait before reading back after a lost answer. A request that timed out may still be on its way, so it gets a
- * full request timeout more; an answered or dropped one is not travelling any more.
- */
-export function settleSeconds(failureCode: string, requestTimeoutSeconds: number): number {
-	return failureCode === 'timeout' ? requestTimeoutSeconds + SETTLE_SECONDS : SETTLE_SECONDS;
 }

@@ -5,13 +5,14 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { settleSeconds } from '../../../shared/transport/retryPolicy';
 import { describeValue, parameterError } from '../../../shared/parameters';
 import { INDICATOR } from '../../../shared/resources/indicator';
 import { recordPath } from '../../../shared/resources/resource';
 import { DefenderXdrError, settle } from '../../../shared/transport/errors';
 import type { ApiSession } from '../../../shared/transport/session';
 import { rawParameter, type OperationResult } from '../operation';
-import { isDryRun, settleSeconds, writeOptions } from './common';
+import { isDryRun, writeOptions } from './common';
 
 const properties: INodeProperties[] = [
 	{

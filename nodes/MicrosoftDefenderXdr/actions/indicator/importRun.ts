@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { odataString } from '../../../shared/filters';
+import { settleSeconds } from '../../../shared/transport/retryPolicy';
 import {
 	indicatorKey,
 	readsAsSent,
@@ -10,7 +12,7 @@ import { INDICATOR, INDICATOR_LIMITS } from '../../../shared/resources/indicator
 import { DefenderXdrError, settle, type Settled } from '../../../shared/transport/errors';
 import type { ApiSession } from '../../../shared/transport/session';
 import { refuseWriteFromAgent, type OperationRun } from '../operation';
-import { indicatorPages, isDryRun, odataString, readIndicator, settleSeconds } from './common';
+import { indicatorPages, isDryRun, readIndicator } from './common';
 
 export const IMPORT_PATH = `${INDICATOR.path}/import`;
 

@@ -5,6 +5,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { settleSeconds } from '../../../shared/transport/retryPolicy';
 import { readsAsSent, type IndicatorBody, type IndicatorEntity } from '../../../shared/indicator';
 import { INDICATOR } from '../../../shared/resources/indicator';
 import { DefenderXdrError, settle } from '../../../shared/transport/errors';
@@ -16,7 +17,6 @@ import {
 	indicatorSubject,
 	isDryRun,
 	readIndicator,
-	settleSeconds,
 	writeOptions,
 } from './common';
 
